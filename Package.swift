@@ -1,0 +1,85 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "insignia",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "insignia", targets: ["insignia"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // The domain: JOSE, DIDs, badge claims, verification. No HTTP, no SQL.
+        .target(
+            name: "BadgeCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Use cases over ports (storage, signer, clock).
+        .target(
+            name: "Registry",
+            dependencies: [
+                "BadgeCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // SQLite and PostgreSQL implementations of the Registry storage port.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "BadgeCore", "Registry",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // One storage conformance suite, run by the tests against every backend.
+        .target(
+            name: "StoreConformance",
+            dependencies: ["BadgeCore", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Thin Hummingbird controllers, auth, error mapping, OpenAPI document.
+        .target(
+            name: "InsigniaHTTP",
+            dependencies: [
+                "BadgeCore", "Registry", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "insignia",
+            dependencies: [
+                "InsigniaHTTP", "Registry", "Storage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BadgeCoreTests", dependencies: ["BadgeCore"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "StoreConformance", "Registry"]
+        ),
+        .testTarget(
+            name: "InsigniaHTTPTests",
+            dependencies: [
+                "InsigniaHTTP", "Storage", "Registry", "BadgeCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

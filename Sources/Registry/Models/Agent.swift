@@ -1,0 +1,75 @@
+import BadgeCore
+
+/// Lifecycle state stored for an agent (CONTRACT.md §4.3.9).
+public enum AgentStatus: String, Sendable, CaseIterable {
+    case active, inactive, disabled, suspended
+
+    /// Whether the agent may act (receive badges, pass status checks).
+    public var isUsable: Bool { self == .active || self == .inactive }
+
+    /// The value the public status endpoint reports: verifiers accept only `active`.
+    public var publicStatus: String {
+        switch self {
+        case .disabled: "disabled"
+        case .suspended: "suspended"
+        case .active, .inactive: "active"
+        }
+    }
+}
+
+/// A registered agent.
+public struct Agent: Sendable, Equatable {
+    public var id: String
+    public var orgID: String
+    public var userID: String?
+    public var name: String
+    public var description: String?
+    public var domain: String?
+    public var did: String?
+    /// The agent's Ed25519 public key as a compact JWK JSON string (`{"crv","kty","x"}`).
+    public var publicKeyJWK: String?
+    public var status: AgentStatus
+    public var `protocol`: String?
+    public var agentCard: JSONValue?
+    /// Highest trust level this agent may be issued, `"1"`…`"4"`.
+    public var trustLevel: String
+    public var createdAt: Int64
+    public var updatedAt: Int64
+    public var disabledAt: Int64?
+    public var disableReason: String?
+
+    public init(
+        id: String, orgID: String, userID: String? = nil, name: String, description: String? = nil,
+        domain: String? = nil, did: String? = nil, publicKeyJWK: String? = nil, status: AgentStatus = .active,
+        protocol: String? = nil, agentCard: JSONValue? = nil, trustLevel: String = "1",
+        createdAt: Int64, updatedAt: Int64, disabledAt: Int64? = nil, disableReason: String? = nil
+    ) {
+        self.id = id
+        self.orgID = orgID
+        self.userID = userID
+        self.name = name
+        self.description = description
+        self.domain = domain
+        self.did = did
+        self.publicKeyJWK = publicKeyJWK
+        self.status = status
+        self.protocol = `protocol`
+        self.agentCard = agentCard
+        self.trustLevel = trustLevel
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.disabledAt = disabledAt
+        self.disableReason = disableReason
+    }
+}
+
+/// A position in a list ordered by (created_at, id); opaque to clients.
+public struct PageCursor: Sendable, Equatable {
+    public var createdAt: Int64
+    public var id: String
+
+    public init(createdAt: Int64, id: String) {
+        self.createdAt = createdAt
+        self.id = id
+    }
+}

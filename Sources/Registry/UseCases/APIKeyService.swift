@@ -1,0 +1,78 @@
+import BadgeCore
+import Crypto
+import Foundation
+
+/// Creates, lists, revokes and authenticates API keys.
+public struct APIKeyService: Sendable {
+    /// Every key we emit starts with this (issue #2; CONTRACT.md D-25 lists the alternatives).
+    public static let keyPrefix = "cpsc_live_"
+    /// How many characters of a key are kept for display.
+    static let displayPrefixLength = keyPrefix.count + 6
+    /// `last_used_at` is refreshed at most this often, so authentication is not a write per request.
+    static let touchInterval: Int64 = 60
+
+    let store: any RegistryStore
+    let clock: any RegistryClock
+
+    public init(store: any RegistryStore, clock: any RegistryClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// The SHA-256 of a presented secret, as stored. Keys carry 256 random bits, so a fast hash is
+    /// enough; lookups go by hash, so the secret is never compared byte by byte.
+    public static func hash(_ plaintext: String) -> String {
+        SHA256.hash(data: Array(plaintext.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Creates a key in `orgID`. The plaintext is returned once and never stored.
+    public func create(orgID: String, name: String, scopes: [String] = [], expiresAt: Int64? = nil) async throws -> CreatedAPIKey {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 200 else {
+            throw RegistryError.invalidRequest("name must be 1–200 characters")
+        }
+        for scope in scopes where !Scope.isKnown(scope) {
+            throw RegistryError.invalidRequest("unknown scope '\(scope)'")
+        }
+        let now = clock.now()
+        if let expiresAt, expiresAt <= now {
+            throw RegistryError.invalidRequest("expires_at must be in the future")
+        }
+        var random = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in random.indices { random[i] = rng.next() }
+        let plaintext = Self.keyPrefix + Base64URL.encode(random)
+        let record = APIKeyRecord(
+            id: UUID().uuidString.lowercased(), orgID: orgID, name: name,
+            prefix: String(plaintext.prefix(Self.displayPrefixLength)), hash: Self.hash(plaintext),
+            scopes: scopes, createdAt: now, expiresAt: expiresAt
+        )
+        try await store.insertAPIKey(record)
+        return CreatedAPIKey(record: record, plaintext: plaintext)
+    }
+
+    /// Keys of one org, or of every org when `orgID` is nil (operator CLI).
+    public func list(orgID: String?) async throws -> [APIKeyRecord] {
+        try await store.apiKeys(orgID: orgID)
+    }
+
+    /// Revokes a key at once. Unknown, already revoked, or another org's key → `not_found`.
+    public func revoke(id: String, orgID: String?) async throws {
+        guard try await store.revokeAPIKey(id: id.lowercased(), orgID: orgID, at: clock.now()) else {
+            throw RegistryError(.notFound, "not_found", "API key not found")
+        }
+    }
+
+    /// Resolves a presented secret to its caller, or throws `unauthorized`.
+    public func authenticate(_ presented: String) async throws -> Principal {
+        guard !presented.isEmpty, presented.utf8.count <= 512,
+              let record = try await store.apiKey(hash: Self.hash(presented))
+        else { throw RegistryError.unauthorized }
+        let now = clock.now()
+        guard record.isUsable(at: now) else { throw RegistryError.unauthorized }
+        if (record.lastUsedAt ?? 0) + Self.touchInterval <= now {
+            try await store.touchAPIKey(id: record.id, at: now)
+        }
+        return Principal(orgID: record.orgID, apiKeyID: record.id, scopes: record.scopes)
+    }
+}

@@ -1,0 +1,41 @@
+/// Applies pending migrations. Safe to run from several processes at once: on PostgreSQL the whole
+/// run holds an advisory transaction lock; on SQLite `BEGIN IMMEDIATE` holds the write lock.
+public enum Migrator {
+    /// Arbitrary constant naming our advisory lock ("INSIGNIA" in ASCII, truncated).
+    static let advisoryLock: Int64 = 0x494E_5349_474E
+
+    /// Applies every migration not yet recorded; returns the versions it applied.
+    @discardableResult
+    public static func migrate(_ database: any SQLDatabase, clock: @Sendable () -> Int64) async throws -> [Int] {
+        try await database.transaction(lock: advisoryLock) { tx in
+            try await tx.query("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL
+                )
+                """)
+            let applied = Set(try await tx.query("SELECT version FROM schema_migrations").map { try $0.int("version") })
+            var done: [Int] = []
+            for migration in Migration.all where !applied.contains(Int64(migration.version)) {
+                for statement in migration.statements {
+                    try await tx.query(statement)
+                }
+                try await tx.query(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                    [.int(Int64(migration.version)), .text(migration.name), .int(clock())]
+                )
+                done.append(migration.version)
+            }
+            return done
+        }
+    }
+
+    /// The highest version the code knows.
+    public static var latestVersion: Int { Migration.all.last?.version ?? 0 }
+
+    /// Versions recorded as applied.
+    public static func appliedVersions(_ database: any SQLDatabase) async throws -> [Int] {
+        try await database.query("SELECT version FROM schema_migrations ORDER BY version").map { Int(try $0.int("version")) }
+    }
+}

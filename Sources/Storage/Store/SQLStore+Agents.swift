@@ -1,0 +1,77 @@
+import BadgeCore
+import Registry
+
+extension SQLStore {
+    private static let agentColumns =
+        "id, org_id, user_id, name, description, domain, did, public_key_jwk, status, protocol, agent_card, trust_level, created_at, updated_at, disabled_at, disable_reason"
+
+    public func insertAgent(_ agent: Agent) async throws {
+        try await database.query(
+            "INSERT INTO agents (\(Self.agentColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            Self.binds(agent)
+        )
+    }
+
+    public func agent(id: String) async throws -> Agent? {
+        try await database.query("SELECT * FROM agents WHERE id = $1", [.text(id)]).first.map(Self.agent(from:))
+    }
+
+    public func agent(did: String) async throws -> Agent? {
+        try await database.query("SELECT * FROM agents WHERE did = $1", [.text(did)]).first.map(Self.agent(from:))
+    }
+
+    public func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
+        var sql = "SELECT * FROM agents WHERE org_id = $1"
+        var binds: [SQLValue] = [.text(orgID)]
+        if let cursor {
+            sql += " AND (created_at > $2 OR (created_at = $2 AND id > $3))"
+            binds += [.int(cursor.createdAt), .text(cursor.id)]
+        }
+        sql += " ORDER BY created_at, id"
+        if let limit {
+            sql += " LIMIT \(max(0, limit))"
+        }
+        return try await database.query(sql, binds).map(Self.agent(from:))
+    }
+
+    public func updateAgent(_ agent: Agent) async throws -> Bool {
+        let rows = try await database.query(
+            """
+            UPDATE agents SET user_id = $3, name = $4, description = $5, domain = $6, did = $7, public_key_jwk = $8,
+                status = $9, protocol = $10, agent_card = $11, trust_level = $12, created_at = $13, updated_at = $14,
+                disabled_at = $15, disable_reason = $16
+            WHERE id = $1 AND org_id = $2 RETURNING id
+            """,
+            Self.binds(agent)
+        )
+        return !rows.isEmpty
+    }
+
+    public func deleteAgent(id: String, orgID: String) async throws -> Bool {
+        !(try await database.query("DELETE FROM agents WHERE id = $1 AND org_id = $2 RETURNING id", [.text(id), .text(orgID)])).isEmpty
+    }
+
+    private static func binds(_ a: Agent) -> [SQLValue] {
+        [
+            .text(a.id), .text(a.orgID), .optional(a.userID), .text(a.name), .optional(a.description),
+            .optional(a.domain), .optional(a.did), .optional(a.publicKeyJWK), .text(a.status.rawValue),
+            .optional(a.protocol), .optional(a.agentCard.map { String(decoding: $0.serialized(), as: UTF8.self) }),
+            .text(a.trustLevel), .int(a.createdAt), .int(a.updatedAt), .optional(a.disabledAt), .optional(a.disableReason),
+        ]
+    }
+
+    static func agent(from row: SQLRow) throws -> Agent {
+        Agent(
+            id: try row.string("id"), orgID: try row.string("org_id"), userID: try row.optionalString("user_id"),
+            name: try row.string("name"), description: try row.optionalString("description"),
+            domain: try row.optionalString("domain"), did: try row.optionalString("did"),
+            publicKeyJWK: try row.optionalString("public_key_jwk"),
+            status: AgentStatus(rawValue: try row.string("status")) ?? .disabled,
+            protocol: try row.optionalString("protocol"),
+            agentCard: try row.optionalString("agent_card").flatMap { try? JSONValue.parse(Array($0.utf8)) },
+            trustLevel: try row.string("trust_level"), createdAt: try row.int("created_at"),
+            updatedAt: try row.int("updated_at"), disabledAt: try row.optionalInt("disabled_at"),
+            disableReason: try row.optionalString("disable_reason")
+        )
+    }
+}

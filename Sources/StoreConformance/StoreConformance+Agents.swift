@@ -1,0 +1,89 @@
+import BadgeCore
+import Registry
+
+extension StoreConformance {
+    static func makeAgent(_ org: Organization, did: String? = nil, at time: Int64 = 1_700_000_000) -> Agent {
+        Agent(
+            id: uuid(), orgID: org.id, userID: "user_1", name: "agent-\(time)", description: "d é \"q\"",
+            domain: "agent.example.com", did: did, publicKeyJWK: #"{"crv":"Ed25519","kty":"OKP","x":"Lm_M42cB3HkUiODQsXRcweM6TByfzEHGO9ND274JcOY"}"#,
+            status: .active, protocol: "a2a",
+            agentCard: .object(["name": .string("x"), "skills": .array([.int(1), .bool(true), .null])]),
+            trustLevel: "1", createdAt: time, updatedAt: time
+        )
+    }
+
+    static let agentCases: [ConformanceCase] = [
+        ConformanceCase(name: "agent round trip keeps every field") { store in
+            let org = try await makeOrg(store)
+            var agent = makeAgent(org, did: "did:key:z6Mk\(uuid())")
+            agent.disabledAt = 42
+            agent.disableReason = "because"
+            agent.status = .disabled
+            try await store.insertAgent(agent)
+            try await expect(try await store.agent(id: agent.id) == agent, "lookup by id")
+            try await expect(try await store.agent(did: agent.did!) == agent, "lookup by did")
+            try await expect(try await store.agent(id: uuid()) == nil, "unknown id is nil")
+        },
+        ConformanceCase(name: "optional agent fields may be null") { store in
+            let org = try await makeOrg(store)
+            let agent = Agent(id: uuid(), orgID: org.id, name: "bare", createdAt: 1, updatedAt: 1)
+            try await store.insertAgent(agent)
+            try await expect(try await store.agent(id: agent.id) == agent, "nulls survive the round trip")
+        },
+        ConformanceCase(name: "a DID binds to one agent only") { store in
+            let org = try await makeOrg(store)
+            let did = "did:key:z6Mk\(uuid())"
+            try await store.insertAgent(makeAgent(org, did: did))
+            try await expectThrows("second agent with the same DID", {
+                try await store.insertAgent(makeAgent(org, did: did))
+            }, matches: { error in
+                if case StoreError.uniqueViolation(let c) = error { c == "agents.did" } else { false }
+            })
+            let other = makeAgent(org)
+            try await store.insertAgent(other)
+            var moved = other
+            moved.did = did
+            try await expectThrows("update onto a taken DID", {
+                _ = try await store.updateAgent(moved)
+            }, matches: { error in
+                if case StoreError.uniqueViolation(let c) = error { c == "agents.did" } else { false }
+            })
+            try await expect(try await store.agent(id: other.id)?.did == nil, "failed update changed nothing")
+        },
+        ConformanceCase(name: "agents list per org, ordered, paged by cursor") { store in
+            let a = try await makeOrg(store)
+            let b = try await makeOrg(store)
+            let agents = [makeAgent(a, at: 30), makeAgent(a, at: 10), makeAgent(a, at: 20), makeAgent(a, at: 20)]
+            for agent in agents { try await store.insertAgent(agent) }
+            try await store.insertAgent(makeAgent(b, at: 15))
+            let expected = agents.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map(\.id)
+            try await expect(try await store.agents(orgID: a.id, after: nil, limit: nil).map(\.id) == expected, "all of org a in order")
+            let page1 = try await store.agents(orgID: a.id, after: nil, limit: 2)
+            try await expect(page1.map(\.id) == Array(expected.prefix(2)), "first page")
+            let last = page1.last!
+            let page2 = try await store.agents(orgID: a.id, after: PageCursor(createdAt: last.createdAt, id: last.id), limit: 2)
+            try await expect(page2.map(\.id) == Array(expected.suffix(2)), "second page continues after the cursor, ties included")
+            try await expect(try await store.agents(orgID: b.id, after: nil, limit: nil).count == 1, "org b sees only its agent")
+        },
+        ConformanceCase(name: "agent update and delete are scoped to the org") { store in
+            let a = try await makeOrg(store)
+            let b = try await makeOrg(store)
+            let agent = makeAgent(a)
+            try await store.insertAgent(agent)
+            var stolen = agent
+            stolen.orgID = b.id
+            stolen.name = "stolen"
+            try await expect(try await store.updateAgent(stolen) == false, "another org cannot update")
+            try await expect(try await store.deleteAgent(id: agent.id, orgID: b.id) == false, "another org cannot delete")
+            try await expect(try await store.agent(id: agent.id) == agent, "row untouched")
+            var renamed = agent
+            renamed.name = "renamed"
+            renamed.updatedAt = agent.updatedAt + 5
+            try await expect(try await store.updateAgent(renamed), "owner updates")
+            try await expect(try await store.agent(id: agent.id) == renamed, "update stored")
+            try await expect(try await store.deleteAgent(id: agent.id, orgID: a.id), "owner deletes")
+            try await expect(try await store.agent(id: agent.id) == nil, "gone")
+            try await expect(try await store.deleteAgent(id: agent.id, orgID: a.id) == false, "second delete finds nothing")
+        },
+    ]
+}

@@ -1,0 +1,56 @@
+import Registry
+import Storage
+import StoreConformance
+import Testing
+
+@Suite struct MigratorTests {
+    @Test(arguments: TestBackend.allCases)
+    func migrationsAreIdempotent(backend: TestBackend) async throws {
+        try await backend.withDatabase { opened, _ in
+            // withDatabase already migrated once.
+            let again = try await Migrator.migrate(opened.database, clock: { 1 })
+            #expect(again.isEmpty)
+            #expect(try await Migrator.appliedVersions(opened.database) == Array(1...Migrator.latestVersion))
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases)
+    func concurrentMigrationsFromSeparateConnectionsApplyOnce(backend: TestBackend) async throws {
+        try await backend.withDatabase { _, location in
+            // Drop and re-run from several independent pools at once, as two processes starting together would.
+            try await OpenedDatabase.withRunning(location, logger: .init(label: "t")) { opened in
+                for table in ["agents", "api_keys", "organizations", "schema_migrations"] {
+                    try await opened.database.query("DROP TABLE \(table)")
+                }
+            }
+            let results = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await OpenedDatabase.withRunning(location, logger: .init(label: "t")) { opened in
+                            try await Migrator.migrate(opened.database, clock: { 1 })
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[Int]]()) { $0.append($1) }
+            }
+            #expect(results.filter { !$0.isEmpty }.count == 1)
+            #expect(results.flatMap { $0 } == Array(1...Migrator.latestVersion))
+        }
+    }
+
+    @Test func sqlitePlaceholdersAreRenumbered() {
+        #expect(SQLiteSQLDatabase.rewritePlaceholders("a = $1 AND b = $12 OR c = $1") == "a = ?1 AND b = ?12 OR c = ?1")
+    }
+
+    @Test func databaseURLParsing() throws {
+        #expect(try DatabaseLocation.parse(nil) == .sqlite(path: "./data/insignia.sqlite"))
+        #expect(try DatabaseLocation.parse("") == .sqlite(path: "./data/insignia.sqlite"))
+        #expect(try DatabaseLocation.parse("sqlite:///var/lib/x.db") == .sqlite(path: "/var/lib/x.db"))
+        #expect(try DatabaseLocation.parse("sqlite://rel/x.db") == .sqlite(path: "rel/x.db"))
+        #expect(try DatabaseLocation.parse("postgres://u:p@localhost:5433/db?sslmode=disable") == .postgres(url: "postgres://u:p@localhost:5433/db?sslmode=disable"))
+        #expect(try DatabaseLocation.parse("postgresql://u@h/db") == .postgres(url: "postgresql://u@h/db"))
+        #expect(throws: DatabaseLocation.ParseError.self) { try DatabaseLocation.parse("mysql://x") }
+        #expect(throws: DatabaseLocation.ParseError.self) { try DatabaseLocation.parse("sqlite://") }
+        #expect(throws: DatabaseLocation.ParseError.self) { try DatabaseLocation.parse("postgres://u@h/db?sslmode=bogus") }
+    }
+}
