@@ -1,95 +1,118 @@
-import Foundation
-
-/// A JSON document. Interim implementation; the strict parser lands with BadgeCore proper.
+/// An immutable JSON value.
+///
+/// BadgeCore parses and emits JSON itself (see ``parse(_:)`` and ``serialized()``) so that token
+/// bytes are deterministic and strictly validated, independently of Foundation's coders.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number written without fraction or exponent that fits in `Int64`.
     case int(Int64)
+    /// Any other number. Non-finite values cannot be parsed and serialize as `null`.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object. Member order carries no meaning; serialization sorts keys.
     case object([String: JSONValue])
+}
 
+extension JSONValue {
+    /// The member named `key` when this is an object, else `nil`.
     public subscript(key: String) -> JSONValue? {
-        if case .object(let o) = self { return o[key] }
+        if case .object(let members) = self { return members[key] }
         return nil
     }
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var intValue: Int64? { if case .int(let i) = self { return i }; return nil }
-    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
 
-    public struct ParseError: Error, Sendable { public let message: String }
-
-    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch {
-            throw ParseError(message: "invalid JSON")
-        }
+    /// The string when this is `.string`.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
     }
 
-    public func serialized() -> [UInt8] {
-        var out: [UInt8] = []
-        write(to: &out)
-        return out
+    /// The integer when this is `.int`. Doubles are never converted, so `1.0` yields `nil`.
+    public var intValue: Int64? {
+        if case .int(let value) = self { return value }
+        return nil
     }
 
-    private func write(to out: inout [UInt8]) {
-        switch self {
-        case .null: out += Array("null".utf8)
-        case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .int(let i): out += Array(String(i).utf8)
-        case .double(let d): out += Array((d.isFinite ? "\(d)" : "null").utf8)
-        case .string(let s): JSONValue.writeString(s, to: &out)
-        case .array(let a):
-            out.append(UInt8(ascii: "["))
-            for (i, v) in a.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                v.write(to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
-        case .object(let o):
-            out.append(UInt8(ascii: "{"))
-            for (i, k) in o.keys.sorted().enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(k, to: &out)
-                out.append(UInt8(ascii: ":"))
-                o[k]!.write(to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
-        }
+    /// The Boolean when this is `.bool`.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
     }
 
-    static func writeString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out += [92, 34]
-            case UInt8(ascii: "\\"): out += [92, 92]
-            case 0x0A: out += [92, UInt8(ascii: "n")]
-            case 0x0D: out += [92, UInt8(ascii: "r")]
-            case 0x09: out += [92, UInt8(ascii: "t")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+    /// The elements when this is `.array`.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    /// The members when this is `.object`.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let value) = self { return value }
+        return nil
     }
 }
 
-extension JSONValue: Decodable {
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    /// `nil` literal → `.null`.
+    public init(nilLiteral: ()) { self = .null }
+    /// Boolean literal → `.bool`.
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Integer literal → `.int`.
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    /// Float literal → `.double`.
+    public init(floatLiteral value: Double) { self = .double(value) }
+    /// String literal → `.string`.
+    public init(stringLiteral value: String) { self = .string(value) }
+    /// Array literal → `.array`.
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Dictionary literal → `.object`; a repeated key keeps its last value.
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
+    }
+}
+
+extension JSONValue: Codable {
+    /// Decodes any JSON value from a single-value container.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .double(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else if let value = try? container.decode([String: JSONValue].self) {
+            self = .object(value)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
+        }
+    }
+
+    /// Encodes the value into a single-value container.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
     }
 }

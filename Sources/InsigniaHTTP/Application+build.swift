@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import Registry
+import ServiceLifecycle
+
+/// Everything the HTTP layer needs, assembled by the composition root.
+public struct AppDependencies: Sendable {
+    public let config: AppConfig
+    public let store: any RegistryStore
+    public let clock: any RegistryClock
+
+    public init(config: AppConfig, store: any RegistryStore, clock: any RegistryClock = SystemClock()) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+    }
+}
+
+/// The server's version, reported by `/version`.
+public enum InsigniaVersion {
+    public static let version = "0.1.0"
+}
+
+/// Builds the router: public routes first, then the API-key-authenticated group.
+public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+
+    let store = deps.store
+    HealthController(
+        readinessChecks: [("database", { try await store.ping() })],
+        version: InsigniaVersion.version,
+        commit: ProcessInfoCommit.value
+    ).register(on: router)
+    DocsController().register(on: router)
+
+    let apiKeys = APIKeyService(store: deps.store, clock: deps.clock)
+    let issuer = IssuerIdentity(origin: deps.config.issuerURL)
+    let authenticated = router.group().add(middleware: AuthMiddleware(apiKeys: apiKeys))
+    APIKeyController(apiKeys: apiKeys, bodyLimit: deps.config.maxBodyBytes).register(on: authenticated)
+    AgentController(agents: AgentService(store: deps.store, clock: deps.clock, issuer: issuer), bodyLimit: deps.config.maxBodyBytes)
+        .register(on: authenticated)
+    return router
+}
+
+/// Builds the application on `HOST:PORT` with `services` (e.g. the PostgreSQL pool) alongside.
+public func buildApplication(_ deps: AppDependencies, services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(deps),
+        configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "insignia"),
+        services: services,
+        logger: logger
+    )
+}
+
+/// Build commit, from `INSIGNIA_COMMIT` when the packager sets it.
+enum ProcessInfoCommit {
+    static let value = ProcessInfo.processInfo.environment["INSIGNIA_COMMIT"] ?? "unknown"
+}

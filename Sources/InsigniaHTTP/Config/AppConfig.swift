@@ -1,0 +1,96 @@
+import Logging
+import Storage
+
+/// Runtime mode. Production refuses unsafe defaults.
+public enum AppEnvironment: String, Sendable {
+    case development, production
+}
+
+/// A configuration value that cannot be used; printed as one line naming the variable.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public let variable: String
+    public let message: String
+
+    public init(_ variable: String, _ message: String) {
+        self.variable = variable
+        self.message = message
+    }
+
+    public var description: String { "\(variable): \(message)" }
+}
+
+/// Server configuration, read from environment variables (CONTRACT.md §9).
+public struct AppConfig: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8080
+    public var database = DatabaseLocation.sqlite(path: DatabaseLocation.defaultSQLitePath)
+    public var environment = AppEnvironment.development
+    public var logLevel = Logger.Level.info
+    /// Issuer origin: `scheme://host[:port]`, no path, no trailing slash (CONTRACT.md §1.1).
+    public var issuerURL = "http://localhost:8080"
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes = 1 << 20
+
+    public init() {}
+
+    /// Reads the configuration from `environment`; throws on the first unusable value.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> AppConfig {
+        var config = AppConfig()
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        if let host = value("HOST") { config.host = host }
+        if let port = value("PORT") {
+            guard let number = Int(port), (1...65535).contains(number) else {
+                throw ConfigError("PORT", "must be an integer from 1 to 65535 (got '\(port)')")
+            }
+            config.port = number
+        }
+        if let mode = value("ENVIRONMENT") {
+            guard let parsed = AppEnvironment(rawValue: mode.lowercased()) else {
+                throw ConfigError("ENVIRONMENT", "must be 'development' or 'production' (got '\(mode)')")
+            }
+            config.environment = parsed
+        }
+        if let level = value("LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigError("LOG_LEVEL", "must be one of trace, debug, info, notice, warning, error, critical (got '\(level)')")
+            }
+            config.logLevel = parsed
+        }
+        do {
+            config.database = try DatabaseLocation.parse(environment["DATABASE_URL"])
+        } catch let error as DatabaseLocation.ParseError {
+            throw ConfigError("DATABASE_URL", String(error.description.dropFirst("DATABASE_URL: ".count)))
+        }
+        config.issuerURL = "http://localhost:\(config.port)"
+        if let issuer = value("CA_ISSUER_URL") {
+            config.issuerURL = try IssuerOrigin.normalize(issuer, production: config.environment == .production)
+        } else if config.environment == .production {
+            throw ConfigError("CA_ISSUER_URL", "is required in production (an https origin such as https://registry.example.com)")
+        }
+        return config
+    }
+}
+
+/// Validation of the issuer origin (CONTRACT.md §1.1).
+enum IssuerOrigin {
+    /// Strips one trailing `/` and checks the value is `scheme://host[:port]`.
+    static func normalize(_ value: String, production: Bool) throws -> String {
+        var origin = value
+        if origin.hasSuffix("/") { origin.removeLast() }
+        let scheme: String
+        if origin.hasPrefix("https://") { scheme = "https" } else if origin.hasPrefix("http://") { scheme = "http" } else {
+            throw ConfigError("CA_ISSUER_URL", "must start with https:// (got '\(value)')")
+        }
+        let authority = origin.dropFirst(scheme.count + 3)
+        guard !authority.isEmpty, !authority.contains(where: { "/?#@ ".contains($0) }) else {
+            throw ConfigError("CA_ISSUER_URL", "must be a bare origin scheme://host[:port] with no path, query or user info (got '\(value)')")
+        }
+        if production, scheme != "https" {
+            throw ConfigError("CA_ISSUER_URL", "must be an https origin in production (got '\(value)')")
+        }
+        return origin
+    }
+}

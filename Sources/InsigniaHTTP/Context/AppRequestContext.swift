@@ -1,0 +1,29 @@
+import Hummingbird
+import NIOCore
+import Registry
+
+/// Per-request state: Hummingbird's core context plus who is calling.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AuthMiddleware` on authenticated routes.
+    public var principal: Principal?
+    /// Peer address, for rate limits and audit.
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// Bodies are read by `JSONBody`, which enforces the configured limit itself.
+    public var maxUploadSize: Int { 1 << 20 }
+
+    /// The authenticated caller; throws `unauthorized` on a route the middleware did not cover.
+    public func requirePrincipal(scope: String? = nil) throws -> Principal {
+        guard let principal else { throw RegistryError.unauthorized }
+        if let scope, !principal.allows(scope) {
+            throw RegistryError(.forbidden, "insufficient_scope", "this API key lacks the '\(scope)' scope")
+        }
+        return principal
+    }
+}

@@ -1,0 +1,39 @@
+import BadgeCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Builders for JSON responses in the two envelope families of CONTRACT.md §1.3.
+enum APIResponse {
+    static let jsonContentType = "application/json; charset=utf-8"
+
+    /// A bare JSON body.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = jsonContentType, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = contentType
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized())))
+    }
+
+    /// `{"success": true, "data": …, "message": …}` plus any extra top-level members.
+    static func wrapped(
+        _ data: JSONValue?, message: String? = nil, status: HTTPResponse.Status = .ok, extra: [String: JSONValue] = [:]
+    ) -> Response {
+        var object = extra
+        object["success"] = .bool(true)
+        if let data { object["data"] = data }
+        if let message { object["message"] = .string(message) }
+        return json(.object(object), status: status)
+    }
+
+    /// The error body every non-2xx response carries: `{"success": false, "error", "message"}`.
+    static func error(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) -> Response {
+        json(.object(["success": .bool(false), "error": .string(code), "message": .string(message)]), status: status, headers: headers)
+    }
+}
+
+extension JSONValue {
+    /// `.string(s)` or `.null`.
+    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    /// An RFC 3339 time or `.null` — never `""` (CONTRACT.md §1.3).
+    static func time(_ seconds: Int64?) -> JSONValue { seconds.map { .string(Timestamp.rfc3339($0)) } ?? .null }
+}

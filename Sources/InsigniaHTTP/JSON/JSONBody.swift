@@ -1,0 +1,66 @@
+import BadgeCore
+import Hummingbird
+import NIOCore
+import Registry
+
+/// Reads request bodies as JSON objects, with a size limit.
+enum JSONBody {
+    /// The body as a JSON object. An empty body is `{}` (CONTRACT.md §1.3: clients post nothing).
+    /// Over `limit` bytes → 413; not JSON or not an object → 400.
+    static func object(_ request: Request, limit: Int) async throws -> [String: JSONValue] {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw RegistryError(.tooLarge, "payload_too_large", "request body exceeds \(limit) bytes")
+        }
+        if buffer.readableBytes == 0 { return [:] }
+        let bytes = buffer.readableBytesView
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(bytes)
+        } catch {
+            throw RegistryError(.invalidInput, "invalid_json", "request body is not valid JSON: \(error.message)")
+        }
+        guard case .object(let object) = value else {
+            throw RegistryError(.invalidInput, "invalid_json", "request body must be a JSON object")
+        }
+        return object
+    }
+}
+
+/// Typed reads of optional members, with a 400 naming the member on a wrong type.
+extension Dictionary where Key == String, Value == JSONValue {
+    /// The first present key among `keys` (aliases), skipping JSON nulls.
+    func first(_ keys: String...) -> (key: String, value: JSONValue)? {
+        for key in keys { if let value = self[key], value != .null { return (key, value) } }
+        return nil
+    }
+
+    /// A string member; nil when absent or null.
+    func string(_ keys: String...) throws -> String? {
+        for key in keys {
+            switch self[key] {
+            case nil, .null?: continue
+            case .string(let s)?: return s
+            default: throw RegistryError.invalidRequest("'\(key)' must be a string")
+            }
+        }
+        return nil
+    }
+
+    /// For merge updates: absent → nil; null → .some(nil); string → .some(s).
+    func patchString(_ keys: String...) throws -> String?? {
+        for key in keys {
+            switch self[key] {
+            case nil: continue
+            case .null?: return .some(nil)
+            case .string(let s)?: return .some(s)
+            default: throw RegistryError.invalidRequest("'\(key)' must be a string or null")
+            }
+        }
+        return nil
+    }
+}

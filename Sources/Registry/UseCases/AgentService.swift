@@ -1,0 +1,229 @@
+import BadgeCore
+import Foundation
+
+/// Agent registry use cases. Every operation is scoped to the caller's organisation; another
+/// organisation's agent is reported as not found so existence never leaks (CONTRACT.md §2.7).
+public struct AgentService: Sendable {
+    let store: any RegistryStore
+    let clock: any RegistryClock
+    public let issuer: IssuerIdentity
+
+    public init(store: any RegistryStore, clock: any RegistryClock, issuer: IssuerIdentity) {
+        self.store = store
+        self.clock = clock
+        self.issuer = issuer
+    }
+
+    // MARK: Lookup
+
+    /// Finds an agent by path reference, in any organisation (CONTRACT.md §1.2): UUID, then
+    /// registered DID, then one of our registry `did:web` DIDs. `reference` is already decoded.
+    public func resolve(_ reference: String) async throws -> Agent? {
+        guard !reference.isEmpty, reference.utf8.count <= 2048 else { return nil }
+        if let uuid = UUID(uuidString: reference) {
+            return try await store.agent(id: uuid.uuidString.lowercased())
+        }
+        guard reference.hasPrefix("did:") else { return nil }
+        if let agent = try await store.agent(did: reference) { return agent }
+        if let id = issuer.agentID(fromRegistryDID: reference), let uuid = UUID(uuidString: id) {
+            return try await store.agent(id: uuid.uuidString.lowercased())
+        }
+        return nil
+    }
+
+    /// The caller's agent named by `reference`, or `agent_not_found`.
+    public func get(_ principal: Principal, _ reference: String) async throws -> Agent {
+        guard let agent = try await resolve(reference), agent.orgID == principal.orgID else { throw RegistryError.agentNotFound }
+        return agent
+    }
+
+    /// One page of the caller's agents, oldest first. Without `limit`, every agent.
+    public func list(_ principal: Principal, cursor: String?, limit: Int?) async throws -> (agents: [Agent], nextCursor: String?) {
+        if let limit, !(1...1000).contains(limit) { throw RegistryError.invalidRequest("limit must be from 1 to 1000") }
+        let after = try cursor.map { text in
+            guard let cursor = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
+            return cursor
+        }
+        // Fetch one extra row to learn whether another page exists.
+        let rows = try await store.agents(orgID: principal.orgID, after: after, limit: limit.map { $0 + 1 })
+        guard let limit, rows.count > limit else { return (rows, nil) }
+        let page = Array(rows.prefix(limit))
+        return (page, page.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id).encoded })
+    }
+
+    // MARK: Changes
+
+    public func create(_ principal: Principal, _ input: AgentInput) async throws -> Agent {
+        guard case .some(.some(let rawName)) = input.name else { throw RegistryError.invalidRequest("name is required") }
+        let now = clock.now()
+        var agent = Agent(id: UUID().uuidString.lowercased(), orgID: principal.orgID, name: try AgentValidation.name(rawName), createdAt: now, updatedAt: now)
+        agent.description = try AgentValidation.description(input.description ?? nil)
+        agent.domain = try AgentValidation.domain(input.domain ?? nil)
+        agent.protocol = try AgentValidation.protocol(input.protocol ?? nil)
+        agent.agentCard = try AgentValidation.agentCard(input.agentCard ?? nil)
+        if case .some(.some(let status)) = input.status {
+            agent.status = try AgentValidation.status(status)
+            if agent.status == .disabled { agent.disabledAt = now }
+        }
+        try applyIdentity(to: &agent, did: input.did ?? nil, publicKey: input.publicKey ?? nil)
+        try await insertOrConflict(agent)
+        return agent
+    }
+
+    /// Merge update: only fields present in `input` change (CONTRACT.md §4.3.5).
+    public func update(_ principal: Principal, _ reference: String, _ input: AgentInput) async throws -> Agent {
+        var agent = try await get(principal, reference)
+        let original = agent
+        if let name = input.name {
+            guard let name else { throw RegistryError.invalidRequest("name cannot be null") }
+            agent.name = try AgentValidation.name(name)
+        }
+        if let description = input.description { agent.description = try AgentValidation.description(description) }
+        if let domain = input.domain { agent.domain = try AgentValidation.domain(domain) }
+        if let proto = input.protocol { agent.protocol = try AgentValidation.protocol(proto) }
+        if let card = input.agentCard { agent.agentCard = try AgentValidation.agentCard(card) }
+        if case .some(.some(let requested)) = input.status {
+            switch try AgentValidation.status(requested) {
+            case .disabled where agent.status != .disabled:
+                agent.status = .disabled
+                agent.disabledAt = clock.now()
+            case .active, .inactive where !agent.status.isUsable:
+                // The Python SDK PUTs status "active" on every start; that must not lift a
+                // disable. Only POST …/enable does (CONTRACT.md §4.3.5).
+                break
+            case let status where agent.status.isUsable:
+                agent.status = status
+            default:
+                break
+            }
+        }
+        if input.did != nil || input.publicKey != nil {
+            let did: String?? = input.did
+            if case .some(let newDID) = did, newDID != agent.did {
+                // A DID, once set, never changes through the API (CONTRACT.md §4.3.5, D-46).
+                if agent.did != nil {
+                    throw RegistryError(.conflict, "identity_immutable", "this agent already has a different DID")
+                }
+            }
+            try applyIdentity(to: &agent, did: did.flatMap { $0 } ?? agent.did, publicKey: input.publicKey ?? nil, keepKey: input.publicKey == nil)
+        }
+        guard agent != original else { return agent }
+        agent.updatedAt = clock.now()
+        try await saveOrConflict(agent)
+        return agent
+    }
+
+    public func delete(_ principal: Principal, _ reference: String) async throws {
+        let agent = try await get(principal, reference)
+        guard try await store.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw RegistryError.agentNotFound }
+    }
+
+    /// Disables an agent: no new badges, status reports `disabled`. Idempotent: a second call keeps
+    /// the first time and reason.
+    public func disable(_ principal: Principal, _ reference: String, reason: String?) async throws -> Agent {
+        var agent = try await get(principal, reference)
+        if let reason, reason.count > 500 { throw RegistryError.invalidRequest("reason must be at most 500 characters") }
+        guard agent.status != .disabled else { return agent }
+        let now = clock.now()
+        agent.status = .disabled
+        agent.disabledAt = now
+        agent.disableReason = reason
+        agent.updatedAt = now
+        try await saveOrConflict(agent)
+        return agent
+    }
+
+    /// Re-enables a disabled agent. A suspension is an operator's decision and is not lifted here.
+    public func enable(_ principal: Principal, _ reference: String) async throws -> Agent {
+        var agent = try await get(principal, reference)
+        switch agent.status {
+        case .active, .inactive: return agent
+        case .suspended: throw RegistryError(.forbidden, "agent_suspended", "this agent is suspended by an operator")
+        case .disabled:
+            agent.status = .active
+            agent.disabledAt = nil
+            agent.disableReason = nil
+            agent.updatedAt = clock.now()
+            try await saveOrConflict(agent)
+            return agent
+        }
+    }
+
+    /// Registers the agent's DID (and optionally key), write-once (CONTRACT.md §4.3.8).
+    public func registerIdentity(_ principal: Principal, _ reference: String, did: String?, publicKey: JSONValue?) async throws -> Agent {
+        var agent = try await get(principal, reference)
+        guard let did else { throw RegistryError.invalidRequest("did is required") }
+        let normalized = try AgentValidation.did(did)
+        let newKey = try AgentValidation.publicKey(publicKey)
+        if let existing = agent.did, existing != normalized, !isOwnRegistryDID(existing, of: agent, matching: normalized) {
+            throw RegistryError(.conflict, "identity_immutable", "this agent already has a different DID")
+        }
+        if let own = issuer.agentID(fromRegistryDID: normalized ?? ""), own != agent.id {
+            throw RegistryError(.invalidInput, "invalid_did", "that registry DID names another agent")
+        }
+        let before = agent
+        if agent.did == nil { agent.did = normalized }
+        if let newKey, agent.publicKeyJWK == nil {
+            try AgentValidation.checkKeyMatchesDID(did: agent.did, key: newKey)
+            agent.publicKeyJWK = newKey.jsonText
+        }
+        guard agent != before else { return agent }
+        agent.updatedAt = clock.now()
+        try await saveOrConflict(agent)
+        return agent
+    }
+
+    // MARK: Helpers
+
+    /// Sets DID and key together so a did:key and an explicit key can never disagree.
+    private func applyIdentity(to agent: inout Agent, did: String?, publicKey: JSONValue?, keepKey: Bool = false) throws {
+        let normalizedDID = try AgentValidation.did(did)
+        if let normalizedDID, let own = issuer.agentID(fromRegistryDID: normalizedDID), own != agent.id {
+            throw RegistryError(.invalidInput, "invalid_did", "that registry DID names another agent")
+        }
+        let key = keepKey ? nil : try AgentValidation.publicKey(publicKey)
+        try AgentValidation.checkKeyMatchesDID(did: normalizedDID, key: key ?? agent.publicKeyJWK.flatMap(Self.storedKey))
+        agent.did = normalizedDID
+        if !keepKey { agent.publicKeyJWK = key?.jsonText }
+    }
+
+    /// Our own registry DID written in its other spelling (raw vs encoded port) is the same identity.
+    private func isOwnRegistryDID(_ existing: String, of agent: Agent, matching candidate: String?) -> Bool {
+        guard let candidate else { return false }
+        return issuer.agentID(fromRegistryDID: existing) == agent.id && issuer.agentID(fromRegistryDID: candidate) == agent.id
+    }
+
+    static func storedKey(_ text: String) -> PublicJWK? {
+        (try? JSONValue.parse(Array(text.utf8))).flatMap { try? PublicJWK(json: $0) }
+    }
+
+    private func insertOrConflict(_ agent: Agent) async throws {
+        do {
+            try await store.insertAgent(agent)
+        } catch StoreError.uniqueViolation {
+            throw Self.didInUse
+        }
+    }
+
+    private func saveOrConflict(_ agent: Agent) async throws {
+        do {
+            guard try await store.updateAgent(agent) else { throw RegistryError.agentNotFound }
+        } catch StoreError.uniqueViolation {
+            throw Self.didInUse
+        }
+    }
+
+    static let didInUse = RegistryError(.conflict, "did_in_use", "this DID is already bound to another agent")
+}
+
+extension PageCursor {
+    /// Opaque text form: base64url of `createdAt:id`.
+    public var encoded: String { Base64URL.encode(Array("\(createdAt):\(id)".utf8)) }
+
+    public init?(encoded: String) {
+        guard encoded.count <= 200, let bytes = Base64URL.decode(encoded) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let colon = text.firstIndex(of: ":"), let createdAt = Int64(text[..<colon]) else { return nil }
+        self.init(createdAt: createdAt, id: String(text[text.index(after: colon)...]))
+    }
+}

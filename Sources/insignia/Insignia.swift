@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `insignia` command: the server and its operator tools.
+@main
+struct Insignia: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "insignia",
+        abstract: "Insignia: agent registry and trust-badge Certificate Authority.",
+        discussion: "Configuration comes from the environment: DATABASE_URL, PORT, HOST, ENVIRONMENT, LOG_LEVEL, CA_ISSUER_URL.",
+        subcommands: [Serve.self, Migrate.self, Keys.self]
+    )
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Hummingbird
+import InsigniaHTTP
+import Logging
+import Registry
+import Storage
+
+/// `insignia serve`: runs the HTTP server until SIGTERM/SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the registry and CA server.",
+        discussion: """
+            Listens on HOST:PORT (default 0.0.0.0:8080) with the database in DATABASE_URL (default: SQLite \
+            at ./data/insignia.sqlite). Pending migrations are applied first. SIGTERM or SIGINT stops accepting \
+            connections, lets in-flight requests finish, then closes the database.
+            """
+    )
+
+    func run() async throws {
+        let config = try CommandEnvironment.load(logToStandardError: false)
+        let logger = Logger(label: "insignia")
+        try await CommandEnvironment.run {
+            try await OpenedDatabase.withRunning(config.database, logger: logger) { opened in
+                let applied = try await Migrator.migrate(opened.database, clock: { SystemClock().now() })
+                logger.info("database ready", metadata: [
+                    "backend": .string(config.database.backendName), "migrations_applied": .string(applied.map(String.init).joined(separator: ",")),
+                ])
+                let app = buildApplication(AppDependencies(config: config, store: opened.store), logger: logger)
+                logger.info("listening", metadata: ["host": .string(config.host), "port": .stringConvertible(config.port), "issuer": .string(config.issuerURL)])
+                try await app.runService()
+            }
+        }
+    }
+}
+
+/// `insignia migrate`: applies pending migrations and exits.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations (DATABASE_URL) and exit.")
+
+    func run() async throws {
+        let config = try CommandEnvironment.load(logToStandardError: true)
+        try await CommandEnvironment.run {
+            try await OpenedDatabase.withRunning(config.database, logger: Logger(label: "insignia")) { opened in
+                let applied = try await Migrator.migrate(opened.database, clock: { SystemClock().now() })
+                print(applied.isEmpty
+                    ? "schema up to date (version \(Migrator.latestVersion))"
+                    : "applied migrations \(applied.map(String.init).joined(separator: ", ")); schema at version \(Migrator.latestVersion)")
+            }
+        }
+    }
+}
+
+extension DatabaseLocation {
+    /// "sqlite" or "postgres", for logs (never the URL, which may hold a password).
+    var backendName: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres: "postgres"
+        }
+    }
+}

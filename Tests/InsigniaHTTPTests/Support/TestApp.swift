@@ -1,0 +1,100 @@
+import BadgeCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import InsigniaHTTP
+import Logging
+import NIOCore
+import Registry
+import Storage
+import StoreConformance
+
+/// A clock tests can move.
+final class TestClock: RegistryClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Int64
+
+    init(_ start: Int64 = Int64(Date().timeIntervalSince1970)) { current = start }
+
+    func now() -> Int64 { lock.withLock { current } }
+    func advance(_ seconds: Int64) { lock.withLock { current += seconds } }
+}
+
+/// One organisation with an all-scopes API key, created directly through the use cases.
+struct TestTenant: Sendable {
+    let org: Organization
+    let key: String
+}
+
+/// A running server (real HTTP on a loopback port) over a fresh database of one backend.
+struct TestApp: Sendable {
+    let client: any TestClientProtocol
+    let store: SQLStore
+    let clock: TestClock
+    let config: AppConfig
+
+    /// Runs `body` against a live server on `backend`.
+    static func run(
+        _ backend: TestBackend, configure: @Sendable (inout AppConfig) -> Void = { _ in },
+        _ body: @Sendable (TestApp) async throws -> Void
+    ) async throws {
+        try await backend.withDatabase { opened, _ in
+            var config = AppConfig()
+            config.host = "127.0.0.1"
+            config.port = 0
+            config.issuerURL = "https://registry.test.example"
+            configure(&config)
+            let finalConfig = config
+            let clock = TestClock()
+            var logger = Logger(label: "insignia.test")
+            logger.logLevel = .critical
+            let deps = AppDependencies(config: config, store: opened.store, clock: clock)
+            let app = buildApplication(deps, logger: logger)
+            try await app.test(.live) { client in
+                try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig))
+            }
+        }
+    }
+
+    /// A new organisation and API key (scopes: all unless given).
+    func tenant(scopes: [String] = []) async throws -> TestTenant {
+        let org = try await OrganizationService(store: store, clock: clock).findOrCreate("org-\(UUID().uuidString)")
+        let key = try await APIKeyService(store: store, clock: clock).create(orgID: org.id, name: "test", scopes: scopes)
+        return TestTenant(org: org, key: key.plaintext)
+    }
+
+    /// Sends a request; `key` goes in `X-Capiscio-Registry-Key` unless `bearer` is set.
+    @discardableResult
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, key: String? = nil, bearer: String? = nil,
+        json: JSONValue? = nil, rawBody: String? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> TestResult {
+        var headers = extra
+        if let key { headers[HTTPField.Name("X-Capiscio-Registry-Key")!] = key }
+        if let bearer { headers[.authorization] = "Bearer \(bearer)" }
+        var body: ByteBuffer?
+        if let json {
+            body = ByteBuffer(bytes: json.serialized())
+            headers[.contentType] = "application/json"
+        } else if let rawBody {
+            body = ByteBuffer(string: rawBody)
+            headers[.contentType] = "application/json"
+        }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
+        return TestResult(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
+    }
+}
+
+/// A response with its body parsed on demand.
+struct TestResult: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: [UInt8]
+
+    /// The body as JSON (a parse failure yields `.null`, which fails any field assertion).
+    var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
+    var data: JSONValue { json["data"] ?? .null }
+    var errorCode: String? { json["error"]?.stringValue }
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
