@@ -24,6 +24,11 @@ let package = Package(
             name: "BadgeCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // CA private keys in files or the environment (never the database).
+        .target(
+            name: "CAKeys",
+            dependencies: ["BadgeCore", "Registry"]
+        ),
         // Use cases over ports (storage, signer, clock).
         .target(
             name: "Registry",
@@ -64,13 +69,15 @@ let package = Package(
         .executableTarget(
             name: "insignia",
             dependencies: [
-                "InsigniaHTTP", "Registry", "Storage",
+                "InsigniaHTTP", "Registry", "Storage", "CAKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BadgeCoreTests", dependencies: ["BadgeCore"]),
+        .testTarget(name: "CAKeysTests", dependencies: ["CAKeys", "BadgeCore"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "BadgeCore"]),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "StoreConformance", "Registry"]
@@ -78,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "InsigniaHTTPTests",
             dependencies: [
-                "InsigniaHTTP", "Storage", "Registry", "BadgeCore",
+                "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -116,9 +116,10 @@ public struct DIDDocument: Sendable, Hashable {
             "@context": .array(Self.contexts.map(JSONValue.string)),
             "id": .string(id),
             "verificationMethod": .array(verificationMethods.map { $0.json() }),
+            // Always present, empty when there is no key: clients read these arrays unconditionally.
+            "authentication": .array(authentication.map(JSONValue.string)),
+            "assertionMethod": .array(assertionMethod.map(JSONValue.string)),
         ]
-        if !authentication.isEmpty { members["authentication"] = .array(authentication.map(JSONValue.string)) }
-        if !assertionMethod.isEmpty { members["assertionMethod"] = .array(assertionMethod.map(JSONValue.string)) }
         if !services.isEmpty { members["service"] = .array(services) }
         return .object(members)
     }

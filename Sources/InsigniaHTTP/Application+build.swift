@@ -9,10 +9,13 @@ public struct AppDependencies: Sendable {
     public let config: AppConfig
     public let store: any RegistryStore
     public let clock: any RegistryClock
+    /// The CA's keys, already bootstrapped.
+    public let ca: CAService
 
-    public init(config: AppConfig, store: any RegistryStore, clock: any RegistryClock = SystemClock()) {
+    public init(config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock()) {
         self.config = config
         self.store = store
+        self.ca = ca
         self.clock = clock
     }
 }
@@ -29,19 +32,29 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     router.add(middleware: ErrorMiddleware())
 
     let store = deps.store
+    let ca = deps.ca
     HealthController(
-        readinessChecks: [("database", { try await store.ping() })],
+        readinessChecks: [
+            ("database", { try await store.ping() }),
+            ("ca_key", { _ = try await ca.activeSigner() }),
+        ],
         version: InsigniaVersion.version,
         commit: ProcessInfoCommit.value
     ).register(on: router)
     DocsController().register(on: router)
 
+    let limit = deps.config.maxBodyBytes
+    let agents = AgentService(store: deps.store, clock: deps.clock, issuer: IssuerIdentity(origin: deps.config.issuerURL))
+    let badges = BadgeService(store: deps.store, clock: deps.clock, agents: agents, ca: deps.ca, policy: deps.config.badgePolicy)
+    PublicController(badges: badges, agents: agents, ca: deps.ca, bodyLimit: limit).register(on: router)
+
     let apiKeys = APIKeyService(store: deps.store, clock: deps.clock)
-    let issuer = IssuerIdentity(origin: deps.config.issuerURL)
-    let authenticated = router.group().add(middleware: AuthMiddleware(apiKeys: apiKeys))
-    APIKeyController(apiKeys: apiKeys, bodyLimit: deps.config.maxBodyBytes).register(on: authenticated)
-    AgentController(agents: AgentService(store: deps.store, clock: deps.clock, issuer: issuer), bodyLimit: deps.config.maxBodyBytes)
-        .register(on: authenticated)
+    let authenticated = router.group().add(middleware: AuthMiddleware(
+        apiKeys: apiKeys, limiter: RateLimiter(store: deps.store, clock: deps.clock), rateLimit: deps.config.apiRateLimit
+    ))
+    APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
+    AgentController(agents: agents, bodyLimit: limit).register(on: authenticated)
+    BadgeController(badges: badges, bodyLimit: limit).register(on: authenticated)
     return router
 }
 

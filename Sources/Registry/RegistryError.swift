@@ -11,7 +11,7 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
         case notFound
         case conflict
         case tooLarge
-        case rateLimited(retryAfterSeconds: Int)
+        case rateLimited(RateLimitStatus)
         case unavailable
         case `internal`
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CAKeys
 import InsigniaHTTP
 import Logging
 import Registry
@@ -90,3 +91,4 @@ func withStore(_ config: AppConfig, _ body: @Sendable (SQLStore) async throws ->
 }
 
 extension RegistryError: RegistryErrorLike {}
+extension CAKeyError: RegistryErrorLike {}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CAKeys
 import Hummingbird
 import InsigniaHTTP
 import Logging
@@ -25,7 +26,21 @@ struct Serve: AsyncParsableCommand {
                 logger.info("database ready", metadata: [
                     "backend": .string(config.database.backendName), "migrations_applied": .string(applied.map(String.init).joined(separator: ",")),
                 ])
-                let app = buildApplication(AppDependencies(config: config, store: opened.store), logger: logger)
+                let (ca, _, report) = try await CABootstrap.start(
+                    store: opened.store, clock: SystemClock(), inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath,
+                    production: config.environment == .production
+                )
+                logger.info("CA key ready", metadata: [
+                    "primary_kid": .string(report.primaryKID), "source": .string(report.source.rawValue), "active_kid": .string(report.activeKID),
+                ])
+                if report.source == .ephemeral {
+                    logger.warning("CA key could not be saved to CA_KEY_PATH; using an ephemeral key: badges stop verifying after a restart")
+                }
+                for problem in report.problems { logger.warning("CA key directory", metadata: ["problem": .string(problem)]) }
+                if config.issuerURL.hasPrefix("http://") {
+                    logger.warning("CA_ISSUER_URL is not https: Go verifiers reject such badges online (set an https origin for real use)")
+                }
+                let app = buildApplication(AppDependencies(config: config, store: opened.store, ca: ca), logger: logger)
                 logger.info("listening", metadata: ["host": .string(config.host), "port": .stringConvertible(config.port), "issuer": .string(config.issuerURL)])
                 try await app.runService()
             }

@@ -200,7 +200,7 @@ struct DIDDocumentTests {
             authentication: [did + "#key-1"],
             services: [["id": .string(did + "#agent"), "type": "AgentService", "serviceEndpoint": "https://a.example"]])
         let json = doc.json()
-        #expect(json["assertionMethod"] == nil)
+        #expect(json["assertionMethod"] == [])
         let reread = try DIDDocument(json: JSONValue.parse(json.serialized()))
         #expect(reread.verificationMethods == doc.verificationMethods)
         #expect(reread.authentication == doc.authentication)

@@ -18,6 +18,7 @@ import Testing
             let ready = try await app.request(.get, "/health/ready")
             #expect(ready.status == .ok)
             #expect(ready.json["checks"]?["database"] == "ok")
+            #expect(ready.json["checks"]?["ca_key"] == "ok")
             #expect(try await app.request(.get, "/version").json["version"] == .string(InsigniaVersion.version))
         }
     }
@@ -58,8 +59,8 @@ import Testing
     @Test func everyRegisteredRouteIsDocumented() async throws {
         let document = try JSONValue.parse(Array(OpenAPIDocument.json.utf8))
         let paths = try #require(document["paths"]?.objectValue)
-        try await TestBackend.sqlite.withDatabase { opened, _ in
-            let router = buildRouter(AppDependencies(config: AppConfig(), store: opened.store))
+        try await TestApp.run(.sqlite) { app in
+            let router = buildRouter(AppDependencies(config: app.config, store: app.store, ca: app.ca))
             #expect(router.routes.count > 20)
             for route in router.routes {
                 let operation = paths[route.path.description]?[route.method.rawValue.lowercased()]

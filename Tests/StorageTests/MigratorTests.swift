@@ -19,7 +19,9 @@ import Testing
         try await backend.withDatabase { _, location in
             // Drop and re-run from several independent pools at once, as two processes starting together would.
             try await OpenedDatabase.withRunning(location, logger: .init(label: "t")) { opened in
-                for table in ["agents", "api_keys", "organizations", "schema_migrations"] {
+                for table in [
+                    "audit_events", "rate_counters", "badges", "ca_keys", "agents", "api_keys", "organizations", "schema_migrations",
+                ] {
                     try await opened.database.query("DROP TABLE \(table)")
                 }
             }

@@ -1,4 +1,5 @@
 import Logging
+import Registry
 import Storage
 
 /// Runtime mode. Production refuses unsafe defaults.
@@ -30,6 +31,14 @@ public struct AppConfig: Sendable {
     public var issuerURL = "http://localhost:8080"
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes = 1 << 20
+    /// CA private key file (`CA_KEY_PATH`); rotated keys live beside it.
+    public var caKeyPath = "./keys/ca.jwk"
+    /// CA private key as inline JWK JSON (`CA_PRIVATE_KEY_JWK`); wins over the file.
+    public var caInlineJWK: String?
+    /// Issuance TTLs and limits.
+    public var badgePolicy = BadgePolicy()
+    /// Requests per API key per minute on authenticated routes (`API_RATE_LIMIT_PER_MINUTE`).
+    public var apiRateLimit = RateLimit.perMinute(1000)
 
     public init() {}
 
@@ -63,6 +72,24 @@ public struct AppConfig: Sendable {
             config.database = try DatabaseLocation.parse(environment["DATABASE_URL"])
         } catch let error as DatabaseLocation.ParseError {
             throw ConfigError("DATABASE_URL", String(error.description.dropFirst("DATABASE_URL: ".count)))
+        }
+        if let path = value("CA_KEY_PATH") { config.caKeyPath = path }
+        config.caInlineJWK = value("CA_PRIVATE_KEY_JWK")
+        func integer(_ name: String, _ range: ClosedRange<Int64>) throws -> Int64? {
+            guard let text = value(name) else { return nil }
+            guard let number = Int64(text), range.contains(number) else {
+                throw ConfigError(name, "must be an integer from \(range.lowerBound) to \(range.upperBound) (got '\(text)')")
+            }
+            return number
+        }
+        if let limit = try integer("BADGE_RATE_LIMIT_PER_MINUTE", 0...1_000_000) { config.badgePolicy.issuanceRate.limit = Int(limit) }
+        if let limit = try integer("API_RATE_LIMIT_PER_MINUTE", 0...10_000_000) { config.apiRateLimit.limit = Int(limit) }
+        if let ttl = try integer("CAPISCIO_BADGE_TTL_MIN", 1...86_400) { config.badgePolicy.minTTL = ttl }
+        if let ttl = try integer("CAPISCIO_BADGE_TTL_MAX", 1...86_400) { config.badgePolicy.maxTTL = ttl }
+        if let ttl = try integer("CAPISCIO_BADGE_TTL_DEFAULT", 1...86_400) { config.badgePolicy.defaultTTL = ttl }
+        let policy = config.badgePolicy
+        guard policy.minTTL <= policy.defaultTTL, policy.defaultTTL <= policy.maxTTL else {
+            throw ConfigError("CAPISCIO_BADGE_TTL_DEFAULT", "must lie between CAPISCIO_BADGE_TTL_MIN and CAPISCIO_BADGE_TTL_MAX")
         }
         config.issuerURL = "http://localhost:\(config.port)"
         if let issuer = value("CA_ISSUER_URL") {

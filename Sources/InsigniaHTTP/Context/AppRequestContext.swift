@@ -7,6 +7,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AuthMiddleware` on authenticated routes.
     public var principal: Principal?
+    /// The caller's standing against the per-key API limit, set by `AuthMiddleware`.
+    public var apiRateLimit: RateLimitStatus?
     /// Peer address, for rate limits and audit.
     public let remoteAddress: SocketAddress?
 

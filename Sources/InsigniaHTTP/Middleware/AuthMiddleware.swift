@@ -9,14 +9,21 @@ struct AuthMiddleware: RouterMiddleware {
     static let registryKeyHeader = HTTPField.Name("X-Capiscio-Registry-Key")!
 
     let apiKeys: APIKeyService
+    let limiter: RateLimiter
+    /// Per-key limit on every authenticated route.
+    let rateLimit: RateLimit
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.principal = try await apiKeys.authenticate(try Self.presentedKey(request))
-        if let keyID = context.principal?.apiKeyID {
+        let principal = try await apiKeys.authenticate(try Self.presentedKey(request))
+        context.principal = principal
+        if let keyID = principal.apiKeyID {
             context.logger[metadataKey: "api_key_id"] = .string(keyID)
+            context.apiRateLimit = try await limiter.hit("api:key:\(keyID)", rateLimit)
         }
-        return try await next(request, context)
+        var response = try await next(request, context)
+        RateLimitHeaders.apply(context.apiRateLimit, to: &response)
+        return response
     }
 
     /// The API key a request presents. The registry-key header wins when both are present; a

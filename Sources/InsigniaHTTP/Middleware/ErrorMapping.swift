@@ -27,8 +27,9 @@ enum ErrorMapping {
         switch error {
         case let error as RegistryError:
             var headers: HTTPFields = [:]
-            if case .rateLimited(let retryAfter) = error.kind {
-                headers[.retryAfter] = String(retryAfter)
+            if case .rateLimited(let status) = error.kind {
+                headers = RateLimitHeaders.fields(status)
+                headers[.retryAfter] = String(status.retryAfter)
             }
             if case .internal = error.kind {
                 logger.error("internal error", metadata: ["error": "\(error.code)"])

@@ -3,10 +3,22 @@ public struct Organization: Sendable, Equatable {
     public var id: String
     public var name: String
     public var createdAt: Int64
+    /// Highest level an operator verified this organisation at (3 = OV, 4 = EV), if any.
+    public var verifiedLevel: Int?
+    public var verifiedAt: Int64?
+    public var verifiedBy: String?
+    public var verificationNote: String?
 
-    public init(id: String, name: String, createdAt: Int64) {
+    public init(
+        id: String, name: String, createdAt: Int64, verifiedLevel: Int? = nil, verifiedAt: Int64? = nil,
+        verifiedBy: String? = nil, verificationNote: String? = nil
+    ) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
+        self.verifiedLevel = verifiedLevel
+        self.verifiedAt = verifiedAt
+        self.verifiedBy = verifiedBy
+        self.verificationNote = verificationNote
     }
 }

@@ -165,7 +165,7 @@ public struct AgentService: Sendable {
         if agent.did == nil { agent.did = normalized }
         if let newKey, agent.publicKeyJWK == nil {
             try AgentValidation.checkKeyMatchesDID(did: agent.did, key: newKey)
-            agent.publicKeyJWK = newKey.jsonText
+            agent.publicKeyJWK = newKey.compactJSON
         }
         guard agent != before else { return agent }
         agent.updatedAt = clock.now()
@@ -184,7 +184,7 @@ public struct AgentService: Sendable {
         let key = keepKey ? nil : try AgentValidation.publicKey(publicKey)
         try AgentValidation.checkKeyMatchesDID(did: normalizedDID, key: key ?? agent.publicKeyJWK.flatMap(Self.storedKey))
         agent.did = normalizedDID
-        if !keepKey { agent.publicKeyJWK = key?.jsonText }
+        if !keepKey { agent.publicKeyJWK = key?.compactJSON }
     }
 
     /// Our own registry DID written in its other spelling (raw vs encoded port) is the same identity.
@@ -193,9 +193,7 @@ public struct AgentService: Sendable {
         return issuer.agentID(fromRegistryDID: existing) == agent.id && issuer.agentID(fromRegistryDID: candidate) == agent.id
     }
 
-    static func storedKey(_ text: String) -> PublicJWK? {
-        (try? JSONValue.parse(Array(text.utf8))).flatMap { try? PublicJWK(json: $0) }
-    }
+    static func storedKey(_ text: String) -> PublicJWK? { PublicJWK.fromCompactJSON(text) }
 
     private func insertOrConflict(_ agent: Agent) async throws {
         do {

@@ -99,8 +99,3 @@ enum AgentValidation {
         }
     }
 }
-
-extension PublicJWK {
-    /// Compact JSON text `{"crv","kty","x"}`, the stored and emitted form.
-    var jsonText: String { String(decoding: json.serialized(), as: UTF8.self) }
-}

@@ -1,3 +1,4 @@
+import BadgeCore
 import Foundation
 
 /// Finds and creates organisations (operator CLI and bootstrap).
@@ -27,5 +28,28 @@ public struct OrganizationService: Sendable {
             guard let org = try await store.organization(named: reference) else { throw RegistryError.notFound("organisation") }
             return org
         }
+    }
+}
+
+extension OrganizationService {
+    /// Records an operator's organisation verification (3 = OV, 4 = EV) with who, when and why,
+    /// and an audit event. Levels 3/4 badges are issued only to organisations verified so.
+    public func verify(_ reference: String, level: Int, note: String, by operatorName: String) async throws -> Organization {
+        guard level == 3 || level == 4 else { throw RegistryError.invalidRequest("level must be 3 (OV) or 4 (EV)") }
+        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !note.isEmpty, note.count <= 1000 else { throw RegistryError.invalidRequest("a note of 1–1000 characters is required") }
+        let byID = try await store.organization(id: reference.lowercased())
+        let byName = try await store.organization(named: reference)
+        guard let org = byID ?? byName else { throw RegistryError.notFound("organisation") }
+        let now = clock.now()
+        guard try await store.setOrganizationVerification(orgID: org.id, level: level, note: note, by: operatorName, at: now) else {
+            throw RegistryError.notFound("organisation")
+        }
+        let details: JSONValue = ["level": .int(Int64(level)), "note": .string(note)]
+        try await store.appendEvent(AuditEvent(
+            id: UUID().uuidString.lowercased(), orgID: org.id, type: "org.verified", actor: "operator:\(operatorName)",
+            subject: org.id, details: String(decoding: details.serialized(), as: UTF8.self), createdAt: now
+        ))
+        return try await store.organization(id: org.id) ?? org
     }
 }

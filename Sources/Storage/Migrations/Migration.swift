@@ -54,5 +54,64 @@ extension Migration {
             """,
             "CREATE INDEX agents_org ON agents (org_id, created_at, id)",
         ]),
+        Migration(version: 2, name: "badge CA: org verification, CA keys, badge ledger, rate counters, audit", statements: [
+            // One column per statement: SQLite's ALTER TABLE adds only one at a time.
+            "ALTER TABLE organizations ADD COLUMN verified_level INTEGER",
+            "ALTER TABLE organizations ADD COLUMN verified_at BIGINT",
+            "ALTER TABLE organizations ADD COLUMN verified_by TEXT",
+            "ALTER TABLE organizations ADD COLUMN verification_note TEXT",
+            """
+            CREATE TABLE ca_keys (
+                kid TEXT PRIMARY KEY,
+                public_jwk TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                activated_at BIGINT,
+                retired_at BIGINT
+            )
+            """,
+            // The database itself refuses a second active key, whatever the code does.
+            "CREATE UNIQUE INDEX ca_keys_one_active ON ca_keys (state) WHERE state = 'active'",
+            // No foreign key to agents: an agent may be deleted, its badges stay in the ledger.
+            """
+            CREATE TABLE badges (
+                jti TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL,
+                agent_id TEXT,
+                subject TEXT NOT NULL,
+                level TEXT NOT NULL,
+                ial TEXT NOT NULL,
+                kid TEXT NOT NULL,
+                issued_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                audience TEXT NOT NULL,
+                revoked_at BIGINT,
+                revocation_reason TEXT
+            )
+            """,
+            "CREATE INDEX badges_kid_expiry ON badges (kid, expires_at)",
+            "CREATE INDEX badges_revoked ON badges (revoked_at, jti) WHERE revoked_at IS NOT NULL",
+            "CREATE INDEX badges_org ON badges (org_id)",
+            """
+            CREATE TABLE rate_counters (
+                bucket TEXT NOT NULL,
+                window_start BIGINT NOT NULL,
+                count INTEGER NOT NULL,
+                PRIMARY KEY (bucket, window_start)
+            )
+            """,
+            """
+            CREATE TABLE audit_events (
+                id TEXT PRIMARY KEY,
+                org_id TEXT,
+                type TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                subject TEXT,
+                details TEXT,
+                created_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_events_org ON audit_events (org_id, created_at)",
+        ]),
     ]
 }

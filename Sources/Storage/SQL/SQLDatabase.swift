@@ -5,6 +5,8 @@ public enum SQLDialect: Sendable {
 
 /// Runs statements. Placeholders are written `$1`, `$2`, … for both databases.
 public protocol SQLExecutor: Sendable {
+    /// Discardable: writes without `RETURNING` have no rows worth reading.
+    @discardableResult
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
 }
 

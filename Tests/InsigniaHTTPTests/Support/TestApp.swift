@@ -1,4 +1,5 @@
 import BadgeCore
+import CAKeys
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -33,26 +34,33 @@ struct TestApp: Sendable {
     let store: SQLStore
     let clock: TestClock
     let config: AppConfig
+    let ca: CAService
 
     /// Runs `body` against a live server on `backend`.
     static func run(
         _ backend: TestBackend, configure: @Sendable (inout AppConfig) -> Void = { _ in },
         _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
+        let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: keyDirectory) }
         try await backend.withDatabase { opened, _ in
             var config = AppConfig()
             config.host = "127.0.0.1"
             config.port = 0
             config.issuerURL = "https://registry.test.example"
+            config.caKeyPath = keyDirectory.appendingPathComponent("ca.jwk").path
             configure(&config)
             let finalConfig = config
             let clock = TestClock()
+            let (ca, _, _) = try await CABootstrap.start(
+                store: opened.store, clock: clock, inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath, production: false
+            )
             var logger = Logger(label: "insignia.test")
             logger.logLevel = .critical
-            let deps = AppDependencies(config: config, store: opened.store, clock: clock)
+            let deps = AppDependencies(config: config, store: opened.store, ca: ca, clock: clock)
             let app = buildApplication(deps, logger: logger)
             try await app.test(.live) { client in
-                try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig))
+                try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca))
             }
         }
     }

@@ -1,0 +1,119 @@
+import Foundation
+import BadgeCore
+import HTTPTypes
+import Hummingbird
+import Registry
+
+/// Unauthenticated routes verifiers call: JWKS, DID documents, verification, badge and agent
+/// status, and the revocation feed (CONTRACT.md §4.2, §4.3.9, §4.6, §4.7).
+struct PublicController {
+    let badges: BadgeService
+    let agents: AgentService
+    let ca: CAService
+    let bodyLimit: Int
+
+    static let publicCache: HTTPFields = [.cacheControl: "public, max-age=300"]
+    static let noStore: HTTPFields = [.cacheControl: "no-store"]
+    static let badgeHeader = HTTPField.Name("X-Capiscio-Badge")!
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/.well-known/jwks.json") { _, _ in try await jwks() }
+        router.get("/agents/{id}/did.json") { _, context in try await didDocument(context) }
+        router.get("/v1/agents/{id}/status") { _, context in try await agentStatus(context) }
+        router.get("/v1/badges/{jti}/status") { _, context in try await badgeStatus(context) }
+        router.get("/v1/revocations") { request, _ in try await revocations(request) }
+        for path in ["/v1/validate", "/v1/badges/verify"] {
+            router.post(RouterPath(path)) { request, _ in try await validate(request) }
+        }
+    }
+
+    private func jwks() async throws -> Response {
+        let keys = try await ca.publishedKeys().map { $0.key.json(kid: $0.kid, alg: true, use: true) }
+        return APIResponse.json(["keys": .array(keys)], headers: Self.publicCache)
+    }
+
+    private func didDocument(_ context: AppRequestContext) async throws -> Response {
+        let id = try context.pathParameter("id")
+        // Only the UUID form: the path mirrors did:web:<host>:agents:<uuid>.
+        guard UUIDText.isUUID(id), let agent = try await agents.resolve(id) else { throw RegistryError.agentNotFound }
+        let document = try agents.didDocument(for: agent, key: badges.agentKey(agent))
+        return APIResponse.json(document.json(), contentType: "application/did+json", headers: Self.publicCache)
+    }
+
+    private func agentStatus(_ context: AppRequestContext) async throws -> Response {
+        guard let agent = try await agents.resolve(try context.pathParameter("id")) else { throw RegistryError.agentNotFound }
+        let disabled = !agent.status.isUsable
+        return APIResponse.json([
+            "id": .string(agent.id), "did": .string(agent.did ?? agents.issuer.agentDID(agent.id)),
+            "status": .string(agent.status.publicStatus),
+            "disabledAt": disabled ? .time(agent.disabledAt) : .null, "reason": disabled ? .optional(agent.disableReason) : .null,
+        ], headers: Self.noStore)
+    }
+
+    private func badgeStatus(_ context: AppRequestContext) async throws -> Response {
+        guard let record = try await badges.status(jti: try context.pathParameter("jti")) else {
+            throw RegistryError(.notFound, "badge_not_found", "badge not found")
+        }
+        var body: [String: JSONValue] = [
+            "jti": .string(record.jti), "sub": .string(record.subject), "revoked": .bool(record.revokedAt != nil),
+            "expiresAt": .time(record.expiresAt), "expires_at": .time(record.expiresAt),
+        ]
+        if let revokedAt = record.revokedAt {
+            body["revokedAt"] = .time(revokedAt)
+            body["reason"] = .optional(record.revocationReason)
+        }
+        return APIResponse.json(.object(body), headers: Self.noStore)
+    }
+
+    private func revocations(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        var since: Int64?
+        if let text = query["since"].map(String.init), !text.isEmpty {
+            guard let parsed = Timestamp.parse(text) else { throw RegistryError.invalidRequest("since must be an RFC 3339 time") }
+            since = parsed
+        }
+        var limit: Int?
+        if let text = query["limit"] {
+            guard let value = Int(text) else { throw RegistryError.invalidRequest("limit must be an integer") }
+            limit = value
+        }
+        let page = try await badges.revocations(since: since, cursor: query["cursor"].map(String.init), limit: limit)
+        let entries: [JSONValue] = page.entries.map {
+            ["jti": .string($0.jti), "revokedAt": .time($0.revokedAt), "reason": .optional($0.revocationReason)]
+        }
+        return APIResponse.json(
+            ["revocations": .array(entries), "nextCursor": .optional(page.nextCursor), "syncedAt": .time(badges.now())],
+            headers: Self.noStore
+        )
+    }
+
+    private func validate(_ request: Request) async throws -> Response {
+        let body = try await JSONBody.object(request, limit: bodyLimit)
+        guard let token = try body.string("token", "badge") ?? Self.headerToken(request) else {
+            throw RegistryError.invalidRequest("token is required (body \"token\", X-Capiscio-Badge or Authorization: Bearer)")
+        }
+        let audience = try body.string("audience")
+        switch await badges.verify(token, audience: audience) {
+        case .success(let claims):
+            // The complete verified payload, including members BadgeClaims does not model.
+            return APIResponse.wrapped(["valid": true, "claims": (try? CompactJWS.parse(token))?.payload ?? claims.json])
+        case .failure(let error):
+            var data: [String: JSONValue] = ["valid": false, "error": .string(error.code.rawValue), "message": .string(error.message)]
+            if let jws = try? CompactJWS.parse(token) { data["claims"] = jws.payload }
+            return APIResponse.wrapped(.object(data))
+        }
+    }
+
+    /// A badge from `X-Capiscio-Badge` (preferred) or `Authorization: Bearer` (RFC-002 §9.1).
+    static func headerToken(_ request: Request) -> String? {
+        if let badge = request.headers[badgeHeader], !badge.isEmpty { return badge }
+        guard let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// UUID syntax check for path segments.
+enum UUIDText {
+    static func isUUID(_ text: String) -> Bool { UUID(uuidString: text) != nil }
+}

@@ -1,0 +1,172 @@
+import BadgeCore
+import Foundation
+
+/// The Badge CA's use cases: IAL-0 issuance, verification, status, revocation and the
+/// revocation feed (RFC-002; CONTRACT.md §4.4, §4.6, §4.7).
+public struct BadgeService: Sendable {
+    let store: any RegistryStore
+    let clock: any RegistryClock
+    let agents: AgentService
+    let ca: CAService
+    let policy: BadgePolicy
+    let limiter: RateLimiter
+
+    public init(store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy) {
+        self.store = store
+        self.clock = clock
+        self.agents = agents
+        self.ca = ca
+        self.policy = policy
+        self.limiter = RateLimiter(store: store, clock: clock)
+    }
+
+    var issuer: IssuerIdentity { agents.issuer }
+
+    // MARK: Issuance
+
+    /// Issues an IAL-0 badge for the caller's agent `reference` (CONTRACT.md §4.4 processing).
+    public func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request) async throws -> IssuedBadge {
+        let agent = try await agents.get(principal, reference)
+        guard agent.status.isUsable else {
+            throw RegistryError(.forbidden, "agent_disabled", "agent is \(agent.status.rawValue); no badges are issued for it")
+        }
+        let level = request.level ?? .registered
+        let domain = request.domain.flatMap { $0.isEmpty ? nil : $0.lowercased() } ?? agent.domain
+        try await checkLevel(level, domain: domain, agent: agent)
+        let ttl = try clampedTTL(request.ttlSeconds)
+        // The key claim comes only from registry data, never from the request (RFC-002 §7.2.1).
+        guard let key = agentKey(agent) else {
+            throw RegistryError(.conflict, "agent_key_missing", "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity")
+        }
+        let rate = try await limiter.hit("badge:agent:\(agent.id)", policy.issuanceRate)
+
+        let now = clock.now()
+        let claims = BadgeClaims(
+            jti: UUID().uuidString.lowercased(), iss: issuer.origin, sub: issuer.agentDID(agent.id),
+            aud: request.audience.flatMap { $0.isEmpty ? nil : $0 }, iat: now, exp: now + ttl, ial: "0", key: key,
+            level: level, domain: domain, issuanceProfile: "registered"
+        )
+        let (token, kid) = try await sign(claims)
+        try await store.insertBadge(BadgeRecord(
+            jti: claims.jti, orgID: agent.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "0",
+            kid: kid, issuedAt: now, expiresAt: claims.exp, audience: claims.aud ?? []
+        ))
+        return IssuedBadge(token: token, claims: claims, rateLimit: rate)
+    }
+
+    /// Level gates: 1 for any registered agent; 2 needs a validated domain; 3/4 need an
+    /// organisation an operator verified at that level (and a domain to name in the badge).
+    private func checkLevel(_ level: TrustLevel, domain: String?, agent: Agent) async throws {
+        switch level {
+        case .selfSigned:
+            throw RegistryError(.invalidInput, "invalid_trust_level", "level 0 badges are self-signed; this CA issues levels 1–4")
+        case .registered:
+            return
+        case .domainValidated:
+            guard let domain else { throw Self.domainRequired }
+            guard try await isDomainValidated(domain, orgID: agent.orgID) else {
+                throw RegistryError(.forbidden, "DOMAIN_NOT_VERIFIED", "domain \(domain) has not been validated for this organisation")
+            }
+        case .organizationValidated, .extended:
+            guard domain != nil else { throw Self.domainRequired }
+            let org = try await store.organization(id: agent.orgID)
+            guard let verified = org?.verifiedLevel, verified >= Int(level.rawValue)! else {
+                throw RegistryError(.forbidden, "trust_level_not_permitted", "level \(level.rawValue) needs an operator to verify this organisation at that level")
+            }
+        }
+    }
+
+    /// Whether `orgID` has proven control of `domain`. Domain validation (ACME-lite orders, issue
+    /// #5) is what records that proof; no flow records it yet, so no domain counts as validated.
+    private func isDomainValidated(_ domain: String, orgID: String) async throws -> Bool {
+        false
+    }
+
+    static let domainRequired = RegistryError(.conflict, "domain_required", "levels 2–4 name a domain: set the agent's domain or send one")
+
+    private func clampedTTL(_ requested: Int64?) throws -> Int64 {
+        guard let requested else { return policy.defaultTTL }
+        guard requested > 0 else { throw RegistryError(.invalidInput, "invalid_ttl", "ttl must be a positive number of seconds") }
+        return min(max(requested, policy.minTTL), policy.maxTTL)
+    }
+
+    /// The agent's public key: the registered JWK, else the key inside its `did:key`.
+    public func agentKey(_ agent: Agent) -> PublicJWK? {
+        if let stored = agent.publicKeyJWK.flatMap(PublicJWK.fromCompactJSON) { return stored }
+        if let did = agent.did, did.hasPrefix("did:key:") { return try? DIDKey.publicKey(fromDID: did) }
+        return nil
+    }
+
+    private func sign(_ claims: BadgeClaims) async throws -> (token: String, kid: String) {
+        let (kid, signer) = try await ca.activeSigner()
+        let header: JSONValue = ["alg": "EdDSA", "typ": "JWT", "kid": .string(kid)]
+        return (try await JWS.sign(header: header, payload: claims.json, signer: signer), kid)
+    }
+
+    // MARK: Verification
+
+    /// Full RFC-002 §8.1 verification with only this CA trusted; returns the claims or the
+    /// §8.5 error (CONTRACT.md §4.6).
+    public func verify(_ token: String, audience: String?) async -> Result<BadgeClaims, BadgeVerificationError> {
+        let verifier = BadgeVerifier(
+            keyResolver: OwnKeyResolver(ca: ca, issuer: issuer.origin), clockSkew: policy.clockSkew, requireKeyClaim: true,
+            didResolver: RegistryDIDResolver(agents: agents, badges: self), statusChecker: LedgerStatusChecker(service: self)
+        )
+        do {
+            return .success(try await verifier.verify(token, now: clock.now(), audience: audience))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    // MARK: Status and revocation
+
+    /// The ledger entry of `jti` (any org: status is public).
+    public func status(jti: String) async throws -> BadgeRecord? {
+        guard !jti.isEmpty, jti.utf8.count <= 200 else { return nil }
+        return try await store.badge(jti: jti)
+    }
+
+    /// Revokes one of the caller's badges. Idempotent: a second call returns the first
+    /// revocation. Revoking never disables the agent (RFC-002 §7.5).
+    public func revoke(_ principal: Principal, jti: String, reason: String?) async throws -> BadgeRecord {
+        if let reason, reason.count > 200 { throw RegistryError.invalidRequest("reason must be at most 200 characters") }
+        guard !jti.isEmpty, jti.utf8.count <= 200 else { throw Self.badgeNotFound }
+        let now = clock.now()
+        guard let record = try await store.revokeBadge(jti: jti, orgID: principal.orgID, reason: reason, at: now) else {
+            throw Self.badgeNotFound
+        }
+        if record.revokedAt == now {
+            try await store.appendEvent(AuditEvent(
+                id: UUID().uuidString.lowercased(), orgID: principal.orgID, type: "badge.revoked",
+                actor: principal.actor, subject: jti, details: nil, createdAt: now
+            ))
+        }
+        return record
+    }
+
+    static let badgeNotFound = RegistryError(.notFound, "badge_not_found", "badge not found")
+
+    /// The revocation feed: revoked badges since `since`, oldest first.
+    public func revocations(since: Int64?, cursor: String?, limit: Int?) async throws -> (entries: [BadgeRecord], nextCursor: String?) {
+        if let limit, !(1...1000).contains(limit) { throw RegistryError.invalidRequest("limit must be from 1 to 1000") }
+        let after = try cursor.map { text in
+            guard let parsed = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
+            return RevocationCursor(revokedAt: parsed.createdAt, jti: parsed.id)
+        }
+        let rows = try await store.revocations(since: since, after: after, limit: limit.map { $0 + 1 })
+        guard let limit, rows.count > limit else { return (rows, nil) }
+        let page = Array(rows.prefix(limit))
+        return (page, page.last.map { PageCursor(createdAt: $0.revokedAt ?? 0, id: $0.jti).encoded })
+    }
+}
+
+extension Principal {
+    /// Audit actor string: which credential acted.
+    public var actor: String { apiKeyID.map { "apikey:\($0)" } ?? "org:\(orgID)" }
+}
+
+extension BadgeService {
+    /// The service clock's current time (for `syncedAt`).
+    public func now() -> Int64 { clock.now() }
+}

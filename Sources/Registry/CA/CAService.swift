@@ -1,0 +1,124 @@
+import BadgeCore
+import Foundation
+
+/// The CA's key lifecycle as every server process sees it: which key signs now, which public keys
+/// are published, and rotation (prepare → activate → retire, after spire's CA slots).
+///
+/// Key *states* live in the database so every process agrees on the active key; private key
+/// *material* stays behind `CASigningKeys`.
+public final class CAService: Sendable {
+    let store: any RegistryStore
+    let keys: any CASigningKeys
+    let clock: any RegistryClock
+    /// How long a process may keep using its view of the key states before re-reading them.
+    /// Bounds how long after `insignia ca rotate` a process still signs with the old key.
+    let cacheSeconds: Int64
+    private let cache = Cache()
+
+    public init(store: any RegistryStore, keys: any CASigningKeys, clock: any RegistryClock, cacheSeconds: Int64 = 5) {
+        self.store = store
+        self.keys = keys
+        self.clock = clock
+        self.cacheSeconds = cacheSeconds
+    }
+
+    /// Start-up: registers `primary` as the active key when no key is active yet (the first
+    /// process wins), otherwise records it as prepared if the database does not know it.
+    /// Returns the active key.
+    @discardableResult
+    public func bootstrap(primary: PublicJWK, kid: String) async throws -> CAKeyRecord {
+        let now = clock.now()
+        let candidate = CAKeyRecord(kid: kid, publicJWK: primary.compactJSON, state: .active, createdAt: now, activatedAt: now)
+        let active = try await store.ensureActiveCAKey(candidate)
+        if active.kid != kid, !(try await store.caKeys().contains { $0.kid == kid }) {
+            var prepared = candidate
+            prepared.state = .prepared
+            prepared.activatedAt = nil
+            do { try await store.insertCAKey(prepared) } catch StoreError.uniqueViolation {}
+        }
+        cache.clear()
+        return active
+    }
+
+    /// The key that signs now, with its signer. 503 when this process lacks its private key.
+    public func activeSigner() async throws -> (kid: String, signer: any JWSSigner) {
+        let view = try await currentView()
+        guard let active = view.active else {
+            throw RegistryError(.unavailable, "ca_key_unavailable", "no active CA key")
+        }
+        guard let signer = try await keys.signer(kid: active.kid) else {
+            throw RegistryError(.unavailable, "ca_key_unavailable", "the active CA key \(active.kid) is not available to this server")
+        }
+        return (active.kid, signer)
+    }
+
+    /// Published keys: the active key first (Go verifiers use `keys[0]`), then retired keys that
+    /// still verify an unexpired badge. Prepared keys are not published.
+    public func publishedKeys() async throws -> [(kid: String, key: PublicJWK)] {
+        try await currentView().published
+    }
+
+    /// Makes a new key active now; the old active key is retired and stays published until its
+    /// last badge expires. `prepare` must create and persist the private key and return its
+    /// public half and kid.
+    public func rotate(prepare: (Int64) throws -> (kid: String, key: PublicJWK)) async throws -> CAKeyRecord {
+        let now = clock.now()
+        let (kid, key) = try prepare(now)
+        let record = CAKeyRecord(kid: kid, publicJWK: key.compactJSON, state: .prepared, createdAt: now)
+        try await store.insertCAKey(record)
+        guard try await store.activateCAKey(kid: kid, at: now) else { throw RegistryError.notFound("CA key") }
+        cache.clear()
+        return try await store.caKeys().first { $0.kid == kid } ?? record
+    }
+
+    /// Every key the database knows, oldest first, with whether it is published now.
+    public func listKeys() async throws -> [(record: CAKeyRecord, published: Bool)] {
+        let published = Set(try await currentView(forceRefresh: true).published.map(\.kid))
+        return try await store.caKeys().map { ($0, published.contains($0.kid)) }
+    }
+
+    // MARK: Cached view
+
+    struct View: Sendable {
+        var active: CAKeyRecord?
+        var published: [(kid: String, key: PublicJWK)]
+        var loadedAt: Int64
+    }
+
+    private func currentView(forceRefresh: Bool = false) async throws -> View {
+        let now = clock.now()
+        if !forceRefresh, let view = cache.get(), now - view.loadedAt < cacheSeconds, now >= view.loadedAt {
+            return view
+        }
+        let records = try await store.caKeys()
+        let active = records.first { $0.state == .active }
+        let retired = records.filter { $0.state == .retired }
+        let stillNeeded = try await store.kidsWithUnexpiredBadges(retired.map(\.kid), now: now)
+        var published: [(kid: String, key: PublicJWK)] = []
+        for record in ([active].compactMap { $0 } + retired.filter { stillNeeded.contains($0.kid) }.sorted { ($0.retiredAt ?? 0) > ($1.retiredAt ?? 0) }) {
+            guard let key = PublicJWK.fromCompactJSON(record.publicJWK) else { continue }
+            published.append((record.kid, key))
+        }
+        let view = View(active: active, published: published, loadedAt: now)
+        cache.set(view)
+        return view
+    }
+
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var view: View?
+        func get() -> View? { lock.withLock { view } }
+        func set(_ value: View) { lock.withLock { view = value } }
+        func clear() { lock.withLock { view = nil } }
+    }
+}
+
+extension PublicJWK {
+    /// `{"crv","kty","x"}` as compact JSON text: the stored form.
+    public var compactJSON: String { String(decoding: json.serialized(), as: UTF8.self) }
+
+    /// Parses a stored compact JWK; nil when it is not an Ed25519 public JWK.
+    public static func fromCompactJSON(_ text: String) -> PublicJWK? {
+        (try? JSONValue.parse(Array(text.utf8))).flatMap { try? PublicJWK(json: $0) }
+    }
+}

@@ -1,0 +1,47 @@
+/// Storage for the Badge CA: key states, the badge ledger, revocations, rate-limit counters,
+/// organisation verification and audit events. Part of `RegistryStore`; split out for size.
+public protocol BadgeStore: Sendable {
+    // MARK: CA keys
+
+    /// Every CA key, oldest first.
+    func caKeys() async throws -> [CAKeyRecord]
+    /// Adds a key. Throws `StoreError.uniqueViolation` when the kid exists.
+    func insertCAKey(_ key: CAKeyRecord) async throws
+    /// First start: inserts `candidate` as the active key unless a key is already active (another
+    /// process may win the race). Returns the active key afterwards. Serialised across processes.
+    func ensureActiveCAKey(_ candidate: CAKeyRecord) async throws -> CAKeyRecord
+    /// Makes the prepared or retired key `kid` active and retires the key that was active, in one
+    /// transaction. Returns false (changing nothing) when `kid` is unknown.
+    func activateCAKey(kid: String, at: Int64) async throws -> Bool
+    /// Kids among `kids` that signed at least one badge with `expires_at > now`.
+    func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String>
+
+    // MARK: Badge ledger
+
+    func insertBadge(_ badge: BadgeRecord) async throws
+    func badge(jti: String) async throws -> BadgeRecord?
+    /// Revokes the badge `jti` of `orgID` unless already revoked, keeping the first revocation's
+    /// time and reason. Returns the record afterwards; nil when the org has no such badge.
+    func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord?
+    /// Revoked badges with `revoked_at >= since`, ordered by (revoked_at, jti), after `cursor`,
+    /// at most `limit` (nil: all).
+    func revocations(since: Int64?, after cursor: RevocationCursor?, limit: Int?) async throws -> [BadgeRecord]
+
+    // MARK: Rate limits
+
+    /// Counts one hit for `bucket` in the fixed window starting at `windowStart` and returns the
+    /// count including this hit. Atomic across processes. Rows of windows that ended before
+    /// `windowStart` may be deleted.
+    func incrementRateCounter(bucket: String, windowStart: Int64) async throws -> Int
+
+    // MARK: Organisation verification
+
+    /// Records that an operator verified `orgID` at `level` (3 = OV, 4 = EV). False if no such org.
+    func setOrganizationVerification(orgID: String, level: Int, note: String, by actor: String, at: Int64) async throws -> Bool
+
+    // MARK: Audit
+
+    func appendEvent(_ event: AuditEvent) async throws
+    /// Events of one org (or all when nil), oldest first.
+    func events(orgID: String?) async throws -> [AuditEvent]
+}

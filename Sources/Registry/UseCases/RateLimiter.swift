@@ -1,0 +1,50 @@
+/// A limit of `limit` hits per fixed window of `windowSeconds`; `limit == 0` disables it.
+public struct RateLimit: Sendable, Equatable {
+    public var limit: Int
+    public var windowSeconds: Int64
+
+    public init(limit: Int, windowSeconds: Int64) {
+        self.limit = limit
+        self.windowSeconds = windowSeconds
+    }
+
+    public static func perMinute(_ limit: Int) -> RateLimit { RateLimit(limit: limit, windowSeconds: 60) }
+}
+
+/// Where a caller stands against a limit, for the `X-RateLimit-*` headers.
+public struct RateLimitStatus: Sendable, Equatable {
+    public var limit: Int
+    public var remaining: Int
+    /// Unix time at which the window resets.
+    public var resetAt: Int64
+    /// Seconds until then (at least 1), for `Retry-After`.
+    public var retryAfter: Int
+}
+
+/// Fixed-window counters kept in the database, so a limit holds across every server process.
+public struct RateLimiter: Sendable {
+    let store: any RegistryStore
+    let clock: any RegistryClock
+
+    public init(store: any RegistryStore, clock: any RegistryClock) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Counts a hit on `bucket`. Returns the standing, or nil when the limit is disabled; throws
+    /// `rate_limit_exceeded` (429) once the window's count passes the limit.
+    public func hit(_ bucket: String, _ rule: RateLimit, code: String = "rate_limit_exceeded") async throws -> RateLimitStatus? {
+        guard rule.limit > 0 else { return nil }
+        let now = clock.now()
+        let windowStart = now - now % rule.windowSeconds
+        let count = try await store.incrementRateCounter(bucket: bucket, windowStart: windowStart)
+        let resetAt = windowStart + rule.windowSeconds
+        let status = RateLimitStatus(
+            limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now))
+        )
+        guard count <= rule.limit else {
+            throw RegistryError(.rateLimited(status), code, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s")
+        }
+        return status
+    }
+}

@@ -1,0 +1,76 @@
+import BadgeCore
+import Registry
+
+extension SQLStore {
+    public func insertBadge(_ badge: BadgeRecord) async throws {
+        try await database.query(
+            """
+            INSERT INTO badges (jti, org_id, agent_id, subject, level, ial, kid, issued_at, expires_at, audience, revoked_at, revocation_reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            """,
+            [
+                .text(badge.jti), .text(badge.orgID), .optional(badge.agentID), .text(badge.subject), .text(badge.level),
+                .text(badge.ial), .text(badge.kid), .int(badge.issuedAt), .int(badge.expiresAt),
+                .text(Self.audienceText(badge.audience)), .optional(badge.revokedAt), .optional(badge.revocationReason),
+            ]
+        )
+    }
+
+    public func badge(jti: String) async throws -> BadgeRecord? {
+        try await database.query("SELECT * FROM badges WHERE jti = $1", [.text(jti)]).first.map(Self.badge(from:))
+    }
+
+    public func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord? {
+        // `revoked_at IS NULL` keeps the first revocation; the read below answers for both cases.
+        try await database.query(
+            "UPDATE badges SET revoked_at = $1, revocation_reason = $2 WHERE jti = $3 AND org_id = $4 AND revoked_at IS NULL",
+            [.int(at), .optional(reason), .text(jti), .text(orgID)]
+        )
+        return try await database.query(
+            "SELECT * FROM badges WHERE jti = $1 AND org_id = $2", [.text(jti), .text(orgID)]
+        ).first.map(Self.badge(from:))
+    }
+
+    public func revocations(since: Int64?, after cursor: RevocationCursor?, limit: Int?) async throws -> [BadgeRecord] {
+        var sql = "SELECT * FROM badges WHERE revoked_at IS NOT NULL"
+        var binds: [SQLValue] = []
+        if let since {
+            binds.append(.int(since))
+            sql += " AND revoked_at >= $\(binds.count)"
+        }
+        if let cursor {
+            binds += [.int(cursor.revokedAt), .text(cursor.jti)]
+            let time = "$\(binds.count - 1)", jti = "$\(binds.count)"
+            sql += " AND (revoked_at > \(time) OR (revoked_at = \(time) AND jti > \(jti)))"
+        }
+        sql += " ORDER BY revoked_at, jti"
+        if let limit {
+            sql += " LIMIT \(max(0, limit))"
+        }
+        return try await database.query(sql, binds).map(Self.badge(from:))
+    }
+
+    /// The audience as a JSON array: unlike a joined string it keeps entries with spaces and
+    /// tells `[]` from `[""]`.
+    private static func audienceText(_ audience: [String]) -> String {
+        String(decoding: JSONValue.array(audience.map(JSONValue.string)).serialized(), as: UTF8.self)
+    }
+
+    private static func audience(fromText text: String) throws -> [String] {
+        guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { throw SQLRowError.unexpected("audience") }
+        return try items.map { item in
+            guard case .string(let value) = item else { throw SQLRowError.unexpected("audience") }
+            return value
+        }
+    }
+
+    static func badge(from row: SQLRow) throws -> BadgeRecord {
+        BadgeRecord(
+            jti: try row.string("jti"), orgID: try row.string("org_id"), agentID: try row.optionalString("agent_id"),
+            subject: try row.string("subject"), level: try row.string("level"), ial: try row.string("ial"),
+            kid: try row.string("kid"), issuedAt: try row.int("issued_at"), expiresAt: try row.int("expires_at"),
+            audience: try audience(fromText: try row.string("audience")), revokedAt: try row.optionalInt("revoked_at"),
+            revocationReason: try row.optionalString("revocation_reason")
+        )
+    }
+}

@@ -1,0 +1,81 @@
+import Registry
+
+extension SQLStore {
+    /// Advisory lock serialising CA key state changes across server processes ("CAKEYS" in
+    /// ASCII); distinct from `Migrator.advisoryLock`.
+    static let caKeyLock: Int64 = 0x4341_4B45_5953
+
+    public func caKeys() async throws -> [CAKeyRecord] {
+        try await database.query("SELECT * FROM ca_keys ORDER BY created_at, kid").map(Self.caKey(from:))
+    }
+
+    public func insertCAKey(_ key: CAKeyRecord) async throws {
+        try await database.query(
+            """
+            INSERT INTO ca_keys (kid, public_jwk, state, created_at, activated_at, retired_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            [
+                .text(key.kid), .text(key.publicJWK), .text(key.state.rawValue), .int(key.createdAt),
+                .optional(key.activatedAt), .optional(key.retiredAt),
+            ]
+        )
+    }
+
+    /// The candidate is stored active with `activated_at` = its `activatedAt`, or its `createdAt`
+    /// when it has none. A kid already stored (prepared or retired) keeps its stored public key.
+    public func ensureActiveCAKey(_ candidate: CAKeyRecord) async throws -> CAKeyRecord {
+        try await database.transaction(lock: Self.caKeyLock) { tx in
+            if let active = try await tx.query("SELECT * FROM ca_keys WHERE state = 'active'").first {
+                return try Self.caKey(from: active)
+            }
+            let rows = try await tx.query(
+                """
+                INSERT INTO ca_keys (kid, public_jwk, state, created_at, activated_at, retired_at)
+                VALUES ($1, $2, 'active', $3, $4, NULL)
+                ON CONFLICT (kid) DO UPDATE SET state = 'active', activated_at = $4, retired_at = NULL
+                RETURNING *
+                """,
+                [.text(candidate.kid), .text(candidate.publicJWK), .int(candidate.createdAt), .int(candidate.activatedAt ?? candidate.createdAt)]
+            )
+            guard let row = rows.first else { throw SQLRowError.unexpected("ca_keys") }
+            return try Self.caKey(from: row)
+        }
+    }
+
+    /// Activating the key that is already active changes nothing and keeps its activation time.
+    public func activateCAKey(kid: String, at: Int64) async throws -> Bool {
+        try await database.transaction(lock: Self.caKeyLock) { tx in
+            guard !(try await tx.query("SELECT kid FROM ca_keys WHERE kid = $1", [.text(kid)])).isEmpty else { return false }
+            // Retire first: the unique index ca_keys_one_active rejects a moment with two active keys.
+            try await tx.query(
+                "UPDATE ca_keys SET state = 'retired', retired_at = $1 WHERE state = 'active' AND kid <> $2",
+                [.int(at), .text(kid)]
+            )
+            try await tx.query(
+                "UPDATE ca_keys SET state = 'active', activated_at = $1, retired_at = NULL WHERE kid = $2 AND state <> 'active'",
+                [.int(at), .text(kid)]
+            )
+            return true
+        }
+    }
+
+    public func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String> {
+        guard !kids.isEmpty else { return [] }
+        let placeholders = (0..<kids.count).map { "$\($0 + 2)" }.joined(separator: ", ")
+        let rows = try await database.query(
+            "SELECT DISTINCT kid FROM badges WHERE expires_at > $1 AND kid IN (\(placeholders))",
+            [.int(now)] + kids.map(SQLValue.text)
+        )
+        return Set(try rows.map { try $0.string("kid") })
+    }
+
+    static func caKey(from row: SQLRow) throws -> CAKeyRecord {
+        guard let state = CAKeyRecord.State(rawValue: try row.string("state")) else { throw SQLRowError.unexpected("state") }
+        return CAKeyRecord(
+            kid: try row.string("kid"), publicJWK: try row.string("public_jwk"), state: state,
+            createdAt: try row.int("created_at"), activatedAt: try row.optionalInt("activated_at"),
+            retiredAt: try row.optionalInt("retired_at")
+        )
+    }
+}

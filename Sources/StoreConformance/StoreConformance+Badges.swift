@@ -1,0 +1,79 @@
+import Registry
+
+extension StoreConformance {
+    static func makeBadge(
+        _ org: Organization, jti: String = uuid(), kid: String = "kid-1", expiresAt: Int64 = 1_700_003_600,
+        revokedAt: Int64? = nil
+    ) -> BadgeRecord {
+        BadgeRecord(
+            jti: jti, orgID: org.id, agentID: uuid(), subject: "did:key:z6Mk\(jti)", level: "2", ial: "1", kid: kid,
+            issuedAt: 1_700_000_000, expiresAt: expiresAt, audience: ["https://a.example", "b c", ""],
+            revokedAt: revokedAt, revocationReason: revokedAt.map { "reason \($0)" }
+        )
+    }
+
+    static let badgeCases: [ConformanceCase] = [
+        ConformanceCase(name: "badge round trip keeps every field") { store in
+            let org = try await makeOrg(store)
+            let full = makeBadge(org, revokedAt: 42)
+            var bare = makeBadge(org)
+            bare.agentID = nil
+            bare.audience = []
+            var single = makeBadge(org)
+            single.audience = [#"quote " and \ backslash é"#]
+            for badge in [full, bare, single] { try await store.insertBadge(badge) }
+            try await expect(try await store.badge(jti: full.jti) == full, "several audiences, revocation")
+            try await expect(try await store.badge(jti: bare.jti) == bare, "no agent, empty audience")
+            try await expect(try await store.badge(jti: single.jti) == single, "audience with JSON-special characters")
+            try await expect(try await store.badge(jti: uuid()) == nil, "unknown jti is nil")
+            try await expectThrows("duplicate jti", {
+                try await store.insertBadge(makeBadge(org, jti: full.jti))
+            }, matches: isUniqueViolation("badges.jti"))
+        },
+        ConformanceCase(name: "revoking a badge is scoped to its org and keeps the first revocation") { store in
+            let a = try await makeOrg(store)
+            let b = try await makeOrg(store)
+            let badge = makeBadge(a)
+            try await store.insertBadge(badge)
+            try await expect(try await store.revokeBadge(jti: badge.jti, orgID: b.id, reason: "x", at: 5) == nil, "another org sees nothing")
+            try await expect(try await store.badge(jti: badge.jti) == badge, "still unrevoked after the foreign attempt")
+            var revoked = badge
+            revoked.revokedAt = 7
+            revoked.revocationReason = "key compromise"
+            try await expect(
+                try await store.revokeBadge(jti: badge.jti, orgID: a.id, reason: "key compromise", at: 7) == revoked, "owner revokes"
+            )
+            try await expect(try await store.revokeBadge(jti: badge.jti, orgID: a.id, reason: "later", at: 9) == revoked, "second call keeps the first")
+            try await expect(try await store.badge(jti: badge.jti) == revoked, "stored once")
+            try await expect(try await store.revokeBadge(jti: uuid(), orgID: a.id, reason: nil, at: 9) == nil, "unknown jti is nil")
+            let silent = makeBadge(a)
+            try await store.insertBadge(silent)
+            let noReason = try await store.revokeBadge(jti: silent.jti, orgID: a.id, reason: nil, at: 11)
+            try await expect(noReason?.revokedAt == 11 && noReason?.revocationReason == nil, "revocation without a reason")
+        },
+        ConformanceCase(name: "revocation feed: ordered, since, cursor with ties, limit") { store in
+            let org = try await makeOrg(store)
+            try await store.insertBadge(makeBadge(org))
+            let revoked = [
+                makeBadge(org, jti: "c", revokedAt: 20), makeBadge(org, jti: "a", revokedAt: 20),
+                makeBadge(org, jti: "b", revokedAt: 10), makeBadge(org, jti: "d", revokedAt: 30),
+                makeBadge(org, jti: "b2", revokedAt: 20),
+            ]
+            for badge in revoked { try await store.insertBadge(badge) }
+            let order = ["b", "a", "b2", "c", "d"]
+            try await expect(try await store.revocations(since: nil, after: nil, limit: nil).map(\.jti) == order, "all, by (revoked_at, jti), live badge left out")
+            try await expect(try await store.revocations(since: nil, after: nil, limit: nil).first == revoked[2], "full records")
+            try await expect(try await store.revocations(since: 20, after: nil, limit: nil).map(\.jti) == ["a", "b2", "c", "d"], "since is inclusive")
+            try await expect(try await store.revocations(since: 31, after: nil, limit: nil).isEmpty, "nothing after the last")
+            let page1 = try await store.revocations(since: nil, after: nil, limit: 2)
+            try await expect(page1.map(\.jti) == ["b", "a"], "first page")
+            let cursor = RevocationCursor(revokedAt: page1[1].revokedAt!, jti: page1[1].jti)
+            try await expect(try await store.revocations(since: nil, after: cursor, limit: 2).map(\.jti) == ["b2", "c"], "ties at the cursor time continue by jti")
+            try await expect(
+                try await store.revocations(since: 15, after: RevocationCursor(revokedAt: 20, jti: "c"), limit: nil).map(\.jti) == ["d"],
+                "since and cursor combine"
+            )
+            try await expect(try await store.revocations(since: nil, after: nil, limit: 0).isEmpty, "limit 0")
+        },
+    ]
+}

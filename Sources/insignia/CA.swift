@@ -1,0 +1,100 @@
+import ArgumentParser
+import CAKeys
+import Foundation
+import InsigniaHTTP
+import Logging
+import Registry
+import Storage
+
+/// `insignia ca …`: the CA's signing keys.
+struct CA: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ca",
+        abstract: "Inspect and rotate the CA signing keys (uses DATABASE_URL, CA_KEY_PATH, CA_PRIVATE_KEY_JWK).",
+        subcommands: [Rotate.self, List.self]
+    )
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a new signing key and make it active; the old key is retired.",
+            discussion: """
+                The new private key is written to <dir of CA_KEY_PATH>/<kid>.jwk (mode 0600); every server \
+                sharing that directory and DATABASE_URL switches to it within seconds. The retired key stays in \
+                /.well-known/jwks.json until the last badge it signed has expired. Go verifiers use only the \
+                first JWKS key and cache it for 5 minutes: rotate at a quiet time (see README).
+                """
+        )
+
+        func run() async throws {
+            let config = try CommandEnvironment.load(logToStandardError: true)
+            try await CommandEnvironment.run {
+                try await withCA(config) { ca, _ in
+                    let record = try await CABootstrap.rotate(service: ca, keyPath: config.caKeyPath)
+                    print("rotated: \(record.kid) is now the active signing key")
+                }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List CA keys with their state and whether they are published in the JWKS.")
+
+        func run() async throws {
+            let config = try CommandEnvironment.load(logToStandardError: true)
+            try await CommandEnvironment.run {
+                try await withCA(config) { ca, _ in
+                    print(["KID", "STATE", "CREATED", "ACTIVATED", "RETIRED", "IN_JWKS"].joined(separator: "\t"))
+                    for (record, published) in try await ca.listKeys() {
+                        print([
+                            record.kid, record.state.rawValue, Timestamp.rfc3339(record.createdAt),
+                            record.activatedAt.map(Timestamp.rfc3339) ?? "-", record.retiredAt.map(Timestamp.rfc3339) ?? "-",
+                            published ? "yes" : "no",
+                        ].joined(separator: "\t"))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Opens the database and the CA keys for a one-shot command.
+func withCA(_ config: AppConfig, _ body: @Sendable (CAService, SQLStore) async throws -> Void) async throws {
+    try await withStore(config) { store in
+        let (ca, _, _) = try await CABootstrap.start(
+            store: store, clock: SystemClock(), inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath,
+            production: config.environment == .production
+        )
+        try await body(ca, store)
+    }
+}
+
+/// `insignia orgs …`: organisation administration.
+struct Orgs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orgs",
+        abstract: "Administer organisations (uses DATABASE_URL).",
+        subcommands: [Verify.self]
+    )
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that an organisation passed verification at level 3 (OV) or 4 (EV).",
+            discussion: "Badges at levels 3 and 4 are issued only to organisations verified at that level. The record keeps who, when and the note, and is audited."
+        )
+        @Argument(help: "Organisation id or name.") var org: String
+        @Option(help: "3 (organisation validated) or 4 (extended validation).") var level: Int
+        @Option(help: "What was checked (required; kept in the audit record).") var note: String
+        @Option(name: .customLong("by"), help: "Operator name for the record (default: $USER).") var operatorName: String?
+
+        func run() async throws {
+            let config = try CommandEnvironment.load(logToStandardError: true)
+            try await CommandEnvironment.run {
+                try await withStore(config) { store in
+                    let who = operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
+                    let verified = try await OrganizationService(store: store, clock: SystemClock()).verify(org, level: level, note: note, by: who)
+                    print("organisation \(verified.name) [\(verified.id)] verified at level \(level) by \(who)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import InsigniaHTTP
+import Registry
+import Storage
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func defaults() throws {
+        let config = try AppConfig.fromEnvironment([:])
+        #expect(config.host == "0.0.0.0" && config.port == 8080)
+        #expect(config.database == .sqlite(path: "./data/insignia.sqlite"))
+        #expect(config.environment == .development)
+        #expect(config.logLevel == .info)
+        #expect(config.issuerURL == "http://localhost:8080")
+        #expect(config.caKeyPath == "./keys/ca.jwk" && config.caInlineJWK == nil)
+        #expect(config.badgePolicy.defaultTTL == 300 && config.badgePolicy.minTTL == 60 && config.badgePolicy.maxTTL == 3600)
+        #expect(config.badgePolicy.issuanceRate == .perMinute(100))
+        #expect(config.apiRateLimit == .perMinute(1000))
+    }
+
+    @Test func readsEveryVariable() throws {
+        let config = try AppConfig.fromEnvironment([
+            "PORT": "9090", "HOST": "127.0.0.1", "ENVIRONMENT": "production", "LOG_LEVEL": "DEBUG",
+            "DATABASE_URL": "postgres://u:p@db:5432/insignia?sslmode=disable", "CA_ISSUER_URL": "https://registry.example.com/",
+            "CA_KEY_PATH": "/var/lib/insignia/ca.jwk", "CA_PRIVATE_KEY_JWK": "{}", "BADGE_RATE_LIMIT_PER_MINUTE": "0",
+            "API_RATE_LIMIT_PER_MINUTE": "50", "CAPISCIO_BADGE_TTL_MIN": "30", "CAPISCIO_BADGE_TTL_MAX": "600", "CAPISCIO_BADGE_TTL_DEFAULT": "120",
+        ])
+        #expect(config.port == 9090 && config.host == "127.0.0.1")
+        #expect(config.environment == .production && config.logLevel == .debug)
+        #expect(config.database == .postgres(url: "postgres://u:p@db:5432/insignia?sslmode=disable"))
+        #expect(config.issuerURL == "https://registry.example.com")
+        #expect(config.caKeyPath == "/var/lib/insignia/ca.jwk" && config.caInlineJWK == "{}")
+        #expect(config.badgePolicy.issuanceRate.limit == 0 && config.apiRateLimit.limit == 50)
+        #expect(config.badgePolicy.minTTL == 30 && config.badgePolicy.maxTTL == 600 && config.badgePolicy.defaultTTL == 120)
+        #expect(try AppConfig.fromEnvironment(["PORT": "9091"]).issuerURL == "http://localhost:9091")
+    }
+
+    @Test(arguments: [
+        (["PORT": "abc"], "PORT"), (["PORT": "70000"], "PORT"), (["ENVIRONMENT": "staging"], "ENVIRONMENT"),
+        (["LOG_LEVEL": "loud"], "LOG_LEVEL"), (["DATABASE_URL": "mysql://x"], "DATABASE_URL"),
+        (["CA_ISSUER_URL": "ftp://x"], "CA_ISSUER_URL"), (["CA_ISSUER_URL": "https://x.example/path"], "CA_ISSUER_URL"),
+        (["CA_ISSUER_URL": "https://user@x.example"], "CA_ISSUER_URL"),
+        (["ENVIRONMENT": "production"], "CA_ISSUER_URL"),
+        (["ENVIRONMENT": "production", "CA_ISSUER_URL": "http://registry.example.com"], "CA_ISSUER_URL"),
+        (["BADGE_RATE_LIMIT_PER_MINUTE": "-1"], "BADGE_RATE_LIMIT_PER_MINUTE"),
+        (["API_RATE_LIMIT_PER_MINUTE": "lots"], "API_RATE_LIMIT_PER_MINUTE"),
+        (["CAPISCIO_BADGE_TTL_DEFAULT": "5000"], "CAPISCIO_BADGE_TTL_DEFAULT"),
+    ])
+    func rejectsBadValuesNamingTheVariable(environment: [String: String], variable: String) {
+        #expect {
+            _ = try AppConfig.fromEnvironment(environment)
+        } throws: { error in
+            guard let error = error as? ConfigError else { return false }
+            return error.variable == variable && error.description.hasPrefix("\(variable): ") && !error.description.contains("\n")
+        }
+    }
+}
