@@ -1,3 +1,4 @@
+import BadgeCore
 import Foundation
 import Hummingbird
 import Logging
@@ -11,12 +12,18 @@ public struct AppDependencies: Sendable {
     public let clock: any RegistryClock
     /// The CA's keys, already bootstrapped.
     public let ca: CAService
+    /// Resolver for `did:web` documents on other hosts (nil: not resolvable).
+    public let remoteDIDResolver: (any DIDResolving)?
 
-    public init(config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock()) {
+    public init(
+        config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
+        remoteDIDResolver: (any DIDResolving)? = nil
+    ) {
         self.config = config
         self.store = store
         self.ca = ca
         self.clock = clock
+        self.remoteDIDResolver = remoteDIDResolver
     }
 }
 
@@ -45,16 +52,24 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
 
     let limit = deps.config.maxBodyBytes
     let agents = AgentService(store: deps.store, clock: deps.clock, issuer: IssuerIdentity(origin: deps.config.issuerURL))
-    let badges = BadgeService(store: deps.store, clock: deps.clock, agents: agents, ca: deps.ca, policy: deps.config.badgePolicy)
-    PublicController(badges: badges, agents: agents, ca: deps.ca, bodyLimit: limit).register(on: router)
-
+    let badges = BadgeService(
+        store: deps.store, clock: deps.clock, agents: agents, ca: deps.ca, policy: deps.config.badgePolicy,
+        remoteDIDResolver: deps.remoteDIDResolver
+    )
+    let pop = PoPService(store: deps.store, clock: deps.clock, agents: agents, badges: badges, policy: deps.config.popPolicy)
     let apiKeys = APIKeyService(store: deps.store, clock: deps.clock)
-    let authenticated = router.group().add(middleware: AuthMiddleware(
+    let authenticator = Authenticator(
         apiKeys: apiKeys, limiter: RateLimiter(store: deps.store, clock: deps.clock), rateLimit: deps.config.apiRateLimit
-    ))
+    )
+    PublicController(badges: badges, agents: agents, ca: deps.ca, bodyLimit: limit).register(on: router)
+    // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
+    let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, bodyLimit: limit)
+    badgeController.registerIssuance(on: router)
+
+    let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
     AgentController(agents: agents, bodyLimit: limit).register(on: authenticated)
-    BadgeController(badges: badges, bodyLimit: limit).register(on: authenticated)
+    badgeController.register(on: authenticated)
     return router
 }
 

@@ -12,6 +12,8 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
         case conflict
         case tooLarge
         case rateLimited(RateLimitStatus)
+        /// An upstream this server depends on (a DID document host) failed.
+        case badGateway
         case unavailable
         case `internal`
     }

@@ -10,6 +10,9 @@ extension StoreConformance {
             try await expect(try await store.incrementRateCounter(bucket: "a", windowStart: 120) == 1, "a new window starts at 1")
             try await expect(try await store.incrementRateCounter(bucket: "a", windowStart: 120) == 2, "and counts on")
             try await expect(try await store.incrementRateCounter(bucket: "b", windowStart: 60) == 2, "bucket b unaffected by a's new window")
+            try await expect(try await store.rateCount(bucket: "a", windowStart: 120) == 2, "reading a count does not add a hit")
+            try await expect(try await store.rateCount(bucket: "a", windowStart: 120) == 2, "reading twice still 2")
+            try await expect(try await store.rateCount(bucket: "none", windowStart: 120) == 0, "an unknown bucket counts 0")
         },
         ConformanceCase(name: "concurrent rate counter increments lose no hit") { store in
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in

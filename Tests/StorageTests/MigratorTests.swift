@@ -19,9 +19,13 @@ import Testing
         try await backend.withDatabase { _, location in
             // Drop and re-run from several independent pools at once, as two processes starting together would.
             try await OpenedDatabase.withRunning(location, logger: .init(label: "t")) { opened in
-                for table in [
-                    "audit_events", "rate_counters", "badges", "ca_keys", "agents", "api_keys", "organizations", "schema_migrations",
-                ] {
+                let listing = opened.database.dialect == .sqlite
+                    ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+                let tables = try await opened.database.query(listing).map { try $0.string("name") }
+                #expect(tables.contains("schema_migrations") && tables.count > 5)
+                // Foreign keys point at organizations: drop it last.
+                for table in tables.filter({ $0 != "organizations" }) + ["organizations"] {
                     try await opened.database.query("DROP TABLE \(table)")
                 }
             }

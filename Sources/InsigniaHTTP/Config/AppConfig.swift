@@ -37,6 +37,11 @@ public struct AppConfig: Sendable {
     public var caInlineJWK: String?
     /// Issuance TTLs and limits.
     public var badgePolicy = BadgePolicy()
+    /// Proof-of-possession challenge and proof limits.
+    public var popPolicy = PoPPolicy()
+    /// Development only: let outbound fetches (did:web documents, HTTP-01) reach loopback over plain
+    /// HTTP on any port (`INSIGNIA_DEV_ALLOW_LOOPBACK`). Refused in production.
+    public var allowLoopbackFetch = false
     /// Requests per API key per minute on authenticated routes (`API_RATE_LIMIT_PER_MINUTE`).
     public var apiRateLimit = RateLimit.perMinute(1000)
 
@@ -91,6 +96,16 @@ public struct AppConfig: Sendable {
         guard policy.minTTL <= policy.defaultTTL, policy.defaultTTL <= policy.maxTTL else {
             throw ConfigError("CAPISCIO_BADGE_TTL_DEFAULT", "must lie between CAPISCIO_BADGE_TTL_MIN and CAPISCIO_BADGE_TTL_MAX")
         }
+        if let flag = value("INSIGNIA_DEV_ALLOW_LOOPBACK") {
+            guard ["true", "1", "false", "0"].contains(flag.lowercased()) else {
+                throw ConfigError("INSIGNIA_DEV_ALLOW_LOOPBACK", "must be true or false (got '\(flag)')")
+            }
+            config.allowLoopbackFetch = ["true", "1"].contains(flag.lowercased())
+            if config.allowLoopbackFetch, config.environment == .production {
+                throw ConfigError("INSIGNIA_DEV_ALLOW_LOOPBACK", "is a development switch and is refused when ENVIRONMENT=production")
+            }
+        }
+        if let limit = try integer("POP_CHALLENGE_RATE_LIMIT", 0...1_000_000) { config.popPolicy.challengesPerDID.limit = Int(limit) }
         config.issuerURL = "http://localhost:\(config.port)"
         if let issuer = value("CA_ISSUER_URL") {
             config.issuerURL = try IssuerOrigin.normalize(issuer, production: config.environment == .production)

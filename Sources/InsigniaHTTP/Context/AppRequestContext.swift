@@ -20,6 +20,9 @@ public struct AppRequestContext: RequestContext {
     /// Bodies are read by `JSONBody`, which enforces the configured limit itself.
     public var maxUploadSize: Int { 1 << 20 }
 
+    /// The peer's IP address as text, for audit records and per-address limits.
+    public var clientIP: String? { remoteAddress?.ipAddress }
+
     /// The authenticated caller; throws `unauthorized` on a route the middleware did not cover.
     public func requirePrincipal(scope: String? = nil) throws -> Principal {
         guard let principal else { throw RegistryError.unauthorized }

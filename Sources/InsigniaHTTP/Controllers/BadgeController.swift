@@ -1,15 +1,39 @@
 import BadgeCore
+import HTTPTypes
 import Hummingbird
 import Registry
 
-/// Authenticated badge routes: IAL-0 issuance and revocation (CONTRACT.md §4.4, §4.7.3).
+/// Badge issuance (IAL-0 and proof-of-possession IAL-1) and revocation (CONTRACT.md §4.4, §4.5,
+/// §4.7.3).
 struct BadgeController {
     let badges: BadgeService
+    let pop: PoPService
+    let authenticator: Authenticator
     let bodyLimit: Int
 
+    /// Routes on the public router that authenticate per request: `…/badge` takes an API key for
+    /// IAL-0 but is authenticated by the proof alone for IAL-1; `…/badge/pop` is always IAL-1.
+    func registerIssuance(on router: Router<AppRequestContext>) {
+        for prefix in AgentController.prefixes {
+            router.post(RouterPath(prefix + "/{id}/badge")) { request, context in
+                let body = try await JSONBody.object(request, limit: bodyLimit)
+                if BadgeRequestJSON.isIAL1(body) { return try await redeem(body, context) }
+                var context = context
+                try await authenticator.authenticate(request, &context)
+                var response = try await issue(body, context)
+                RateLimitHeaders.apply(context.apiRateLimit, to: &response)
+                return response
+            }
+            router.post(RouterPath(prefix + "/{id}/badge/pop")) { request, context in
+                try await redeem(try await JSONBody.object(request, limit: bodyLimit), context)
+            }
+        }
+    }
+
+    /// Routes that need an API key.
     func register(on group: RouterGroup<AppRequestContext>) {
         for prefix in AgentController.prefixes {
-            group.post(RouterPath(prefix + "/{id}/badge")) { request, context in try await issue(request, context) }
+            group.post(RouterPath(prefix + "/{id}/badge/challenge")) { request, context in try await challenge(request, context) }
         }
         group.post("/v1/badges/revoke") { request, context in
             let body = try await JSONBody.object(request, limit: bodyLimit)
@@ -21,12 +45,8 @@ struct BadgeController {
         }
     }
 
-    private func issue(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    private func issue(_ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(scope: Scope.badgesIssue)
-        let body = try await JSONBody.object(request, limit: bodyLimit)
-        if BadgeRequestJSON.isIAL1(body) {
-            throw RegistryError(.invalidInput, "unsupported_mode", "IAL-1 (proof-of-possession) issuance is not available on this server yet")
-        }
         let issued = try await badges.issueIAL0(principal, try context.pathParameter("id"), try BadgeRequestJSON.ial0(body))
         context.logger.info("badge issued", metadata: ["jti": .string(issued.claims.jti), "level": .string(issued.claims.level.rawValue)])
         var response = APIResponse.wrapped(
@@ -37,10 +57,45 @@ struct BadgeController {
         return response
     }
 
+    /// Phase 1 of proof of possession: a single-use challenge for the caller's agent (bare body,
+    /// both field spellings, CONTRACT.md §4.5.1).
+    private func challenge(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal(scope: Scope.badgesIssue)
+        let body = try await JSONBody.object(request, limit: bodyLimit)
+        var parameters = ChallengeRequest()
+        parameters.badgeTTL = try BadgeRequestJSON.seconds(body, "badge_ttl", "ttl")
+        parameters.challengeTTL = try BadgeRequestJSON.seconds(body, "challenge_ttl")
+        parameters.badgeAudience = try BadgeRequestJSON.audience(body)
+        let challenge = try await pop.createChallenge(principal, did: try context.pathParameter("id"), parameters, clientIP: context.clientIP)
+        context.logger.info("pop challenge created", metadata: ["challenge_id": .string(challenge.id)])
+        return APIResponse.json([
+            "challenge_id": .string(challenge.id), "nonce": .string(challenge.nonce),
+            "challenge_expires_at": .time(challenge.expiresAt), "expires_at": .time(challenge.expiresAt),
+            "proof_aud": .string(challenge.proofAudience), "aud": .string(challenge.proofAudience),
+            "htu": .string(challenge.htu), "htm": "POST",
+            "badge_aud": .array(challenge.badgeAudience.map(JSONValue.string)), "badge_ttl": .int(challenge.badgeTTL),
+        ], headers: PublicController.noStore)
+    }
+
+    /// Phase 2: the proof authenticates; no API key is needed (CONTRACT.md §4.5.2).
+    private func redeem(_ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
+        let issued = try await pop.redeem(
+            routeDID: try context.pathParameter("id"), challengeID: try body.string("challenge_id"),
+            proofJWS: try body.string("proof_jws", "proof"), clientIP: context.clientIP
+        )
+        context.logger.info("badge issued", metadata: ["jti": .string(issued.claims.jti), "ial": "1"])
+        var response = APIResponse.wrapped(
+            Self.issuanceData(issued, assurance: "IAL-1"), message: "IAL-1 badge issued",
+            extra: ["badge": .string(issued.token), "jti": .string(issued.claims.jti), "expires_at": .time(issued.claims.exp)]
+        )
+        RateLimitHeaders.apply(issued.rateLimit, to: &response)
+        return response
+    }
+
     /// The `data` object every issuance client parses: Go client, CLI, docs and RFC spellings.
     static func issuanceData(_ issued: IssuedBadge, assurance: String) -> JSONValue {
         let claims = issued.claims
-        return [
+        var data: [String: JSONValue] = [
             "token": .string(issued.token), "badge": .string(issued.token), "jti": .string(claims.jti),
             "subject": .string(claims.sub), "issuer": .string(claims.iss),
             "trustLevel": .string(claims.level.rawValue), "trust_level": .string(claims.level.rawValue),
@@ -48,6 +103,8 @@ struct BadgeController {
             "issuedAt": .time(claims.iat), "issued_at": .time(claims.iat),
             "expiresAt": .time(claims.exp), "expires_at": .time(claims.exp),
         ]
+        if let kid = claims.cnfKID { data["cnf"] = ["kid": .string(kid)] }
+        return .object(data)
     }
 
     private func revoke(jti: String, body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {

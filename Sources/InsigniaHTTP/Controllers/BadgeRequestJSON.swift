@@ -23,9 +23,10 @@ enum BadgeRequestJSON {
         return body["challenge_id"] != nil && (body["proof_jws"] != nil || body["proof"] != nil)
     }
 
-    /// `badge_ttl`, then `ttl` (integer seconds), then `duration` (a Go duration such as "5m0s").
-    static func ttl(_ body: [String: JSONValue]) throws -> Int64? {
-        if let (key, value) = body.first("badge_ttl", "ttl") {
+    /// Whole seconds from the first present key among `keys` (integer, integral float, or digits).
+    static func seconds(_ body: [String: JSONValue], _ keys: String...) throws -> Int64? {
+        for key in keys {
+            guard let value = body[key], value != .null else { continue }
             switch value {
             case .int(let seconds): return seconds
             case .double(let seconds) where seconds.isFinite && seconds.rounded() == seconds && abs(seconds) < 1e12: return Int64(seconds)
@@ -33,6 +34,12 @@ enum BadgeRequestJSON {
             default: throw RegistryError(.invalidInput, "invalid_ttl", "\(key) must be a whole number of seconds")
             }
         }
+        return nil
+    }
+
+    /// `badge_ttl`, then `ttl` (integer seconds), then `duration` (a Go duration such as "5m0s").
+    static func ttl(_ body: [String: JSONValue]) throws -> Int64? {
+        if let seconds = try seconds(body, "badge_ttl", "ttl") { return seconds }
         if let (_, value) = body.first("duration") {
             guard let text = value.stringValue, let seconds = GoDuration.seconds(text) else {
                 throw RegistryError(.invalidInput, "invalid_ttl", "duration must be a Go duration such as \"5m0s\"")

@@ -2,10 +2,11 @@ import HTTPTypes
 import Hummingbird
 import Registry
 
-/// Authenticates API-key routes: the key comes from `X-Capiscio-Registry-Key` or, as several real
-/// clients send it, `Authorization: Bearer <key>` (CONTRACT.md §2.2–2.3).
-struct AuthMiddleware: RouterMiddleware {
-    typealias Context = AppRequestContext
+/// Resolves the API key a request presents to its caller and counts the per-key rate limit.
+///
+/// The key comes from `X-Capiscio-Registry-Key` or, as several real clients send it,
+/// `Authorization: Bearer <key>` (CONTRACT.md §2.2–2.3).
+struct Authenticator: Sendable {
     static let registryKeyHeader = HTTPField.Name("X-Capiscio-Registry-Key")!
 
     let apiKeys: APIKeyService
@@ -13,17 +14,14 @@ struct AuthMiddleware: RouterMiddleware {
     /// Per-key limit on every authenticated route.
     let rateLimit: RateLimit
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var context = context
+    /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429.
+    func authenticate(_ request: Request, _ context: inout AppRequestContext) async throws {
         let principal = try await apiKeys.authenticate(try Self.presentedKey(request))
         context.principal = principal
         if let keyID = principal.apiKeyID {
             context.logger[metadataKey: "api_key_id"] = .string(keyID)
             context.apiRateLimit = try await limiter.hit("api:key:\(keyID)", rateLimit)
         }
-        var response = try await next(request, context)
-        RateLimitHeaders.apply(context.apiRateLimit, to: &response)
-        return response
     }
 
     /// The API key a request presents. The registry-key header wins when both are present; a
@@ -39,5 +37,20 @@ struct AuthMiddleware: RouterMiddleware {
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty, !token.contains(".") else { throw RegistryError.unauthorized }
         return token
+    }
+}
+
+/// Authenticates every route of a group with `Authenticator`.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    let authenticator: Authenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        try await authenticator.authenticate(request, &context)
+        var response = try await next(request, context)
+        RateLimitHeaders.apply(context.apiRateLimit, to: &response)
+        return response
     }
 }

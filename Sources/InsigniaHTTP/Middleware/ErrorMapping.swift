@@ -18,6 +18,7 @@ enum ErrorMapping {
         case .conflict: .conflict
         case .tooLarge: .contentTooLarge
         case .rateLimited: .tooManyRequests
+        case .badGateway: .badGateway
         case .unavailable: .serviceUnavailable
         case .internal: .internalServerError
         }

@@ -10,14 +10,25 @@ public struct BadgeService: Sendable {
     let ca: CAService
     let policy: BadgePolicy
     let limiter: RateLimiter
+    /// Resolver for `did:web` DIDs of other hosts (nil: such DIDs do not resolve).
+    let remoteDIDResolver: (any DIDResolving)?
 
-    public init(store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy) {
+    public init(
+        store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
+        remoteDIDResolver: (any DIDResolving)? = nil
+    ) {
         self.store = store
         self.clock = clock
         self.agents = agents
         self.ca = ca
         self.policy = policy
         self.limiter = RateLimiter(store: store, clock: clock)
+        self.remoteDIDResolver = remoteDIDResolver
+    }
+
+    /// Resolves any DID this CA accepts (did:key, our registry did:web, remote did:web).
+    public var didResolver: any DIDResolving {
+        RegistryDIDResolver(agents: agents, badges: self, remote: remoteDIDResolver)
     }
 
     var issuer: IssuerIdentity { agents.issuer }
@@ -97,7 +108,7 @@ public struct BadgeService: Sendable {
         return nil
     }
 
-    private func sign(_ claims: BadgeClaims) async throws -> (token: String, kid: String) {
+    func sign(_ claims: BadgeClaims) async throws -> (token: String, kid: String) {
         let (kid, signer) = try await ca.activeSigner()
         let header: JSONValue = ["alg": "EdDSA", "typ": "JWT", "kid": .string(kid)]
         return (try await JWS.sign(header: header, payload: claims.json, signer: signer), kid)
@@ -110,7 +121,7 @@ public struct BadgeService: Sendable {
     public func verify(_ token: String, audience: String?) async -> Result<BadgeClaims, BadgeVerificationError> {
         let verifier = BadgeVerifier(
             keyResolver: OwnKeyResolver(ca: ca, issuer: issuer.origin), clockSkew: policy.clockSkew, requireKeyClaim: true,
-            didResolver: RegistryDIDResolver(agents: agents, badges: self), statusChecker: LedgerStatusChecker(service: self)
+            didResolver: didResolver, statusChecker: LedgerStatusChecker(service: self)
         )
         do {
             return .success(try await verifier.verify(token, now: clock.now(), audience: audience))

@@ -13,18 +13,29 @@ struct OwnKeyResolver: BadgeKeyResolver {
     }
 }
 
-/// Resolves DIDs without network access: `did:key` locally, our registry `did:web` DIDs (and any
-/// DID registered to an agent) from the database. Remote `did:web` resolution arrives with PoP.
+/// Resolves DIDs: `did:key` locally, our own registry `did:web` DIDs from the database (never
+/// fetched over the network, CONTRACT.md §5.8), any other `did:web` through `remote`.
 struct RegistryDIDResolver: DIDResolving {
     let agents: AgentService
     let badges: BadgeService
+    let remote: (any DIDResolving)?
 
     func resolve(_ did: String) async throws -> DIDDocument {
-        if did.hasPrefix("did:key:") { return try DIDKey.document(for: did) }
-        guard let agent = try await agents.resolve(did) else {
-            throw RegistryError(.notFound, "did_not_found", "no registry agent has this DID")
+        if did.hasPrefix("did:key:") {
+            do { return try DIDKey.document(for: did) } catch {
+                throw RegistryError(.invalidInput, "invalid_did", "not a valid Ed25519 did:key")
+            }
         }
-        return try agents.didDocument(for: agent, did: did, key: badges.agentKey(agent))
+        if agents.issuer.agentID(fromRegistryDID: did) != nil {
+            guard let agent = try await agents.resolve(did) else {
+                throw RegistryError(.badGateway, "did_resolution_failed", "no registry agent has this DID")
+            }
+            return try agents.didDocument(for: agent, did: did, key: badges.agentKey(agent))
+        }
+        guard did.hasPrefix("did:web:"), let remote else {
+            throw RegistryError(.badGateway, "did_resolution_failed", "this server cannot resolve that DID")
+        }
+        return try await remote.resolve(did)
     }
 }
 

@@ -33,6 +33,8 @@ public protocol BadgeStore: Sendable {
     /// count including this hit. Atomic across processes. Rows of windows that ended before
     /// `windowStart` may be deleted.
     func incrementRateCounter(bucket: String, windowStart: Int64) async throws -> Int
+    /// The count of `bucket` in the window starting at `windowStart`, without counting a hit.
+    func rateCount(bucket: String, windowStart: Int64) async throws -> Int
 
     // MARK: Organisation verification
 

@@ -113,5 +113,34 @@ extension Migration {
             """,
             "CREATE INDEX audit_events_org ON audit_events (org_id, created_at)",
         ]),
+        Migration(version: 3, name: "proof of possession: challenges and proof replay cache", statements: [
+            """
+            CREATE TABLE pop_challenges (
+                challenge_id TEXT PRIMARY KEY,
+                nonce TEXT NOT NULL,
+                did TEXT NOT NULL,
+                agent_id TEXT NOT NULL,
+                org_id TEXT NOT NULL,
+                badge_aud TEXT NOT NULL,
+                badge_ttl BIGINT NOT NULL,
+                proof_aud TEXT NOT NULL,
+                htu TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                used INTEGER NOT NULL,
+                used_at BIGINT,
+                issued_badge_jti TEXT,
+                client_ip TEXT
+            )
+            """,
+            "CREATE INDEX pop_challenges_expiry ON pop_challenges (expires_at)",
+            """
+            CREATE TABLE proof_jtis (
+                jti TEXT PRIMARY KEY,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX proof_jtis_expiry ON proof_jtis (expires_at)",
+        ]),
     ]
 }

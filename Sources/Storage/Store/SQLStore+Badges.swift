@@ -52,11 +52,11 @@ extension SQLStore {
 
     /// The audience as a JSON array: unlike a joined string it keeps entries with spaces and
     /// tells `[]` from `[""]`.
-    private static func audienceText(_ audience: [String]) -> String {
+    static func audienceText(_ audience: [String]) -> String {
         String(decoding: JSONValue.array(audience.map(JSONValue.string)).serialized(), as: UTF8.self)
     }
 
-    private static func audience(fromText text: String) throws -> [String] {
+    static func audience(fromText text: String) throws -> [String] {
         guard case .array(let items)? = try? JSONValue.parse(Array(text.utf8)) else { throw SQLRowError.unexpected("audience") }
         return try items.map { item in
             guard case .string(let value) = item else { throw SQLRowError.unexpected("audience") }

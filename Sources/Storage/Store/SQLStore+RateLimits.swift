@@ -21,4 +21,11 @@ extension SQLStore {
         }
         return Int(count)
     }
+
+    public func rateCount(bucket: String, windowStart: Int64) async throws -> Int {
+        let rows = try await database.query(
+            "SELECT count FROM rate_counters WHERE bucket = $1 AND window_start = $2", [.text(bucket), .int(windowStart)]
+        )
+        return Int(try rows.first?.int("count") ?? 0)
+    }
 }
