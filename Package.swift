@@ -69,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "insignia",
             dependencies: [
-                "InsigniaHTTP", "Registry", "Storage", "CAKeys",
+                "BadgeCore", "InsigniaHTTP", "Registry", "Storage", "CAKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+"""Validates the generated OpenAPI document: spec validity, unique operation ids, 401/400/413 where due."""
 import os
 import json, re, sys
 from openapi_spec_validator import validate
@@ -9,23 +10,9 @@ text = "\n".join(l[4:] for l in lines)
 doc = json.loads(text)
 validate(doc)
 print("openapi-spec-validator: OK")
-expected = set()
-def a(m, p): expected.add((m, p))
-for p in ["/health", "/healthz", "/health/ready", "/version", "/swagger/doc.json", "/openapi.json", "/swagger/index.html"]: a("GET", p)
-for b in ["/v1/api-keys", "/v1/keys", "/api-keys"]:
-    a("GET", b); a("POST", b); a("DELETE", b + "/{id}")
-for b in ["/v1/agents", "/v1/sdk/agents"]:
-    a("GET", b); a("POST", b)
-    for mth in ["GET", "PUT", "DELETE"]: a(mth, b + "/{id}")
-    a("POST", b + "/{id}/disable"); a("POST", b + "/{id}/enable"); a("PATCH", b + "/{id}/identity")
-    a("POST", b + "/{id}/badge")
-a("GET", "/agents/{id}/did.json"); a("GET", "/.well-known/jwks.json"); a("GET", "/v1/agents/{id}/status")
-a("POST", "/v1/validate"); a("POST", "/v1/badges/verify"); a("GET", "/v1/badges/{jti}/status")
-a("POST", "/v1/badges/{jti}/revoke"); a("POST", "/v1/badges/revoke"); a("GET", "/v1/revocations")
+# Route coverage is checked by the Swift test everyRegisteredRouteIsDocumented against the real router.
 methods = {"get","put","post","delete","patch","head","options","trace"}
 actual = {(k.upper(), p) for p, item in doc["paths"].items() for k in item if k in methods}
-print("missing:", expected - actual); print("extra:", actual - expected)
-assert actual == expected
 ids = [o["operationId"] for item in doc["paths"].values() for k, o in item.items() if k in methods]
 assert len(ids) == len(set(ids)), "dup operationId"
 # every authenticated op has 401, every op with body has 400 and 413

@@ -681,6 +681,38 @@ def scoped(scope):
     return f"\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `{scope}`."
 
 
+schemas["PoPChallengeRequest"] = {
+    "type": "object", "description": "All members optional; unknown members are ignored.",
+    "properties": {
+        "badge_ttl": {"type": "integer", "description": "Badge lifetime in seconds (alias `ttl`); default 300, clamped into [60, 3600]."},
+        "challenge_ttl": {"type": "integer", "description": "Challenge lifetime in seconds; default 300, clamped into [90, 600]."},
+        "badge_aud": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                      "description": "Audience of the badge to issue (alias `audience`)."}},
+    "example": {"badge_ttl": 300, "badge_aud": ["https://api.partner.example"]}}
+schemas["PoPChallenge"] = {
+    "type": "object", "required": ["challenge_id", "nonce", "aud", "proof_aud", "htu", "htm", "expires_at", "challenge_expires_at"],
+    "properties": {
+        "challenge_id": {"type": "string", "description": "`ch-` + UUID."},
+        "nonce": {"type": "string", "description": "256 random bits, base64url; copy verbatim into the proof."},
+        "aud": {"type": "string"}, "proof_aud": {"type": "string"},
+        "htu": {"type": "string", "description": "Opaque; copy verbatim into the proof."},
+        "htm": {"type": "string", "const": "POST"},
+        "expires_at": TS, "challenge_expires_at": TS,
+        "badge_aud": {"type": "array", "items": {"type": "string"}}, "badge_ttl": {"type": "integer"}},
+    "example": {"challenge_id": "ch-8e2f0b7a-3c41-4d5e-9a60-7b1c2d3e4f50", "nonce": "-rkMaoxhgBti4ijgzWGvyGjFZK9RJtuJO3SvDDRcOXQ",
+                "aud": "https://registry.example.com", "proof_aud": "https://registry.example.com",
+                "htu": "https://registry.example.com/v1/agents/did%3Akey%3Az6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/badge/pop",
+                "htm": "POST", "expires_at": "2026-03-04T10:20:00Z", "challenge_expires_at": "2026-03-04T10:20:00Z",
+                "badge_aud": [], "badge_ttl": 300}}
+schemas["PoPProofSubmission"] = {
+    "type": "object", "required": ["challenge_id"],
+    "properties": {
+        "challenge_id": {"type": "string"},
+        "proof_jws": {"type": "string", "description": "Compact JWS, header `{alg: EdDSA, typ: pop+jwt, kid}`, payload "
+                      "`{cid, nonce, sub, aud, htu, htm, iat, exp (≤ iat + 60), jti}` (alias `proof`)."},
+        "mode": {"type": "string", "enum": ["ial1"]}},
+    "example": {"challenge_id": "ch-8e2f0b7a-3c41-4d5e-9a60-7b1c2d3e4f50", "proof_jws": "eyJhbGciOiJFZERTQSJ9.e30.c2ln"}}
+
 paths = {}
 
 
@@ -847,6 +879,49 @@ for base, pre, tagname in AGENT_PREFIXES:
             **STD()},
         parameters=ID, request_body=body(S("BadgeRequest"),
                                          "Issuance options; the body may be missing or empty.", required=False)))
+    add(base + "/{id}/badge/challenge", "post", op(
+        n("create", "PoPChallenge"), "Proof of possession, phase 1: get a challenge",
+        "Creates a single-use challenge for the agent bound to the DID in the path (RFC-003 §5.1). `{id}` is the "
+        "DID (raw colons or percent-encoded). The answer is bare and carries both spellings: `aud`/`proof_aud`, "
+        "`expires_at`/`challenge_expires_at`. `htu` is opaque: copy it into the proof. Challenge TTL defaults to "
+        "300 s, clamped into [90, 600]; badge TTL into [60, 3600]. Challenges are limited per DID (10 per 5 min) "
+        "and refused while the DID is in failed-proof cooldown." + alias + scoped("badges:issue"),
+        ["Proof of possession"], AUTH, {
+            "200": ok("Challenge created.", S("PoPChallenge")),
+            "400": err_response("Malformed input.", {"invalid_did": "DID must be a valid did:key (Ed25519) or did:web",
+                                                     "invalid_ttl": "badge_ttl must be a whole number of seconds"}),
+            "403": err_response("Not allowed.", {"agent_not_owned": "this agent belongs to another organisation",
+                                                 "agent_disabled": "agent is disabled"}),
+            "404": R("AgentNotFound"),
+            "409": err_response("No key to prove.", {"agent_key_missing": "agent has no public key to publish"}),
+            **STD()},
+        parameters=ID, request_body=body(S("PoPChallengeRequest"), "Badge and challenge parameters.", required=False)))
+    add(base + "/{id}/badge/pop", "post", op(
+        n("submit", "PoPProof"), "Proof of possession, phase 2: submit the proof",
+        "Checks the proof JWS against the stored challenge — RFC-003 §5.2.2's 24 checks in order, each with its "
+        "error code — and issues an IAL-1 badge bound to the proven key (`cnf.kid`, `key`, `pop_challenge_id`). "
+        "No credential is needed: the proof authenticates. Badge audience and TTL come only from the challenge. "
+        "The same body is accepted on `POST …/{id}/badge` (with or without `mode: \"ial1\"`)." + alias,
+        ["Proof of possession"], PUBLIC, {
+            "200": ok("IAL-1 badge issued.", S("BadgeIssued")),
+            "400": err_response("Malformed proof.", {
+                "invalid_challenge_id": "challenge_id must be ch- followed by a UUID", "invalid_proof": "proof nonce does not match",
+                "invalid_proof_header": "proof_jws is not a compact JWS", "missing_cid": "proof has no cid",
+                "missing_exp": "proof has no integer exp", "invalid_proof_signature": "an Ed25519 signature is 64 bytes"}),
+            "403": err_response("Proof rejected.", {
+                "subject_mismatch": "the challenge was issued for another DID", "challenge_used": "the challenge has already been used",
+                "challenge_expired": "the challenge has expired", "cid_mismatch": "proof cid does not name this challenge",
+                "audience_mismatch": "proof aud must be the issuer origin", "htu_mismatch": "proof htu does not match the challenge",
+                "iat_invalid": "proof iat is in the future", "exp_too_long": "proof lifetime exceeds 60 s",
+                "proof_expired": "proof has expired", "exp_outside_challenge_window": "proof outlives the challenge",
+                "kid_not_found": "proof kid is not a verification method of the DID document",
+                "key_not_in_authentication": "proof kid is not an authentication method",
+                "proof_verification_failed": "the proof signature does not verify with that key",
+                "proof_replayed": "this proof jti has been used", "agent_disabled": "the agent is no longer active"}),
+            "404": err_response("Unknown challenge.", {"challenge_not_found": "no such challenge"}),
+            "502": err_response("DID document unavailable.", {"did_resolution_failed": "the DID document could not be resolved"}),
+            **STD()},
+        parameters=ID, request_body=body(S("PoPProofSubmission"), "The challenge id and the proof JWS.")))
 
 # DID / JWKS / status --------------------------------------------------------------------------
 CACHE = {"Cache-Control": {"description": "`public, max-age=300`", "schema": {"type": "string"}}}

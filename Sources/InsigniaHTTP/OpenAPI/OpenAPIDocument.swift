@@ -835,6 +835,270 @@ public enum OpenAPIDocument {
             }
           }
         },
+        "/v1/agents/{id}/badge/challenge": {
+          "post": {
+            "operationId": "createPoPChallenge",
+            "summary": "Proof of possession, phase 1: get a challenge",
+            "description": "Creates a single-use challenge for the agent bound to the DID in the path (RFC-003 §5.1). `{id}` is the DID (raw colons or percent-encoded). The answer is bare and carries both spellings: `aud`/`proof_aud`, `expires_at`/`challenge_expires_at`. `htu` is opaque: copy it into the proof. Challenge TTL defaults to 300 s, clamped into [90, 600]; badge TTL into [60, 3600]. Challenges are limited per DID (10 per 5 min) and refused while the DID is in failed-proof cooldown.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:issue`.",
+            "tags": ["Proof of possession"],
+            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "parameters": [{"$ref": "#/components/parameters/AgentId"}],
+            "requestBody": {
+              "description": "Badge and challenge parameters.",
+              "required": false,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PoPChallengeRequest"}}}
+            },
+            "responses": {
+              "200": {
+                "description": "Challenge created.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PoPChallenge"}}}
+              },
+              "400": {
+                "description": "Malformed input.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "invalid_did": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_did",
+                          "message": "DID must be a valid did:key (Ed25519) or did:web"
+                        }
+                      },
+                      "invalid_ttl": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_ttl",
+                          "message": "badge_ttl must be a whole number of seconds"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {
+                "description": "Not allowed.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "agent_not_owned": {
+                        "value": {
+                          "success": false,
+                          "error": "agent_not_owned",
+                          "message": "this agent belongs to another organisation"
+                        }
+                      },
+                      "agent_disabled": {"value": {"success": false, "error": "agent_disabled", "message": "agent is disabled"}}
+                    }
+                  }
+                }
+              },
+              "404": {"$ref": "#/components/responses/AgentNotFound"},
+              "409": {
+                "description": "No key to prove.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "agent_key_missing": {
+                        "value": {
+                          "success": false,
+                          "error": "agent_key_missing",
+                          "message": "agent has no public key to publish"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/agents/{id}/badge/pop": {
+          "post": {
+            "operationId": "submitPoPProof",
+            "summary": "Proof of possession, phase 2: submit the proof",
+            "description": "Checks the proof JWS against the stored challenge — RFC-003 §5.2.2's 24 checks in order, each with its error code — and issues an IAL-1 badge bound to the proven key (`cnf.kid`, `key`, `pop_challenge_id`). No credential is needed: the proof authenticates. Badge audience and TTL come only from the challenge. The same body is accepted on `POST …/{id}/badge` (with or without `mode: \"ial1\"`).",
+            "tags": ["Proof of possession"],
+            "security": [],
+            "parameters": [{"$ref": "#/components/parameters/AgentId"}],
+            "requestBody": {
+              "description": "The challenge id and the proof JWS.",
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PoPProofSubmission"}}}
+            },
+            "responses": {
+              "200": {
+                "description": "IAL-1 badge issued.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BadgeIssued"}}}
+              },
+              "400": {
+                "description": "Malformed proof.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "invalid_challenge_id": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_challenge_id",
+                          "message": "challenge_id must be ch- followed by a UUID"
+                        }
+                      },
+                      "invalid_proof": {
+                        "value": {"success": false, "error": "invalid_proof", "message": "proof nonce does not match"}
+                      },
+                      "invalid_proof_header": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_proof_header",
+                          "message": "proof_jws is not a compact JWS"
+                        }
+                      },
+                      "missing_cid": {"value": {"success": false, "error": "missing_cid", "message": "proof has no cid"}},
+                      "missing_exp": {"value": {"success": false, "error": "missing_exp", "message": "proof has no integer exp"}},
+                      "invalid_proof_signature": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_proof_signature",
+                          "message": "an Ed25519 signature is 64 bytes"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "Proof rejected.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "subject_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "subject_mismatch",
+                          "message": "the challenge was issued for another DID"
+                        }
+                      },
+                      "challenge_used": {
+                        "value": {
+                          "success": false,
+                          "error": "challenge_used",
+                          "message": "the challenge has already been used"
+                        }
+                      },
+                      "challenge_expired": {
+                        "value": {"success": false, "error": "challenge_expired", "message": "the challenge has expired"}
+                      },
+                      "cid_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "cid_mismatch",
+                          "message": "proof cid does not name this challenge"
+                        }
+                      },
+                      "audience_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "audience_mismatch",
+                          "message": "proof aud must be the issuer origin"
+                        }
+                      },
+                      "htu_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "htu_mismatch",
+                          "message": "proof htu does not match the challenge"
+                        }
+                      },
+                      "iat_invalid": {
+                        "value": {"success": false, "error": "iat_invalid", "message": "proof iat is in the future"}
+                      },
+                      "exp_too_long": {
+                        "value": {"success": false, "error": "exp_too_long", "message": "proof lifetime exceeds 60 s"}
+                      },
+                      "proof_expired": {"value": {"success": false, "error": "proof_expired", "message": "proof has expired"}},
+                      "exp_outside_challenge_window": {
+                        "value": {
+                          "success": false,
+                          "error": "exp_outside_challenge_window",
+                          "message": "proof outlives the challenge"
+                        }
+                      },
+                      "kid_not_found": {
+                        "value": {
+                          "success": false,
+                          "error": "kid_not_found",
+                          "message": "proof kid is not a verification method of the DID document"
+                        }
+                      },
+                      "key_not_in_authentication": {
+                        "value": {
+                          "success": false,
+                          "error": "key_not_in_authentication",
+                          "message": "proof kid is not an authentication method"
+                        }
+                      },
+                      "proof_verification_failed": {
+                        "value": {
+                          "success": false,
+                          "error": "proof_verification_failed",
+                          "message": "the proof signature does not verify with that key"
+                        }
+                      },
+                      "proof_replayed": {
+                        "value": {"success": false, "error": "proof_replayed", "message": "this proof jti has been used"}
+                      },
+                      "agent_disabled": {
+                        "value": {"success": false, "error": "agent_disabled", "message": "the agent is no longer active"}
+                      }
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Unknown challenge.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "challenge_not_found": {
+                        "value": {"success": false, "error": "challenge_not_found", "message": "no such challenge"}
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"},
+              "502": {
+                "description": "DID document unavailable.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "did_resolution_failed": {
+                        "value": {
+                          "success": false,
+                          "error": "did_resolution_failed",
+                          "message": "the DID document could not be resolved"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
         "/v1/sdk/agents": {
           "get": {
             "operationId": "listSdkAgents",
@@ -1319,6 +1583,270 @@ public enum OpenAPIDocument {
               "413": {"$ref": "#/components/responses/PayloadTooLarge"},
               "429": {"$ref": "#/components/responses/RateLimited"},
               "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/sdk/agents/{id}/badge/challenge": {
+          "post": {
+            "operationId": "createSdkPoPChallenge",
+            "summary": "Proof of possession, phase 1: get a challenge",
+            "description": "Creates a single-use challenge for the agent bound to the DID in the path (RFC-003 §5.1). `{id}` is the DID (raw colons or percent-encoded). The answer is bare and carries both spellings: `aud`/`proof_aud`, `expires_at`/`challenge_expires_at`. `htu` is opaque: copy it into the proof. Challenge TTL defaults to 300 s, clamped into [90, 600]; badge TTL into [60, 3600]. Challenges are limited per DID (10 per 5 min) and refused while the DID is in failed-proof cooldown. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:issue`.",
+            "tags": ["Proof of possession"],
+            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "parameters": [{"$ref": "#/components/parameters/AgentId"}],
+            "requestBody": {
+              "description": "Badge and challenge parameters.",
+              "required": false,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PoPChallengeRequest"}}}
+            },
+            "responses": {
+              "200": {
+                "description": "Challenge created.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PoPChallenge"}}}
+              },
+              "400": {
+                "description": "Malformed input.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "invalid_did": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_did",
+                          "message": "DID must be a valid did:key (Ed25519) or did:web"
+                        }
+                      },
+                      "invalid_ttl": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_ttl",
+                          "message": "badge_ttl must be a whole number of seconds"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {
+                "description": "Not allowed.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "agent_not_owned": {
+                        "value": {
+                          "success": false,
+                          "error": "agent_not_owned",
+                          "message": "this agent belongs to another organisation"
+                        }
+                      },
+                      "agent_disabled": {"value": {"success": false, "error": "agent_disabled", "message": "agent is disabled"}}
+                    }
+                  }
+                }
+              },
+              "404": {"$ref": "#/components/responses/AgentNotFound"},
+              "409": {
+                "description": "No key to prove.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "agent_key_missing": {
+                        "value": {
+                          "success": false,
+                          "error": "agent_key_missing",
+                          "message": "agent has no public key to publish"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/sdk/agents/{id}/badge/pop": {
+          "post": {
+            "operationId": "submitSdkPoPProof",
+            "summary": "Proof of possession, phase 2: submit the proof",
+            "description": "Checks the proof JWS against the stored challenge — RFC-003 §5.2.2's 24 checks in order, each with its error code — and issues an IAL-1 badge bound to the proven key (`cnf.kid`, `key`, `pop_challenge_id`). No credential is needed: the proof authenticates. Badge audience and TTL come only from the challenge. The same body is accepted on `POST …/{id}/badge` (with or without `mode: \"ial1\"`). SDK alias of the `/v1/agents` route.",
+            "tags": ["Proof of possession"],
+            "security": [],
+            "parameters": [{"$ref": "#/components/parameters/AgentId"}],
+            "requestBody": {
+              "description": "The challenge id and the proof JWS.",
+              "required": true,
+              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PoPProofSubmission"}}}
+            },
+            "responses": {
+              "200": {
+                "description": "IAL-1 badge issued.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BadgeIssued"}}}
+              },
+              "400": {
+                "description": "Malformed proof.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "invalid_challenge_id": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_challenge_id",
+                          "message": "challenge_id must be ch- followed by a UUID"
+                        }
+                      },
+                      "invalid_proof": {
+                        "value": {"success": false, "error": "invalid_proof", "message": "proof nonce does not match"}
+                      },
+                      "invalid_proof_header": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_proof_header",
+                          "message": "proof_jws is not a compact JWS"
+                        }
+                      },
+                      "missing_cid": {"value": {"success": false, "error": "missing_cid", "message": "proof has no cid"}},
+                      "missing_exp": {"value": {"success": false, "error": "missing_exp", "message": "proof has no integer exp"}},
+                      "invalid_proof_signature": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_proof_signature",
+                          "message": "an Ed25519 signature is 64 bytes"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "Proof rejected.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "subject_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "subject_mismatch",
+                          "message": "the challenge was issued for another DID"
+                        }
+                      },
+                      "challenge_used": {
+                        "value": {
+                          "success": false,
+                          "error": "challenge_used",
+                          "message": "the challenge has already been used"
+                        }
+                      },
+                      "challenge_expired": {
+                        "value": {"success": false, "error": "challenge_expired", "message": "the challenge has expired"}
+                      },
+                      "cid_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "cid_mismatch",
+                          "message": "proof cid does not name this challenge"
+                        }
+                      },
+                      "audience_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "audience_mismatch",
+                          "message": "proof aud must be the issuer origin"
+                        }
+                      },
+                      "htu_mismatch": {
+                        "value": {
+                          "success": false,
+                          "error": "htu_mismatch",
+                          "message": "proof htu does not match the challenge"
+                        }
+                      },
+                      "iat_invalid": {
+                        "value": {"success": false, "error": "iat_invalid", "message": "proof iat is in the future"}
+                      },
+                      "exp_too_long": {
+                        "value": {"success": false, "error": "exp_too_long", "message": "proof lifetime exceeds 60 s"}
+                      },
+                      "proof_expired": {"value": {"success": false, "error": "proof_expired", "message": "proof has expired"}},
+                      "exp_outside_challenge_window": {
+                        "value": {
+                          "success": false,
+                          "error": "exp_outside_challenge_window",
+                          "message": "proof outlives the challenge"
+                        }
+                      },
+                      "kid_not_found": {
+                        "value": {
+                          "success": false,
+                          "error": "kid_not_found",
+                          "message": "proof kid is not a verification method of the DID document"
+                        }
+                      },
+                      "key_not_in_authentication": {
+                        "value": {
+                          "success": false,
+                          "error": "key_not_in_authentication",
+                          "message": "proof kid is not an authentication method"
+                        }
+                      },
+                      "proof_verification_failed": {
+                        "value": {
+                          "success": false,
+                          "error": "proof_verification_failed",
+                          "message": "the proof signature does not verify with that key"
+                        }
+                      },
+                      "proof_replayed": {
+                        "value": {"success": false, "error": "proof_replayed", "message": "this proof jti has been used"}
+                      },
+                      "agent_disabled": {
+                        "value": {"success": false, "error": "agent_disabled", "message": "the agent is no longer active"}
+                      }
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Unknown challenge.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "challenge_not_found": {
+                        "value": {"success": false, "error": "challenge_not_found", "message": "no such challenge"}
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"},
+              "502": {
+                "description": "DID document unavailable.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "did_resolution_failed": {
+                        "value": {
+                          "success": false,
+                          "error": "did_resolution_failed",
+                          "message": "the DID document could not be resolved"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
             }
           }
         },
@@ -2546,6 +3074,69 @@ public enum OpenAPIDocument {
             "required": ["version", "commit"],
             "properties": {"version": {"type": "string"}, "commit": {"type": "string"}},
             "example": {"version": "0.1.0", "commit": "3e1f2a9"}
+          },
+          "PoPChallengeRequest": {
+            "type": "object",
+            "description": "All members optional; unknown members are ignored.",
+            "properties": {
+              "badge_ttl": {
+                "type": "integer",
+                "description": "Badge lifetime in seconds (alias `ttl`); default 300, clamped into [60, 3600]."
+              },
+              "challenge_ttl": {
+                "type": "integer",
+                "description": "Challenge lifetime in seconds; default 300, clamped into [90, 600]."
+              },
+              "badge_aud": {
+                "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                "description": "Audience of the badge to issue (alias `audience`)."
+              }
+            },
+            "example": {"badge_ttl": 300, "badge_aud": ["https://api.partner.example"]}
+          },
+          "PoPChallenge": {
+            "type": "object",
+            "required": ["challenge_id", "nonce", "aud", "proof_aud", "htu", "htm", "expires_at", "challenge_expires_at"],
+            "properties": {
+              "challenge_id": {"type": "string", "description": "`ch-` + UUID."},
+              "nonce": {"type": "string", "description": "256 random bits, base64url; copy verbatim into the proof."},
+              "aud": {"type": "string"},
+              "proof_aud": {"type": "string"},
+              "htu": {"type": "string", "description": "Opaque; copy verbatim into the proof."},
+              "htm": {"type": "string", "const": "POST"},
+              "expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "challenge_expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "badge_aud": {"type": "array", "items": {"type": "string"}},
+              "badge_ttl": {"type": "integer"}
+            },
+            "example": {
+              "challenge_id": "ch-8e2f0b7a-3c41-4d5e-9a60-7b1c2d3e4f50",
+              "nonce": "-rkMaoxhgBti4ijgzWGvyGjFZK9RJtuJO3SvDDRcOXQ",
+              "aud": "https://registry.example.com",
+              "proof_aud": "https://registry.example.com",
+              "htu": "https://registry.example.com/v1/agents/did%3Akey%3Az6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK/badge/pop",
+              "htm": "POST",
+              "expires_at": "2026-03-04T10:20:00Z",
+              "challenge_expires_at": "2026-03-04T10:20:00Z",
+              "badge_aud": [],
+              "badge_ttl": 300
+            }
+          },
+          "PoPProofSubmission": {
+            "type": "object",
+            "required": ["challenge_id"],
+            "properties": {
+              "challenge_id": {"type": "string"},
+              "proof_jws": {
+                "type": "string",
+                "description": "Compact JWS, header `{alg: EdDSA, typ: pop+jwt, kid}`, payload `{cid, nonce, sub, aud, htu, htm, iat, exp (≤ iat + 60), jti}` (alias `proof`)."
+              },
+              "mode": {"type": "string", "enum": ["ial1"]}
+            },
+            "example": {
+              "challenge_id": "ch-8e2f0b7a-3c41-4d5e-9a60-7b1c2d3e4f50",
+              "proof_jws": "eyJhbGciOiJFZERTQSJ9.e30.c2ln"
+            }
           }
         },
         "responses": {
