@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // The domain: JOSE, DIDs, badge claims, verification. No HTTP, no SQL.
@@ -66,10 +67,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The only code that makes outbound HTTP requests (did:web, HTTP-01), SSRF-hardened.
+        .target(
+            name: "Outbound",
+            dependencies: [
+                "BadgeCore", "Registry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .executableTarget(
             name: "insignia",
             dependencies: [
-                "BadgeCore", "InsigniaHTTP", "Registry", "Storage", "CAKeys",
+                "BadgeCore", "InsigniaHTTP", "Registry", "Storage", "CAKeys", "Outbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,9 +95,18 @@ let package = Package(
             dependencies: ["Storage", "StoreConformance", "Registry"]
         ),
         .testTarget(
+            name: "OutboundTests",
+            dependencies: [
+                "Outbound",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "InsigniaHTTPTests",
             dependencies: [
-                "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance",
+                "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance", "Outbound",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

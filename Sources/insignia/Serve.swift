@@ -3,6 +3,7 @@ import CAKeys
 import Hummingbird
 import InsigniaHTTP
 import Logging
+import Outbound
 import Registry
 import Storage
 
@@ -40,7 +41,13 @@ struct Serve: AsyncParsableCommand {
                 if config.issuerURL.hasPrefix("http://") {
                     logger.warning("CA_ISSUER_URL is not https: Go verifiers reject such badges online (set an https origin for real use)")
                 }
-                let app = buildApplication(AppDependencies(config: config, store: opened.store, ca: ca), logger: logger)
+                if config.allowLoopbackFetch {
+                    logger.warning("INSIGNIA_DEV_ALLOW_LOOPBACK is on: did:web documents may be fetched from loopback over plain http (development only)")
+                }
+                let deps = AppDependencies(
+                    config: config, store: opened.store, ca: ca, remoteDIDResolver: DIDWebResolver(allowLoopback: config.allowLoopbackFetch)
+                )
+                let app = buildApplication(deps, logger: logger)
                 logger.info("listening", metadata: ["host": .string(config.host), "port": .stringConvertible(config.port), "issuer": .string(config.issuerURL)])
                 try await app.runService()
             }

@@ -59,17 +59,44 @@ public struct AuditEvent: Sendable, Equatable {
     public var actor: String
     /// What it was done to (agent id, jti, kid …).
     public var subject: String?
+    /// The agent concerned, when there is one (for filtering).
+    public var agentID: String?
     /// Small JSON object of details.
     public var details: String?
     public var createdAt: Int64
 
-    public init(id: String, orgID: String?, type: String, actor: String, subject: String?, details: String?, createdAt: Int64) {
+    public init(
+        id: String, orgID: String?, type: String, actor: String, subject: String?, agentID: String? = nil, details: String?,
+        createdAt: Int64
+    ) {
         self.id = id
         self.orgID = orgID
         self.type = type
         self.actor = actor
         self.subject = subject
+        self.agentID = agentID
         self.details = details
         self.createdAt = createdAt
+    }
+}
+
+/// A filtered, paged read of the audit log.
+public struct EventQuery: Sendable, Equatable {
+    /// nil: every organisation (operators only).
+    public var orgID: String?
+    public var type: String?
+    public var since: Int64?
+    public var agentID: String?
+    /// Continue after this (created_at, id).
+    public var after: PageCursor?
+    public var limit: Int?
+
+    public init(orgID: String?, type: String? = nil, since: Int64? = nil, agentID: String? = nil, after: PageCursor? = nil, limit: Int? = nil) {
+        self.orgID = orgID
+        self.type = type
+        self.since = since
+        self.agentID = agentID
+        self.after = after
+        self.limit = limit
     }
 }

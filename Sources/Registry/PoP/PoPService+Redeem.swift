@@ -12,6 +12,10 @@ extension PoPService {
             return try await checkAndIssue(routeDID: routeDID, challengeID: challengeID, proofJWS: proofJWS)
         } catch let error as RegistryError {
             if case .rateLimited = error.kind { throw error }
+            if ["kid_not_found", "key_not_in_authentication", "proof_verification_failed"].contains(error.code) {
+                // A document that failed a proof may be stale: fetch it afresh next time.
+                (badges.remoteDIDResolver as? any DIDCacheInvalidating)?.invalidate(routeDID)
+            }
             _ = try? await limiter.hit("pop:failed:did:\(routeDID)", RateLimit(limit: Int.max, windowSeconds: policy.failedProofsPerDID.windowSeconds))
             try? await audit("pop.proof.failed", orgID: nil, actor: clientIP.map { "ip:\($0)" } ?? "anonymous", subject: challengeID, [
                 "did": .string(routeDID), "error": .string(error.code),

@@ -44,6 +44,13 @@ public protocol BadgeStore: Sendable {
     // MARK: Audit
 
     func appendEvent(_ event: AuditEvent) async throws
-    /// Events of one org (or all when nil), oldest first.
-    func events(orgID: String?) async throws -> [AuditEvent]
+    /// Events matching `query`, ordered by (created_at, id).
+    func events(_ query: EventQuery) async throws -> [AuditEvent]
+}
+
+extension BadgeStore {
+    /// Every event of one org (or of all when nil), oldest first.
+    public func events(orgID: String?) async throws -> [AuditEvent] {
+        try await events(EventQuery(orgID: orgID))
+    }
 }

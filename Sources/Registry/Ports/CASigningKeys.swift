@@ -7,3 +7,9 @@ public protocol CASigningKeys: Sendable {
     /// A signer for `kid`, or nil when this process holds no private key for it.
     func signer(kid: String) async throws -> (any JWSSigner)?
 }
+
+/// A DID resolver that caches documents and can forget one, so a document that failed a proof is
+/// fetched afresh next time (RFC-003 §9.6).
+public protocol DIDCacheInvalidating: Sendable {
+    func invalidate(_ did: String)
+}

@@ -12,6 +12,10 @@ public protocol RegistryStore: BadgeStore, ChallengeStore {
     /// Cheap round trip proving the database answers.
     func ping() async throws
 
+    /// Runs `body` with a store whose writes all commit together or not at all (a change and its
+    /// audit event). `body` must not call methods that open a transaction of their own.
+    func inTransaction<T: Sendable>(_ body: @Sendable (any RegistryStore) async throws -> T) async throws -> T
+
     // MARK: Organisations
     func insertOrganization(_ org: Organization) async throws
     func organization(id: String) async throws -> Organization?

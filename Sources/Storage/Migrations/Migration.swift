@@ -142,5 +142,9 @@ extension Migration {
             """,
             "CREATE INDEX proof_jtis_expiry ON proof_jtis (expires_at)",
         ]),
+        Migration(version: 4, name: "audit events by agent", statements: [
+            "ALTER TABLE audit_events ADD COLUMN agent_id TEXT",
+            "CREATE INDEX audit_events_org_agent ON audit_events (org_id, agent_id, created_at)",
+        ]),
     ]
 }

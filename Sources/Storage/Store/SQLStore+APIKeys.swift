@@ -2,7 +2,7 @@ import Registry
 
 extension SQLStore {
     public func insertAPIKey(_ key: APIKeyRecord) async throws {
-        try await database.query(
+        try await executor.query(
             """
             INSERT INTO api_keys (id, org_id, name, prefix, key_hash, scopes, created_at, last_used_at, expires_at, revoked_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -16,26 +16,26 @@ extension SQLStore {
     }
 
     public func apiKey(hash: String) async throws -> APIKeyRecord? {
-        try await database.query("SELECT * FROM api_keys WHERE key_hash = $1", [.text(hash)]).first.map(Self.apiKey(from:))
+        try await executor.query("SELECT * FROM api_keys WHERE key_hash = $1", [.text(hash)]).first.map(Self.apiKey(from:))
     }
 
     public func apiKeys(orgID: String?) async throws -> [APIKeyRecord] {
         let rows = if let orgID {
-            try await database.query("SELECT * FROM api_keys WHERE org_id = $1 ORDER BY created_at, id", [.text(orgID)])
+            try await executor.query("SELECT * FROM api_keys WHERE org_id = $1 ORDER BY created_at, id", [.text(orgID)])
         } else {
-            try await database.query("SELECT * FROM api_keys ORDER BY created_at, id")
+            try await executor.query("SELECT * FROM api_keys ORDER BY created_at, id")
         }
         return try rows.map(Self.apiKey(from:))
     }
 
     public func revokeAPIKey(id: String, orgID: String?, at: Int64) async throws -> Bool {
         let rows = if let orgID {
-            try await database.query(
+            try await executor.query(
                 "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND org_id = $3 AND revoked_at IS NULL RETURNING id",
                 [.int(at), .text(id), .text(orgID)]
             )
         } else {
-            try await database.query(
+            try await executor.query(
                 "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING id",
                 [.int(at), .text(id)]
             )
@@ -44,7 +44,7 @@ extension SQLStore {
     }
 
     public func touchAPIKey(id: String, at: Int64) async throws {
-        try await database.query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2", [.int(at), .text(id)])
+        try await executor.query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2", [.int(at), .text(id)])
     }
 
     static func apiKey(from row: SQLRow) throws -> APIKeyRecord {

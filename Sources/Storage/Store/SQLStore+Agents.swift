@@ -6,18 +6,18 @@ extension SQLStore {
         "id, org_id, user_id, name, description, domain, did, public_key_jwk, status, protocol, agent_card, trust_level, created_at, updated_at, disabled_at, disable_reason"
 
     public func insertAgent(_ agent: Agent) async throws {
-        try await database.query(
+        try await executor.query(
             "INSERT INTO agents (\(Self.agentColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             Self.binds(agent)
         )
     }
 
     public func agent(id: String) async throws -> Agent? {
-        try await database.query("SELECT * FROM agents WHERE id = $1", [.text(id)]).first.map(Self.agent(from:))
+        try await executor.query("SELECT * FROM agents WHERE id = $1", [.text(id)]).first.map(Self.agent(from:))
     }
 
     public func agent(did: String) async throws -> Agent? {
-        try await database.query("SELECT * FROM agents WHERE did = $1", [.text(did)]).first.map(Self.agent(from:))
+        try await executor.query("SELECT * FROM agents WHERE did = $1", [.text(did)]).first.map(Self.agent(from:))
     }
 
     public func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
@@ -31,11 +31,11 @@ extension SQLStore {
         if let limit {
             sql += " LIMIT \(max(0, limit))"
         }
-        return try await database.query(sql, binds).map(Self.agent(from:))
+        return try await executor.query(sql, binds).map(Self.agent(from:))
     }
 
     public func updateAgent(_ agent: Agent) async throws -> Bool {
-        let rows = try await database.query(
+        let rows = try await executor.query(
             """
             UPDATE agents SET user_id = $3, name = $4, description = $5, domain = $6, did = $7, public_key_jwk = $8,
                 status = $9, protocol = $10, agent_card = $11, trust_level = $12, created_at = $13, updated_at = $14,
@@ -48,7 +48,7 @@ extension SQLStore {
     }
 
     public func deleteAgent(id: String, orgID: String) async throws -> Bool {
-        !(try await database.query("DELETE FROM agents WHERE id = $1 AND org_id = $2 RETURNING id", [.text(id), .text(orgID)])).isEmpty
+        !(try await executor.query("DELETE FROM agents WHERE id = $1 AND org_id = $2 RETURNING id", [.text(id), .text(orgID)])).isEmpty
     }
 
     private static func binds(_ a: Agent) -> [SQLValue] {

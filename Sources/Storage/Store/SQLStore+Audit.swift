@@ -2,29 +2,42 @@ import Registry
 
 extension SQLStore {
     public func appendEvent(_ event: AuditEvent) async throws {
-        try await database.query(
-            "INSERT INTO audit_events (id, org_id, type, actor, subject, details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        try await executor.query(
+            "INSERT INTO audit_events (id, org_id, type, actor, subject, agent_id, details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             [
                 .text(event.id), .optional(event.orgID), .text(event.type), .text(event.actor), .optional(event.subject),
-                .optional(event.details), .int(event.createdAt),
+                .optional(event.agentID), .optional(event.details), .int(event.createdAt),
             ]
         )
     }
 
     /// Events sharing a `created_at` come in id order.
-    public func events(orgID: String?) async throws -> [AuditEvent] {
-        let rows = if let orgID {
-            try await database.query("SELECT * FROM audit_events WHERE org_id = $1 ORDER BY created_at, id", [.text(orgID)])
-        } else {
-            try await database.query("SELECT * FROM audit_events ORDER BY created_at, id")
+    public func events(_ query: EventQuery) async throws -> [AuditEvent] {
+        var conditions: [String] = []
+        var binds: [SQLValue] = []
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
         }
-        return try rows.map(Self.event(from:))
+        if let orgID = query.orgID { conditions.append("org_id = \(bind(.text(orgID)))") }
+        if let type = query.type { conditions.append("type = \(bind(.text(type)))") }
+        if let since = query.since { conditions.append("created_at >= \(bind(.int(since)))") }
+        if let agentID = query.agentID { conditions.append("agent_id = \(bind(.text(agentID)))") }
+        if let after = query.after {
+            let time = bind(.int(after.createdAt))
+            conditions.append("(created_at > \(time) OR (created_at = \(time) AND id > \(bind(.text(after.id)))))")
+        }
+        var sql = "SELECT * FROM audit_events"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY created_at, id"
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        return try await executor.query(sql, binds).map(Self.event(from:))
     }
 
     static func event(from row: SQLRow) throws -> AuditEvent {
         AuditEvent(
             id: try row.string("id"), orgID: try row.optionalString("org_id"), type: try row.string("type"),
-            actor: try row.string("actor"), subject: try row.optionalString("subject"),
+            actor: try row.string("actor"), subject: try row.optionalString("subject"), agentID: try row.optionalString("agent_id"),
             details: try row.optionalString("details"), createdAt: try row.int("created_at")
         )
     }

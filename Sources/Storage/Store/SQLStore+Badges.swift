@@ -3,7 +3,7 @@ import Registry
 
 extension SQLStore {
     public func insertBadge(_ badge: BadgeRecord) async throws {
-        try await database.query(
+        try await executor.query(
             """
             INSERT INTO badges (jti, org_id, agent_id, subject, level, ial, kid, issued_at, expires_at, audience, revoked_at, revocation_reason)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -17,16 +17,16 @@ extension SQLStore {
     }
 
     public func badge(jti: String) async throws -> BadgeRecord? {
-        try await database.query("SELECT * FROM badges WHERE jti = $1", [.text(jti)]).first.map(Self.badge(from:))
+        try await executor.query("SELECT * FROM badges WHERE jti = $1", [.text(jti)]).first.map(Self.badge(from:))
     }
 
     public func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord? {
         // `revoked_at IS NULL` keeps the first revocation; the read below answers for both cases.
-        try await database.query(
+        try await executor.query(
             "UPDATE badges SET revoked_at = $1, revocation_reason = $2 WHERE jti = $3 AND org_id = $4 AND revoked_at IS NULL",
             [.int(at), .optional(reason), .text(jti), .text(orgID)]
         )
-        return try await database.query(
+        return try await executor.query(
             "SELECT * FROM badges WHERE jti = $1 AND org_id = $2", [.text(jti), .text(orgID)]
         ).first.map(Self.badge(from:))
     }
@@ -47,7 +47,7 @@ extension SQLStore {
         if let limit {
             sql += " LIMIT \(max(0, limit))"
         }
-        return try await database.query(sql, binds).map(Self.badge(from:))
+        return try await executor.query(sql, binds).map(Self.badge(from:))
     }
 
     /// The audience as a JSON array: unlike a joined string it keeps entries with spaces and

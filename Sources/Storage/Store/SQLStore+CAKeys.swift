@@ -6,11 +6,11 @@ extension SQLStore {
     static let caKeyLock: Int64 = 0x4341_4B45_5953
 
     public func caKeys() async throws -> [CAKeyRecord] {
-        try await database.query("SELECT * FROM ca_keys ORDER BY created_at, kid").map(Self.caKey(from:))
+        try await executor.query("SELECT * FROM ca_keys ORDER BY created_at, kid").map(Self.caKey(from:))
     }
 
     public func insertCAKey(_ key: CAKeyRecord) async throws {
-        try await database.query(
+        try await executor.query(
             """
             INSERT INTO ca_keys (kid, public_jwk, state, created_at, activated_at, retired_at)
             VALUES ($1, $2, $3, $4, $5, $6)
@@ -63,7 +63,7 @@ extension SQLStore {
     public func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String> {
         guard !kids.isEmpty else { return [] }
         let placeholders = (0..<kids.count).map { "$\($0 + 2)" }.joined(separator: ", ")
-        let rows = try await database.query(
+        let rows = try await executor.query(
             "SELECT DISTINCT kid FROM badges WHERE expires_at > $1 AND kid IN (\(placeholders))",
             [.int(now)] + kids.map(SQLValue.text)
         )

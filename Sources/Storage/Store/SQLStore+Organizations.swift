@@ -2,7 +2,7 @@ import Registry
 
 extension SQLStore {
     public func insertOrganization(_ org: Organization) async throws {
-        try await database.query(
+        try await executor.query(
             """
             INSERT INTO organizations (id, name, created_at, verified_level, verified_at, verified_by, verification_note)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -15,15 +15,15 @@ extension SQLStore {
     }
 
     public func organization(id: String) async throws -> Organization? {
-        try await database.query("SELECT * FROM organizations WHERE id = $1", [.text(id)]).first.map(Self.organization(from:))
+        try await executor.query("SELECT * FROM organizations WHERE id = $1", [.text(id)]).first.map(Self.organization(from:))
     }
 
     public func organization(named name: String) async throws -> Organization? {
-        try await database.query("SELECT * FROM organizations WHERE name = $1", [.text(name)]).first.map(Self.organization(from:))
+        try await executor.query("SELECT * FROM organizations WHERE name = $1", [.text(name)]).first.map(Self.organization(from:))
     }
 
     public func setOrganizationVerification(orgID: String, level: Int, note: String, by actor: String, at: Int64) async throws -> Bool {
-        let rows = try await database.query(
+        let rows = try await executor.query(
             """
             UPDATE organizations SET verified_level = $2, verified_at = $3, verified_by = $4, verification_note = $5
             WHERE id = $1 RETURNING id

@@ -3,7 +3,7 @@ import Registry
 extension SQLStore {
     public func incrementRateCounter(bucket: String, windowStart: Int64) async throws -> Int {
         // One upsert statement: atomic on both databases without an explicit transaction.
-        let rows = try await database.query(
+        let rows = try await executor.query(
             """
             INSERT INTO rate_counters (bucket, window_start, count) VALUES ($1, $2, 1)
             ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_counters.count + 1
@@ -15,7 +15,7 @@ extension SQLStore {
         if count == 1 {
             // The first hit of a new window is the moment the bucket's older windows became useless;
             // clearing them then keeps the table small without a delete on every hit.
-            try await database.query(
+            try await executor.query(
                 "DELETE FROM rate_counters WHERE bucket = $1 AND window_start < $2", [.text(bucket), .int(windowStart)]
             )
         }
@@ -23,7 +23,7 @@ extension SQLStore {
     }
 
     public func rateCount(bucket: String, windowStart: Int64) async throws -> Int {
-        let rows = try await database.query(
+        let rows = try await executor.query(
             "SELECT count FROM rate_counters WHERE bucket = $1 AND window_start = $2", [.text(bucket), .int(windowStart)]
         )
         return Int(try rows.first?.int("count") ?? 0)

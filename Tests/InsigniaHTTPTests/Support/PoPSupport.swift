@@ -29,9 +29,12 @@ extension TestApp {
         try await createAgent(tenant, ["name": "pop", "did": .string(did), "domain": "pop.example.com"])
     }
 
+    /// The DID as the Go client puts it in a path (`url.PathEscape`: `:` stays, `%` becomes `%25`).
+    static func pathEscaped(_ did: String) -> String { did.replacingOccurrences(of: "%", with: "%25") }
+
     /// Phase 1 for `did`; returns the response.
     func challenge(_ tenant: TestTenant, did: String, _ body: JSONValue? = nil, sdk: Bool = false) async throws -> TestResult {
-        try await request(.post, "\(sdk ? "/v1/sdk/agents" : "/v1/agents")/\(did)/badge/challenge", key: tenant.key, json: body ?? [:])
+        try await request(.post, "\(sdk ? "/v1/sdk/agents" : "/v1/agents")/\(Self.pathEscaped(did))/badge/challenge", key: tenant.key, json: body ?? [:])
     }
 
     /// A proof for `challenge` signed with `keys`, with `edit` applied to header and payload first.
@@ -42,9 +45,9 @@ extension TestApp {
         let now = clock.now()
         var header: [String: JSONValue] = ["alg": "EdDSA", "typ": "pop+jwt", "kid": .string(kid ?? keys.kid)]
         var payload: [String: JSONValue] = [
-            "cid": challenge["challenge_id"]!, "nonce": challenge["nonce"]!, "sub": .string(did ?? keys.did),
-            "aud": challenge["aud"]!, "htu": challenge["htu"]!, "htm": "POST", "iat": .int(now), "exp": .int(now + 60),
-            "jti": .string(UUID().uuidString),
+            "cid": try #require(challenge["challenge_id"]), "nonce": try #require(challenge["nonce"]), "sub": .string(did ?? keys.did),
+            "aud": try #require(challenge["aud"]), "htu": try #require(challenge["htu"]), "htm": "POST", "iat": .int(now),
+            "exp": .int(now + 60), "jti": .string(UUID().uuidString),
         ]
         edit(&header, &payload)
         return try await JWS.sign(header: .object(header), payload: .object(payload), signer: Ed25519Signer(key: keys.key))
@@ -52,6 +55,6 @@ extension TestApp {
 
     /// Phase 2 on the Go client's route (raw colons in the DID, no credential).
     func submit(did: String, _ body: JSONValue) async throws -> TestResult {
-        try await request(.post, "/v1/agents/\(did)/badge/pop", json: body)
+        try await request(.post, "/v1/agents/\(Self.pathEscaped(did))/badge/pop", json: body)
     }
 }
