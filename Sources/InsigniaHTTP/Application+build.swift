@@ -70,6 +70,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
     AgentController(agents: agents, bodyLimit: limit).register(on: authenticated)
     badgeController.register(on: authenticated)
+    EventsController(store: deps.store, agents: agents).register(on: authenticated)
     return router
 }
 

@@ -1012,6 +1012,31 @@ add("/v1/revocations", "get", op(
                  "schema": {"type": "string", "format": "date-time"}},
                 P("Limit"), P("Cursor")]))
 
+schemas["AuditEvent"] = {
+    "type": "object", "required": ["id", "type", "actor", "created_at"],
+    "properties": {
+        "id": {"type": "string"}, "type": {"type": "string", "description": "e.g. agent.created, agent.disabled, badge.issued, "
+                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed"},
+        "actor": {"type": "string", "description": "`apikey:<id>`, `operator:<name>`, `proof:<did>` or `ip:<address>`."},
+        "subject": {"type": ["string", "null"]}, "agent_id": {"type": ["string", "null"]},
+        "details": {"type": ["object", "null"], "description": "Small JSON object; never secrets."},
+        "created_at": TS}}
+schemas["AuditEventList"] = {
+    "type": "object", "required": ["success", "data"],
+    "properties": {"success": {"type": "boolean", "const": True}, "data": {"type": "array", "items": S("AuditEvent")},
+                   "next_cursor": {"type": "string", "description": "Present when another page exists."}}}
+add("/v1/events", "get", op(
+    "listAuditEvents", "Audit log of your organisation",
+    "Security-relevant actions (keys, agents, badges, proofs, verification), oldest first, written in the same "
+    "transaction as the change. Filters: `type`, `since` (RFC 3339, inclusive), `agent` (UUID or DID). Pages of "
+    "`limit` (default 100, max 1000) continue with `cursor`." + scoped("audit:read"),
+    ["Audit"], AUTH, {
+        "200": ok("Events.", S("AuditEventList")), "400": R("BadRequest"), "403": R("Forbidden"), **STD()},
+    parameters=[{"name": "type", "in": "query", "required": False, "schema": {"type": "string"}},
+                {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "format": "date-time"}},
+                {"name": "agent", "in": "query", "required": False, "schema": {"type": "string"}},
+                P("Limit"), P("Cursor")]))
+
 # ---------------------------------------------------------------------------------------------
 DESCRIPTION = (
     "Insignia is an open-source agent registry and Trust Badge certificate authority (Badge CA), wire-compatible "

@@ -44,7 +44,7 @@ struct APIKeyController {
             guard let parsed = Timestamp.parse(text) else { throw RegistryError.invalidRequest("expires_at must be an RFC 3339 time") }
             expiresAt = parsed
         }
-        let created = try await apiKeys.create(orgID: principal.orgID, name: name, scopes: granted, expiresAt: expiresAt)
+        let created = try await apiKeys.create(orgID: principal.orgID, name: name, scopes: granted, expiresAt: expiresAt, actor: principal.actor)
         context.logger.info("api key created", metadata: ["created_key_id": .string(created.record.id)])
         guard case .object(var data) = Self.json(created.record) else { preconditionFailure("key JSON is an object") }
         data["key"] = .string(created.plaintext)
@@ -54,7 +54,7 @@ struct APIKeyController {
     private func delete(_ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(scope: Scope.keysAdmin)
         let id = try context.pathParameter("id")
-        try await apiKeys.revoke(id: id, orgID: principal.orgID)
+        try await apiKeys.revoke(id: id, orgID: principal.orgID, actor: principal.actor)
         context.logger.info("api key deleted", metadata: ["deleted_key_id": .string(id)])
         return APIResponse.json(["success": true])
     }

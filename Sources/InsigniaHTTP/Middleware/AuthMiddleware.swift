@@ -16,7 +16,13 @@ struct Authenticator: Sendable {
 
     /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429.
     func authenticate(_ request: Request, _ context: inout AppRequestContext) async throws {
-        let principal = try await apiKeys.authenticate(try Self.presentedKey(request))
+        let principal: Principal
+        do {
+            principal = try await apiKeys.authenticate(try Self.presentedKey(request))
+        } catch let error as RegistryError where error.kind == .unauthorized {
+            await apiKeys.recordFailedAuthentication(clientIP: context.clientIP)
+            throw error
+        }
         context.principal = principal
         if let keyID = principal.apiKeyID {
             context.logger[metadataKey: "api_key_id"] = .string(keyID)

@@ -2253,6 +2253,38 @@ public enum OpenAPIDocument {
               "500": {"$ref": "#/components/responses/InternalError"}
             }
           }
+        },
+        "/v1/events": {
+          "get": {
+            "operationId": "listAuditEvents",
+            "summary": "Audit log of your organisation",
+            "description": "Security-relevant actions (keys, agents, badges, proofs, verification), oldest first, written in the same transaction as the change. Filters: `type`, `since` (RFC 3339, inclusive), `agent` (UUID or DID). Pages of `limit` (default 100, max 1000) continue with `cursor`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `audit:read`.",
+            "tags": ["Audit"],
+            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "parameters": [
+              {"name": "type", "in": "query", "required": false, "schema": {"type": "string"}},
+              {
+                "name": "since",
+                "in": "query",
+                "required": false,
+                "schema": {"type": "string", "format": "date-time"}
+              },
+              {"name": "agent", "in": "query", "required": false, "schema": {"type": "string"}},
+              {"$ref": "#/components/parameters/Limit"},
+              {"$ref": "#/components/parameters/Cursor"}
+            ],
+            "responses": {
+              "200": {
+                "description": "Events.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditEventList"}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
         }
       },
       "components": {
@@ -3136,6 +3168,34 @@ public enum OpenAPIDocument {
             "example": {
               "challenge_id": "ch-8e2f0b7a-3c41-4d5e-9a60-7b1c2d3e4f50",
               "proof_jws": "eyJhbGciOiJFZERTQSJ9.e30.c2ln"
+            }
+          },
+          "AuditEvent": {
+            "type": "object",
+            "required": ["id", "type", "actor", "created_at"],
+            "properties": {
+              "id": {"type": "string"},
+              "type": {
+                "type": "string",
+                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed"
+              },
+              "actor": {
+                "type": "string",
+                "description": "`apikey:<id>`, `operator:<name>`, `proof:<did>` or `ip:<address>`."
+              },
+              "subject": {"type": ["string", "null"]},
+              "agent_id": {"type": ["string", "null"]},
+              "details": {"type": ["object", "null"], "description": "Small JSON object; never secrets."},
+              "created_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]}
+            }
+          },
+          "AuditEventList": {
+            "type": "object",
+            "required": ["success", "data"],
+            "properties": {
+              "success": {"type": "boolean", "const": true},
+              "data": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
+              "next_cursor": {"type": "string", "description": "Present when another page exists."}
             }
           }
         },

@@ -58,11 +58,25 @@ public struct BadgeService: Sendable {
             level: level, domain: domain, issuanceProfile: "registered"
         )
         let (token, kid) = try await sign(claims)
-        try await store.insertBadge(BadgeRecord(
+        let record = BadgeRecord(
             jti: claims.jti, orgID: agent.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "0",
             kid: kid, issuedAt: now, expiresAt: claims.exp, audience: claims.aud ?? []
+        )
+        try await commit(record, event: .make(
+            "badge.issued", orgID: agent.orgID, actor: principal.actor, subject: claims.jti, agentID: agent.id,
+            details: ["level": .string(level.rawValue), "ial": "0", "kid": .string(kid)], at: now
         ))
         return IssuedBadge(token: token, claims: claims, rateLimit: rate)
+    }
+
+    /// Writes a badge to the ledger with its audit event, in one transaction; the response is sent
+    /// only after this commits.
+    func commit(_ badge: BadgeRecord, event: AuditEvent, also: (@Sendable (any RegistryStore) async throws -> Void)? = nil) async throws {
+        try await store.inTransaction { tx in
+            try await tx.insertBadge(badge)
+            try await also?(tx)
+            try await tx.appendEvent(event)
+        }
     }
 
     /// Level gates: 1 for any registered agent; 2 needs a validated domain; 3/4 need an
@@ -144,16 +158,19 @@ public struct BadgeService: Sendable {
         if let reason, reason.count > 200 { throw RegistryError.invalidRequest("reason must be at most 200 characters") }
         guard !jti.isEmpty, jti.utf8.count <= 200 else { throw Self.badgeNotFound }
         let now = clock.now()
-        guard let record = try await store.revokeBadge(jti: jti, orgID: principal.orgID, reason: reason, at: now) else {
-            throw Self.badgeNotFound
+        return try await store.inTransaction { tx in
+            guard let record = try await tx.revokeBadge(jti: jti, orgID: principal.orgID, reason: reason, at: now) else {
+                throw Self.badgeNotFound
+            }
+            // Only the call that revoked it is an event; repeats return the first revocation.
+            if record.revokedAt == now, record.revocationReason == reason {
+                try await tx.appendEvent(.make(
+                    "badge.revoked", orgID: principal.orgID, actor: principal.actor, subject: jti, agentID: record.agentID,
+                    details: ["reason": reason.map(JSONValue.string) ?? .null], at: now
+                ))
+            }
+            return record
         }
-        if record.revokedAt == now {
-            try await store.appendEvent(AuditEvent(
-                id: UUID().uuidString.lowercased(), orgID: principal.orgID, type: "badge.revoked",
-                actor: principal.actor, subject: jti, details: nil, createdAt: now
-            ))
-        }
-        return record
     }
 
     static let badgeNotFound = RegistryError(.notFound, "badge_not_found", "badge not found")

@@ -61,12 +61,17 @@ public final class CAService: Sendable {
     /// Makes a new key active now; the old active key is retired and stays published until its
     /// last badge expires. `prepare` must create and persist the private key and return its
     /// public half and kid.
-    public func rotate(prepare: (Int64) throws -> (kid: String, key: PublicJWK)) async throws -> CAKeyRecord {
+    public func rotate(actor: String = "operator:cli", prepare: (Int64) throws -> (kid: String, key: PublicJWK)) async throws -> CAKeyRecord {
         let now = clock.now()
+        let previous = try await store.caKeys().first { $0.state == .active }?.kid
         let (kid, key) = try prepare(now)
         let record = CAKeyRecord(kid: kid, publicJWK: key.compactJSON, state: .prepared, createdAt: now)
         try await store.insertCAKey(record)
         guard try await store.activateCAKey(kid: kid, at: now) else { throw RegistryError.notFound("CA key") }
+        // Activation takes its own cross-process lock, so the event follows it rather than sharing its transaction.
+        try await store.appendEvent(.make(
+            "ca.key.rotated", orgID: nil, actor: actor, subject: kid, details: ["previous_kid": previous.map(JSONValue.string) ?? .null], at: now
+        ))
         cache.clear()
         return try await store.caKeys().first { $0.kid == kid } ?? record
     }

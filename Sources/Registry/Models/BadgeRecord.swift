@@ -1,3 +1,6 @@
+import BadgeCore
+import Foundation
+
 /// One issued badge in the ledger: the source for status, revocation, audit and the rule that
 /// keeps a retired CA key published until its last badge has expired.
 public struct BadgeRecord: Sendable, Equatable {
@@ -98,5 +101,25 @@ public struct EventQuery: Sendable, Equatable {
         self.agentID = agentID
         self.after = after
         self.limit = limit
+    }
+}
+
+extension AuditEvent {
+    /// A new event with a fresh id; `details` become a compact JSON object.
+    public static func make(
+        _ type: String, orgID: String?, actor: String, subject: String? = nil, agentID: String? = nil,
+        details: [String: JSONValue] = [:], at time: Int64
+    ) -> AuditEvent {
+        AuditEvent(
+            id: orderedID(), orgID: orgID, type: type, actor: actor, subject: subject, agentID: agentID,
+            details: details.isEmpty ? nil : String(decoding: JSONValue.object(details).serialized(), as: UTF8.self), createdAt: time
+        )
+    }
+
+    /// Wall-clock milliseconds then randomness: events of the same second list in the order they
+    /// happened (the log is ordered by `created_at`, then `id`).
+    static func orderedID() -> String {
+        let millis = UInt64(Date().timeIntervalSince1970 * 1000)
+        return String(format: "%013llx-", millis) + UUID().uuidString.lowercased().prefix(18)
     }
 }

@@ -24,8 +24,9 @@ public enum Scope {
     public static let badgesIssue = "badges:issue"
     public static let badgesRevoke = "badges:revoke"
     public static let keysAdmin = "keys:admin"
+    public static let auditRead = "audit:read"
 
-    public static let all: Set<String> = [agentsRead, agentsWrite, badgesIssue, badgesRevoke, keysAdmin]
+    public static let all: Set<String> = [agentsRead, agentsWrite, badgesIssue, badgesRevoke, keysAdmin, auditRead]
 
     public static func isKnown(_ scope: String) -> Bool { all.contains(scope) }
 }

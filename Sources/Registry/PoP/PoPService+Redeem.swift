@@ -17,9 +17,11 @@ extension PoPService {
                 (badges.remoteDIDResolver as? any DIDCacheInvalidating)?.invalidate(routeDID)
             }
             _ = try? await limiter.hit("pop:failed:did:\(routeDID)", RateLimit(limit: Int.max, windowSeconds: policy.failedProofsPerDID.windowSeconds))
-            try? await audit("pop.proof.failed", orgID: nil, actor: clientIP.map { "ip:\($0)" } ?? "anonymous", subject: challengeID, [
-                "did": .string(routeDID), "error": .string(error.code),
-            ])
+            let owner = try? await store.agent(did: routeDID)
+            try? await store.appendEvent(.make(
+                "pop.proof.failed", orgID: owner?.orgID, actor: clientIP.map { "ip:\($0)" } ?? "anonymous", subject: challengeID,
+                agentID: owner?.id, details: ["did": .string(routeDID), "error": .string(error.code)], at: clock.now()
+            ))
             throw error
         }
     }
@@ -140,14 +142,17 @@ extension PoPService {
             popChallengeID: challenge.id
         )
         let (token, signingKID) = try await badges.sign(claims)
-        try await store.insertBadge(BadgeRecord(
+        let record = BadgeRecord(
             jti: claims.jti, orgID: challenge.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "1",
             kid: signingKID, issuedAt: now, expiresAt: claims.exp, audience: challenge.badgeAudience
-        ))
-        try await store.recordIssuedBadge(challengeID: challenge.id, jti: claims.jti)
-        try await audit("pop.badge.issued", orgID: challenge.orgID, actor: "proof:\(challenge.did)", subject: claims.jti, [
-            "challenge_id": .string(challenge.id), "kid": .string(kid),
-        ])
+        )
+        let event = AuditEvent.make(
+            "badge.issued", orgID: challenge.orgID, actor: "proof:\(challenge.did)", subject: claims.jti, agentID: agent.id,
+            details: ["level": .string(level.rawValue), "ial": "1", "challenge_id": .string(challenge.id), "cnf_kid": .string(kid)], at: now
+        )
+        try await badges.commit(record, event: event) { tx in
+            try await tx.recordIssuedBadge(challengeID: challenge.id, jti: claims.jti)
+        }
         return IssuedBadge(token: token, claims: claims, rateLimit: rate)
     }
 }

@@ -52,8 +52,13 @@ public struct PoPService: Sendable {
             orgID: principal.orgID, badgeAudience: request.badgeAudience ?? [], badgeTTL: badgeTTL, proofAudience: issuer.origin,
             htu: Self.htu(issuer: issuer.origin, did: did), createdAt: now, expiresAt: now + challengeTTL, clientIP: clientIP
         )
-        try await store.insertChallenge(challenge)
-        try await audit("pop.challenge.created", orgID: principal.orgID, actor: principal.actor, subject: challenge.id, ["did": .string(did)])
+        try await store.inTransaction { tx in
+            try await tx.insertChallenge(challenge)
+            try await tx.appendEvent(.make(
+                "pop.challenge.created", orgID: principal.orgID, actor: principal.actor, subject: challenge.id, agentID: agent.id,
+                details: ["did": .string(did)], at: now
+            ))
+        }
         return challenge
     }
 
@@ -92,12 +97,6 @@ public struct PoPService: Sendable {
         }
     }
 
-    func audit(_ type: String, orgID: String?, actor: String, subject: String?, _ details: [String: JSONValue]) async throws {
-        try await store.appendEvent(AuditEvent(
-            id: UUID().uuidString.lowercased(), orgID: orgID, type: type, actor: actor, subject: subject,
-            details: String(decoding: JSONValue.object(details).serialized(), as: UTF8.self), createdAt: clock.now()
-        ))
-    }
 }
 
 /// Error codes of RFC-003 §11 (lower_snake, CONTRACT.md §1.4).

@@ -26,7 +26,9 @@ public struct APIKeyService: Sendable {
     }
 
     /// Creates a key in `orgID`. The plaintext is returned once and never stored.
-    public func create(orgID: String, name: String, scopes: [String] = [], expiresAt: Int64? = nil) async throws -> CreatedAPIKey {
+    public func create(
+        orgID: String, name: String, scopes: [String] = [], expiresAt: Int64? = nil, actor: String = "operator:cli"
+    ) async throws -> CreatedAPIKey {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else {
             throw RegistryError.invalidRequest("name must be 1–200 characters")
@@ -47,7 +49,13 @@ public struct APIKeyService: Sendable {
             prefix: String(plaintext.prefix(Self.displayPrefixLength)), hash: Self.hash(plaintext),
             scopes: scopes, createdAt: now, expiresAt: expiresAt
         )
-        try await store.insertAPIKey(record)
+        try await store.inTransaction { tx in
+            try await tx.insertAPIKey(record)
+            try await tx.appendEvent(.make(
+                "api_key.created", orgID: orgID, actor: actor, subject: record.id,
+                details: ["name": .string(name), "prefix": .string(record.prefix)], at: now
+            ))
+        }
         return CreatedAPIKey(record: record, plaintext: plaintext)
     }
 
@@ -57,9 +65,15 @@ public struct APIKeyService: Sendable {
     }
 
     /// Revokes a key at once. Unknown, already revoked, or another org's key → `not_found`.
-    public func revoke(id: String, orgID: String?) async throws {
-        guard try await store.revokeAPIKey(id: id.lowercased(), orgID: orgID, at: clock.now()) else {
-            throw RegistryError(.notFound, "not_found", "API key not found")
+    public func revoke(id: String, orgID: String?, actor: String = "operator:cli") async throws {
+        let id = id.lowercased()
+        let now = clock.now()
+        try await store.inTransaction { tx in
+            guard try await tx.revokeAPIKey(id: id, orgID: orgID, at: now) else {
+                throw RegistryError(.notFound, "not_found", "API key not found")
+            }
+            let owner = try await tx.apiKeys(orgID: orgID).first { $0.id == id }?.orgID ?? orgID
+            try await tx.appendEvent(.make("api_key.revoked", orgID: owner, actor: actor, subject: id, at: now))
         }
     }
 
@@ -74,5 +88,16 @@ public struct APIKeyService: Sendable {
             try await store.touchAPIKey(id: record.id, at: now)
         }
         return Principal(orgID: record.orgID, apiKeyID: record.id, scopes: record.scopes)
+    }
+
+    /// Records a failed authentication: one `auth.failed` audit event per client address per minute
+    /// (counted, so a flood of bad keys cannot flood the audit log). Never records the key.
+    public func recordFailedAuthentication(clientIP: String?) async {
+        let now = clock.now()
+        let source = clientIP ?? "unknown"
+        guard let count = try? await store.incrementRateCounter(bucket: "auth:failed:\(source)", windowStart: now - now % 60), count == 1 else {
+            return
+        }
+        try? await store.appendEvent(.make("auth.failed", orgID: nil, actor: "ip:\(source)", details: ["reason": "missing or unknown API key"], at: now))
     }
 }

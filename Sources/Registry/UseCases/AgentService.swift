@@ -66,7 +66,7 @@ public struct AgentService: Sendable {
             if agent.status == .disabled { agent.disabledAt = now }
         }
         try applyIdentity(to: &agent, did: input.did ?? nil, publicKey: input.publicKey ?? nil)
-        try await insertOrConflict(agent)
+        try await insertOrConflict(agent, event: .make("agent.created", orgID: agent.orgID, actor: principal.actor, subject: agent.id, agentID: agent.id, details: ["name": .string(agent.name)], at: now))
         return agent
     }
 
@@ -109,13 +109,18 @@ public struct AgentService: Sendable {
         }
         guard agent != original else { return agent }
         agent.updatedAt = clock.now()
-        try await saveOrConflict(agent)
+        let type = agent.status == .disabled && original.status != .disabled ? "agent.disabled" : "agent.updated"
+        try await saveOrConflict(agent, event: event(type, agent, principal))
         return agent
     }
 
     public func delete(_ principal: Principal, _ reference: String) async throws {
         let agent = try await get(principal, reference)
-        guard try await store.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw RegistryError.agentNotFound }
+        let event = event("agent.deleted", agent, principal)
+        try await store.inTransaction { tx in
+            guard try await tx.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw RegistryError.agentNotFound }
+            try await tx.appendEvent(event)
+        }
     }
 
     /// Disables an agent: no new badges, status reports `disabled`. Idempotent: a second call keeps
@@ -129,7 +134,7 @@ public struct AgentService: Sendable {
         agent.disabledAt = now
         agent.disableReason = reason
         agent.updatedAt = now
-        try await saveOrConflict(agent)
+        try await saveOrConflict(agent, event: event("agent.disabled", agent, principal, details: ["reason": reason.map(JSONValue.string) ?? .null]))
         return agent
     }
 
@@ -144,7 +149,7 @@ public struct AgentService: Sendable {
             agent.disabledAt = nil
             agent.disableReason = nil
             agent.updatedAt = clock.now()
-            try await saveOrConflict(agent)
+            try await saveOrConflict(agent, event: event("agent.enabled", agent, principal))
             return agent
         }
     }
@@ -169,7 +174,7 @@ public struct AgentService: Sendable {
         }
         guard agent != before else { return agent }
         agent.updatedAt = clock.now()
-        try await saveOrConflict(agent)
+        try await saveOrConflict(agent, event: event("agent.identity_registered", agent, principal, details: ["did": agent.did.map(JSONValue.string) ?? .null]))
         return agent
     }
 
@@ -195,17 +200,29 @@ public struct AgentService: Sendable {
 
     static func storedKey(_ text: String) -> PublicJWK? { PublicJWK.fromCompactJSON(text) }
 
-    private func insertOrConflict(_ agent: Agent) async throws {
+    private func event(_ type: String, _ agent: Agent, _ principal: Principal, details: [String: JSONValue] = [:]) -> AuditEvent {
+        .make(type, orgID: agent.orgID, actor: principal.actor, subject: agent.id, agentID: agent.id, details: details, at: clock.now())
+    }
+
+    /// Inserts the agent and its audit event in one transaction.
+    private func insertOrConflict(_ agent: Agent, event: AuditEvent) async throws {
         do {
-            try await store.insertAgent(agent)
+            try await store.inTransaction { tx in
+                try await tx.insertAgent(agent)
+                try await tx.appendEvent(event)
+            }
         } catch StoreError.uniqueViolation {
             throw Self.didInUse
         }
     }
 
-    private func saveOrConflict(_ agent: Agent) async throws {
+    /// Saves the agent and its audit event in one transaction.
+    private func saveOrConflict(_ agent: Agent, event: AuditEvent) async throws {
         do {
-            guard try await store.updateAgent(agent) else { throw RegistryError.agentNotFound }
+            try await store.inTransaction { tx in
+                guard try await tx.updateAgent(agent) else { throw RegistryError.agentNotFound }
+                try await tx.appendEvent(event)
+            }
         } catch StoreError.uniqueViolation {
             throw Self.didInUse
         }

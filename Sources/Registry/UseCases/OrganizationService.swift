@@ -42,14 +42,15 @@ extension OrganizationService {
         let byName = try await store.organization(named: reference)
         guard let org = byID ?? byName else { throw RegistryError.notFound("organisation") }
         let now = clock.now()
-        guard try await store.setOrganizationVerification(orgID: org.id, level: level, note: note, by: operatorName, at: now) else {
-            throw RegistryError.notFound("organisation")
+        try await store.inTransaction { tx in
+            guard try await tx.setOrganizationVerification(orgID: org.id, level: level, note: note, by: operatorName, at: now) else {
+                throw RegistryError.notFound("organisation")
+            }
+            try await tx.appendEvent(.make(
+                "org.verified", orgID: org.id, actor: "operator:\(operatorName)", subject: org.id,
+                details: ["level": .int(Int64(level)), "note": .string(note)], at: now
+            ))
         }
-        let details: JSONValue = ["level": .int(Int64(level)), "note": .string(note)]
-        try await store.appendEvent(AuditEvent(
-            id: UUID().uuidString.lowercased(), orgID: org.id, type: "org.verified", actor: "operator:\(operatorName)",
-            subject: org.id, details: String(decoding: details.serialized(), as: UTF8.self), createdAt: now
-        ))
         return try await store.organization(id: org.id) ?? org
     }
 }
