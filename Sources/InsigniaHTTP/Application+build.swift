@@ -14,16 +14,19 @@ public struct AppDependencies: Sendable {
     public let ca: CAService
     /// Resolver for `did:web` documents on other hosts (nil: not resolvable).
     public let remoteDIDResolver: (any DIDResolving)?
+    /// Counters and histograms behind `GET /metrics`.
+    public let metrics: InsigniaMetrics
 
     public init(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
-        remoteDIDResolver: (any DIDResolving)? = nil
+        remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics()
     ) {
         self.config = config
         self.store = store
         self.ca = ca
         self.clock = clock
         self.remoteDIDResolver = remoteDIDResolver
+        self.metrics = metrics
     }
 }
 
@@ -35,8 +38,8 @@ public enum InsigniaVersion {
 /// Builds the router: public routes first, then the API-key-authenticated group.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
+    router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
 
     let store = deps.store
     let ca = deps.ca
@@ -49,6 +52,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
         commit: ProcessInfoCommit.value
     ).register(on: router)
     DocsController().register(on: router)
+    MetricsController(metrics: deps.metrics, ca: deps.ca, clock: deps.clock).register(on: router)
 
     let limit = deps.config.maxBodyBytes
     let agents = AgentService(store: deps.store, clock: deps.clock, issuer: IssuerIdentity(origin: deps.config.issuerURL))
@@ -61,9 +65,9 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let authenticator = Authenticator(
         apiKeys: apiKeys, limiter: RateLimiter(store: deps.store, clock: deps.clock), rateLimit: deps.config.apiRateLimit
     )
-    PublicController(badges: badges, agents: agents, ca: deps.ca, bodyLimit: limit).register(on: router)
+    PublicController(badges: badges, agents: agents, ca: deps.ca, metrics: deps.metrics, bodyLimit: limit).register(on: router)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
-    let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, bodyLimit: limit)
+    let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit)
     badgeController.registerIssuance(on: router)
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))

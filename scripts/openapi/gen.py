@@ -1037,6 +1037,13 @@ add("/v1/events", "get", op(
                 {"name": "agent", "in": "query", "required": False, "schema": {"type": "string"}},
                 P("Limit"), P("Cursor")]))
 
+add("/metrics", "get", op(
+    "getMetrics", "Prometheus metrics",
+    "Prometheus text exposition: request counts and latency by route pattern and status, badges issued by "
+    "level/IAL, verifications by result code, revocations, proof-of-possession outcomes, rate-limit refusals and "
+    "the active CA key's age. No identifiers beyond route patterns; expose it only to your monitoring.",
+    ["Health"], PUBLIC, {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}))
+
 # ---------------------------------------------------------------------------------------------
 DESCRIPTION = (
     "Insignia is an open-source agent registry and Trust Badge certificate authority (Badge CA), wire-compatible "

@@ -9,6 +9,7 @@ struct BadgeController {
     let badges: BadgeService
     let pop: PoPService
     let authenticator: Authenticator
+    let metrics: InsigniaMetrics
     let bodyLimit: Int
 
     /// Routes on the public router that authenticate per request: `…/badge` takes an API key for
@@ -49,6 +50,7 @@ struct BadgeController {
         let principal = try context.requirePrincipal(scope: Scope.badgesIssue)
         let issued = try await badges.issueIAL0(principal, try context.pathParameter("id"), try BadgeRequestJSON.ial0(body))
         context.logger.info("badge issued", metadata: ["jti": .string(issued.claims.jti), "level": .string(issued.claims.level.rawValue)])
+        metrics.badgeIssued(level: issued.claims.level.rawValue, ial: "0")
         var response = APIResponse.wrapped(
             Self.issuanceData(issued, assurance: "IAL-0"), message: "Badge issued",
             extra: ["badge": .string(issued.token), "jti": .string(issued.claims.jti), "expires_at": .time(issued.claims.exp)]
@@ -68,6 +70,7 @@ struct BadgeController {
         parameters.badgeAudience = try BadgeRequestJSON.audience(body)
         let challenge = try await pop.createChallenge(principal, did: try context.pathParameter("id"), parameters, clientIP: context.clientIP)
         context.logger.info("pop challenge created", metadata: ["challenge_id": .string(challenge.id)])
+        metrics.challenge(outcome: "created")
         return APIResponse.json([
             "challenge_id": .string(challenge.id), "nonce": .string(challenge.nonce),
             "challenge_expires_at": .time(challenge.expiresAt), "expires_at": .time(challenge.expiresAt),
@@ -79,10 +82,18 @@ struct BadgeController {
 
     /// Phase 2: the proof authenticates; no API key is needed (CONTRACT.md §4.5.2).
     private func redeem(_ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
-        let issued = try await pop.redeem(
-            routeDID: try context.pathParameter("id"), challengeID: try body.string("challenge_id"),
-            proofJWS: try body.string("proof_jws", "proof"), clientIP: context.clientIP
-        )
+        let issued: IssuedBadge
+        do {
+            issued = try await pop.redeem(
+                routeDID: try context.pathParameter("id"), challengeID: try body.string("challenge_id"),
+                proofJWS: try body.string("proof_jws", "proof"), clientIP: context.clientIP
+            )
+        } catch let error as RegistryError {
+            metrics.challenge(outcome: error.code)
+            throw error
+        }
+        metrics.challenge(outcome: "redeemed")
+        metrics.badgeIssued(level: issued.claims.level.rawValue, ial: "1")
         context.logger.info("badge issued", metadata: ["jti": .string(issued.claims.jti), "ial": "1"])
         var response = APIResponse.wrapped(
             Self.issuanceData(issued, assurance: "IAL-1"), message: "IAL-1 badge issued",
@@ -111,6 +122,7 @@ struct BadgeController {
         let principal = try context.requirePrincipal(scope: Scope.badgesRevoke)
         let record = try await badges.revoke(principal, jti: jti, reason: try body.string("reason"))
         context.logger.info("badge revoked", metadata: ["jti": .string(record.jti)])
+        metrics.revocation()
         return APIResponse.json([
             "success": true, "jti": .string(record.jti), "revoked": true, "revokedAt": .time(record.revokedAt),
             "reason": .optional(record.revocationReason),

@@ -10,6 +10,7 @@ struct PublicController {
     let badges: BadgeService
     let agents: AgentService
     let ca: CAService
+    let metrics: InsigniaMetrics
     let bodyLimit: Int
 
     static let publicCache: HTTPFields = [.cacheControl: "public, max-age=300"]
@@ -93,7 +94,12 @@ struct PublicController {
             throw RegistryError.invalidRequest("token is required (body \"token\", X-Capiscio-Badge or Authorization: Bearer)")
         }
         let audience = try body.string("audience")
-        switch await badges.verify(token, audience: audience) {
+        let result = await badges.verify(token, audience: audience)
+        switch result {
+        case .success: metrics.verification(result: "valid")
+        case .failure(let error): metrics.verification(result: error.code.rawValue)
+        }
+        switch result {
         case .success(let claims):
             // The complete verified payload, including members BadgeClaims does not model.
             return APIResponse.wrapped(["valid": true, "claims": (try? CompactJWS.parse(token))?.payload ?? claims.json])

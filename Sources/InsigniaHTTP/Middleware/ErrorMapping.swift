@@ -61,11 +61,13 @@ enum ErrorMapping {
 /// Turns every error thrown below it into a JSON error response.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let metrics: InsigniaMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
+            if let error = error as? RegistryError, case .rateLimited = error.kind { metrics.rateLimited(code: error.code) }
             return ErrorMapping.response(for: error, logger: context.logger)
         }
     }

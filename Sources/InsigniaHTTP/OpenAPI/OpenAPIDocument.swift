@@ -2285,6 +2285,16 @@ public enum OpenAPIDocument {
               "500": {"$ref": "#/components/responses/InternalError"}
             }
           }
+        },
+        "/metrics": {
+          "get": {
+            "operationId": "getMetrics",
+            "summary": "Prometheus metrics",
+            "description": "Prometheus text exposition: request counts and latency by route pattern and status, badges issued by level/IAL, verifications by result code, revocations, proof-of-possession outcomes, rate-limit refusals and the active CA key's age. No identifiers beyond route patterns; expose it only to your monitoring.",
+            "tags": ["Health"],
+            "security": [],
+            "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+          }
         }
       },
       "components": {

@@ -1,0 +1,24 @@
+import Hummingbird
+import NIOCore
+import Registry
+
+/// `GET /metrics`: Prometheus text exposition. Counts only, no identifiers beyond route patterns;
+/// put it behind the proxy's internal listener in production.
+struct MetricsController {
+    let metrics: InsigniaMetrics
+    let ca: CAService
+    let clock: any RegistryClock
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/metrics") { _, _ in
+            // Gauges that are cheaper to compute at scrape time than to keep current.
+            if let active = try await ca.listKeys().first(where: { $0.record.state == .active })?.record {
+                metrics.caKeyAge(seconds: clock.now() - (active.activatedAt ?? active.createdAt))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))
+            )
+        }
+    }
+}
