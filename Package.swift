@@ -36,6 +36,7 @@ let package = Package(
             dependencies: [
                 "BadgeCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -108,6 +109,8 @@ let package = Package(
             dependencies: [
                 "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance", "Outbound",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
     ],

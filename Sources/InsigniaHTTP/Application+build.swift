@@ -14,11 +14,14 @@ public struct AppDependencies: Sendable {
     public let ca: CAService
     /// Resolver for `did:web` documents on other hosts (nil: not resolvable).
     public let remoteDIDResolver: (any DIDResolving)?
+    /// Fetches the Clerk JWKS (`CLERK_JWKS_URL`); nil: JWKS mode cannot fetch keys.
+    public let jwksFetcher: (any JWKSFetching)?
 
     public init(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
-        remoteDIDResolver: (any DIDResolving)? = nil
+        remoteDIDResolver: (any DIDResolving)? = nil, jwksFetcher: (any JWKSFetching)? = nil
     ) {
+        self.jwksFetcher = jwksFetcher
         self.config = config
         self.store = store
         self.ca = ca
@@ -32,7 +35,7 @@ public enum InsigniaVersion {
     public static let version = "0.1.0"
 }
 
-/// Builds the router: public routes first, then the API-key-authenticated group.
+/// Builds the router: public routes first, then the group authenticated by API key or session token.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
@@ -58,9 +61,16 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     )
     let pop = PoPService(store: deps.store, clock: deps.clock, agents: agents, badges: badges, policy: deps.config.popPolicy)
     let apiKeys = APIKeyService(store: deps.store, clock: deps.clock)
-    let authenticator = Authenticator(
+    let identities = IdentityService(store: deps.store, clock: deps.clock)
+    var authenticator = Authenticator(
         apiKeys: apiKeys, limiter: RateLimiter(store: deps.store, clock: deps.clock), rateLimit: deps.config.apiRateLimit
     )
+    if let settings = deps.config.sessionTokens {
+        authenticator.sessions = SessionAuthentication(
+            verifier: SessionTokenVerifier(settings: settings, fetcher: deps.jwksFetcher, clock: deps.clock), identities: identities
+        )
+    }
+    ClerkWebhookController(verifier: deps.config.clerkWebhook, identities: identities, clock: deps.clock, bodyLimit: limit).register(on: router)
     PublicController(badges: badges, agents: agents, ca: deps.ca, bodyLimit: limit).register(on: router)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, bodyLimit: limit)
@@ -69,6 +79,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
     AgentController(agents: agents, bodyLimit: limit).register(on: authenticated)
+    OrganizationController(identities: identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     return router
 }
