@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "BadgeCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -110,6 +111,8 @@ let package = Package(
             dependencies: [
                 "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance", "Outbound",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
     ],

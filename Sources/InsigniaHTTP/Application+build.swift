@@ -16,11 +16,15 @@ public struct AppDependencies: Sendable {
     public let remoteDIDResolver: (any DIDResolving)?
     /// Counters and histograms behind `GET /metrics`.
     public let metrics: InsigniaMetrics
+    /// Fetches the Clerk JWKS (`CLERK_JWKS_URL`); nil: JWKS mode cannot fetch keys.
+    public let jwksFetcher: (any JWKSFetching)?
 
     public init(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
-        remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics()
+        remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics(),
+        jwksFetcher: (any JWKSFetching)? = nil
     ) {
+        self.jwksFetcher = jwksFetcher
         self.config = config
         self.store = store
         self.ca = ca
@@ -35,7 +39,7 @@ public enum InsigniaVersion {
     public static let version = "0.1.0"
 }
 
-/// Builds the router: public routes first, then the API-key-authenticated group.
+/// Builds the router: public routes first, then the group authenticated by API key or session token.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
@@ -62,9 +66,16 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     )
     let pop = PoPService(store: deps.store, clock: deps.clock, agents: agents, badges: badges, policy: deps.config.popPolicy)
     let apiKeys = APIKeyService(store: deps.store, clock: deps.clock)
-    let authenticator = Authenticator(
+    let identities = IdentityService(store: deps.store, clock: deps.clock)
+    var authenticator = Authenticator(
         apiKeys: apiKeys, limiter: RateLimiter(store: deps.store, clock: deps.clock), rateLimit: deps.config.apiRateLimit
     )
+    if let settings = deps.config.sessionTokens {
+        authenticator.sessions = SessionAuthentication(
+            verifier: SessionTokenVerifier(settings: settings, fetcher: deps.jwksFetcher, clock: deps.clock), identities: identities
+        )
+    }
+    ClerkWebhookController(verifier: deps.config.clerkWebhook, identities: identities, clock: deps.clock, bodyLimit: limit).register(on: router)
     PublicController(badges: badges, agents: agents, ca: deps.ca, metrics: deps.metrics, bodyLimit: limit).register(on: router)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit)
@@ -73,6 +84,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
     AgentController(agents: agents, bodyLimit: limit).register(on: authenticated)
+    OrganizationController(identities: identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(store: deps.store, agents: agents).register(on: authenticated)
     return router

@@ -48,6 +48,19 @@ public struct FetchPolicy: Sendable {
         )
     }
 
+    /// Session-token key sets (the Clerk JWKS): https on 443, ≤ 256 KiB, 5 s connect, 10 s total.
+    public static func jwks(allowLoopback: Bool) -> FetchPolicy {
+        FetchPolicy(
+            allowedSchemes: ["https"],
+            allowedPorts: [443],
+            maxBodyBytes: 256 * 1024,
+            connectTimeout: .seconds(5),
+            totalTimeout: .seconds(10),
+            accept: "application/json, application/jwk-set+json",
+            allowLoopbackForDevelopment: allowLoopback
+        )
+    }
+
     /// HTTP-01 challenge files (CONTRACT §8.1): http on 80, ≤ 1 KiB, 10 s connect, 30 s total.
     public static func httpChallenge(allowLoopback: Bool) -> FetchPolicy {
         FetchPolicy(

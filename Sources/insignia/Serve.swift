@@ -44,8 +44,14 @@ struct Serve: AsyncParsableCommand {
                 if config.allowLoopbackFetch {
                     logger.warning("INSIGNIA_DEV_ALLOW_LOOPBACK is on: did:web documents may be fetched from loopback over plain http (development only)")
                 }
+                if let sessions = config.sessionTokens {
+                    let mode = if case .jwks = sessions.keySource { "jwks" } else { "static key" }
+                    logger.info("Clerk session tokens accepted", metadata: ["keys": .string(mode), "issuer_checked": .stringConvertible(sessions.issuer != nil)])
+                }
+                if config.clerkWebhook != nil { logger.info("Clerk webhook enabled", metadata: ["path": "/v1/webhooks/clerk"]) }
                 let deps = AppDependencies(
-                    config: config, store: opened.store, ca: ca, remoteDIDResolver: DIDWebResolver(allowLoopback: config.allowLoopbackFetch)
+                    config: config, store: opened.store, ca: ca, remoteDIDResolver: DIDWebResolver(allowLoopback: config.allowLoopbackFetch),
+                    jwksFetcher: JWKSFetcher(allowLoopback: config.allowLoopbackFetch)
                 )
                 let app = buildApplication(deps, logger: logger)
                 logger.info("listening", metadata: ["host": .string(config.host), "port": .stringConvertible(config.port), "issuer": .string(config.issuerURL)])

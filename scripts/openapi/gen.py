@@ -8,7 +8,7 @@ S = lambda name: REF("schemas", name)
 R = lambda name: REF("responses", name)
 P = lambda name: REF("parameters", name)
 
-AUTH = [{"registryKey": []}, {"bearerKey": []}]
+AUTH = [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}]
 PUBLIC = []
 
 JSON = "application/json"
@@ -643,6 +643,8 @@ parameters = {
     "Limit": {"name": "limit", "in": "query", "required": False,
               "description": "Page size (1–1000). Without it, all items are returned in one response.",
               "schema": {"type": "integer", "minimum": 1, "maximum": 1000}},
+    "OrgId": {"name": "id", "in": "path", "required": True, "description": "Insignia organisation id.",
+              "schema": {"type": "string"}},
     "Cursor": {"name": "cursor", "in": "query", "required": False,
                "description": "Opaque cursor from a previous page.", "schema": {"type": "string"}},
 }
@@ -651,10 +653,12 @@ responses = {
     "BadRequest": err_response("Malformed input.", {
         "invalid_request": "name is required",
         "invalid_json": "request body is not valid JSON"}),
-    "Unauthorized": err_response("Missing or invalid API key.", {
-        "unauthorized": "missing or invalid API key"}),
-    "Forbidden": err_response("Authenticated, but the key lacks the required scope.", {
+    "Unauthorized": err_response("Missing or invalid API key or session token.", {
+        "unauthorized": "missing or invalid API key",
+        "invalid_session_token": "the session token has expired"}),
+    "Forbidden": err_response("Authenticated, but the key lacks the required scope (or the user the admin role).", {
         "insufficient_scope": "this operation requires the agents:write scope",
+        "insufficient_role": "this needs the organisation admin role",
         "forbidden": "not allowed"}),
     "AgentNotFound": err_response("Unknown agent, or an agent of another organization.", {
         "agent_not_found": "agent not found"}),
@@ -1044,6 +1048,89 @@ add("/metrics", "get", op(
     "the active CA key's age. No identifiers beyond route patterns; expose it only to your monitoring.",
     ["Health"], PUBLIC, {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}))
 
+# Organisations and the Clerk webhook -----------------------------------------------------------
+ORG_EXAMPLE = {"id": "9d4f2c1e-8b7a-4e3d-a1c0-5f6e7d8c9b0a", "name": "Acme Corp", "external_id": "org_2abc",
+               "created_at": "2026-03-04T10:15:00Z", "createdAt": "2026-03-04T10:15:00Z", "verified_level": None,
+               "role": "admin"}
+schemas["Organization"] = {
+    "type": "object", "required": ["id", "name", "created_at"],
+    "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"},
+        "external_id": {"type": ["string", "null"], "description": "Clerk organisation id (`org_…`) when mirrored from Clerk."},
+        "created_at": TS, "createdAt": TS,
+        "verified_level": {"type": ["integer", "null"], "description": "3 (OV) or 4 (EV) when an operator verified it."},
+        "role": {"type": ["string", "null"], "enum": ["admin", "member", None],
+                 "description": "The signed-in caller's role; null for API keys."}},
+    "example": ORG_EXAMPLE}
+schemas["OrganizationList"] = {
+    "type": "object", "required": ["success", "data"],
+    "properties": {"success": {"type": "boolean", "const": True}, "data": {"type": "array", "items": S("Organization")}}}
+schemas["OrganizationEnvelope"] = {
+    "type": "object", "required": ["success", "data"],
+    "properties": {"success": {"type": "boolean", "const": True}, "data": S("Organization")}}
+schemas["Member"] = {
+    "type": "object", "required": ["user_id", "external_id", "role"],
+    "properties": {
+        "user_id": {"type": "string"}, "external_id": {"type": "string", "description": "Clerk user id (`user_…`)."},
+        "email": {"type": ["string", "null"]}, "name": {"type": ["string", "null"]},
+        "role": {"type": "string", "enum": ["admin", "member"]}, "created_at": TS, "updated_at": TS}}
+schemas["MemberList"] = {
+    "type": "object", "required": ["success", "data"],
+    "properties": {"success": {"type": "boolean", "const": True}, "data": {"type": "array", "items": S("Member")}}}
+schemas["WebhookResult"] = {
+    "type": "object", "required": ["success", "data"],
+    "properties": {"success": {"type": "boolean", "const": True},
+                   "data": {"type": "object", "properties": {
+                       "outcome": {"type": "string", "enum": ["processed", "duplicate", "ignored"]}}}},
+    "example": {"success": True, "data": {"outcome": "processed"}}}
+ORG_AUTH = ("\n\nAuthentication: a Clerk session token (`Authorization: Bearer <JWT>`) or an API key; an API key "
+            "sees only its own organisation.")
+ORG_NOT_FOUND = err_response("Not a member of that organisation (or no such organisation).",
+                             {"organization_not_found": "organisation not found"})
+add("/v1/orgs", "get", op(
+    "listOrganizations", "List the caller's organisations",
+    "The organisations the signed-in user belongs to, with the user's role in each." + ORG_AUTH,
+    ["Organizations"], AUTH, {"200": ok("Organisations.", S("OrganizationList"),
+                                        {"success": True, "data": [ORG_EXAMPLE]}), **STD()}))
+add("/v1/orgs/{id}", "get", op(
+    "getOrganization", "Get an organisation",
+    "One organisation the caller belongs to; any other id is 404." + ORG_AUTH,
+    ["Organizations"], AUTH, {"200": ok("The organisation.", S("OrganizationEnvelope")), "404": ORG_NOT_FOUND, **STD()},
+    parameters=[P("OrgId")]))
+add("/v1/orgs/{id}/members", "get", op(
+    "listOrganizationMembers", "List an organisation's members",
+    "Members and their roles. Organisation admins only (`403 insufficient_role` for members; API keys need "
+    "`keys:admin`)." + ORG_AUTH,
+    ["Organizations"], AUTH, {"200": ok("Members.", S("MemberList")), "403": R("Forbidden"), "404": ORG_NOT_FOUND, **STD()},
+    parameters=[P("OrgId")]))
+SVIX_HEADERS = [
+    {"name": "svix-id", "in": "header", "required": True, "description": "Delivery id; redeliveries reuse it.",
+     "schema": {"type": "string"}},
+    {"name": "svix-timestamp", "in": "header", "required": True,
+     "description": "Unix seconds; must be within 5 minutes of the server's clock.", "schema": {"type": "string"}},
+    {"name": "svix-signature", "in": "header", "required": True,
+     "description": "Space-separated `v1,<base64 HMAC-SHA256>` entries over `{svix-id}.{svix-timestamp}.{body}`; any may match.",
+     "schema": {"type": "string"}},
+]
+add("/v1/webhooks/clerk", "post", op(
+    "receiveClerkWebhook", "Clerk webhook (user and organisation sync)",
+    "Svix-signed events from Clerk: `user.created|updated|deleted`, `organization.created|updated|deleted`, "
+    "`organizationMembership.created|updated|deleted` (role `org:admin` → admin, anything else → member). "
+    "A redelivered `svix-id` is acknowledged without being applied again; unknown event types are acknowledged "
+    "and ignored. Authenticated only by the signature (secret `CLERK_WEBHOOK_SECRET`).",
+    ["Organizations"], PUBLIC, {
+        "200": ok("Accepted.", S("WebhookResult")),
+        "401": err_response("Missing, invalid or outdated signature; nothing was written.",
+                            {"invalid_webhook_signature": "missing, invalid or outdated Svix signature"}),
+        "503": err_response("No webhook secret configured.",
+                            {"clerk_webhook_not_configured": "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook"}),
+        **STD()},
+    parameters=SVIX_HEADERS,
+    request_body=body({"type": "object", "required": ["type", "data"],
+                       "properties": {"type": {"type": "string"}, "data": {"type": "object"}}},
+                      "A Clerk event.", example={"type": "user.created", "object": "event",
+                                                "data": {"id": "user_2abc", "first_name": "Ann"}})))
+
 # ---------------------------------------------------------------------------------------------
 DESCRIPTION = (
     "Insignia is an open-source agent registry and Trust Badge certificate authority (Badge CA), wire-compatible "
@@ -1058,7 +1145,9 @@ DESCRIPTION = (
     "**Authentication.** Send the API key (`cpsc_live_...`) either as `X-Capiscio-Registry-Key: <key>` or as "
     "`Authorization: Bearer <key>`; when both are present the `X-Capiscio-Registry-Key` header wins. Keys carry "
     "scopes (`agents:read`, `agents:write`, `badges:issue`, `badges:revoke`, `keys:admin`); a missing scope yields "
-    "`403 insufficient_scope`. Rate-limited responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining`, "
+    "`403 insufficient_scope`. With Clerk configured, a dashboard session token (`Authorization: Bearer <JWT>`) "
+    "works too: the user acts in the token's organisation (or a personal one) with its role (`admin` or "
+    "`member`; members cannot manage API keys: `403 insufficient_role`). Rate-limited responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining`, "
     "`X-RateLimit-Reset`, and 429 adds `Retry-After`."
 )
 
@@ -1078,6 +1167,7 @@ doc = {
         {"name": "Badges", "description": "Trust Badge issuance and validation."},
         {"name": "Identity", "description": "Public keys and DID documents."},
         {"name": "Revocation", "description": "Badge status, revocation and revocation list."},
+        {"name": "Organizations", "description": "The caller's organisations and members; the Clerk sync webhook."},
     ],
     "security": AUTH,
     "paths": paths,
@@ -1091,6 +1181,9 @@ doc = {
                             "description": "Registry API key."},
             "bearerKey": {"type": "http", "scheme": "bearer",
                           "description": "The same registry API key sent as `Authorization: Bearer <key>`."},
+            "clerkSession": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                             "description": "A Clerk session token (RS256, ES256 or EdDSA) when Clerk is configured; "
+                                            "admins of the organisation have every scope, members all but `keys:admin`."},
         },
     },
 }

@@ -44,6 +44,10 @@ public struct AppConfig: Sendable {
     public var allowLoopbackFetch = false
     /// Requests per API key per minute on authenticated routes (`API_RATE_LIMIT_PER_MINUTE`).
     public var apiRateLimit = RateLimit.perMinute(1000)
+    /// Dashboard session tokens (Clerk): nil turns JWT authentication off.
+    public var sessionTokens: SessionTokenSettings?
+    /// Verifier of the Clerk webhook (`CLERK_WEBHOOK_SECRET`): nil turns the webhook off.
+    public var clerkWebhook: SvixVerifier?
 
     public init() {}
 
@@ -112,7 +116,71 @@ public struct AppConfig: Sendable {
         } else if config.environment == .production {
             throw ConfigError("CA_ISSUER_URL", "is required in production (an https origin such as https://registry.example.com)")
         }
+        try ClerkSettings.read(value, into: &config)
         return config
+    }
+}
+
+/// `CLERK_*` settings (dashboard session tokens and the user-sync webhook).
+enum ClerkSettings {
+    static func read(_ value: (String) -> String?, into config: inout AppConfig) throws {
+        let production = config.environment == .production
+        var source: SessionTokenSettings.KeySource?
+        if let url = value("CLERK_JWKS_URL") {
+            try checkJWKSURL(url, allowLoopback: config.allowLoopbackFetch)
+            source = .jwks(url: url)
+        }
+        if let pem = value("CLERK_JWT_KEY") {
+            do {
+                source = .key(try SessionKey(pem: pem))
+            } catch {
+                throw ConfigError("CLERK_JWT_KEY", "\(error.description)")
+            }
+        }
+        let issuer = value("CLERK_ISSUER")
+        if let issuer {
+            let secure = issuer.hasPrefix("https://")
+            guard secure || (!production && issuer.hasPrefix("http://")) else {
+                throw ConfigError("CLERK_ISSUER", "must be an https URL such as https://clerk.example.com (got '\(issuer)')")
+            }
+        }
+        let parties = (value("CLERK_AUTHORIZED_PARTIES") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if let secret = value("CLERK_WEBHOOK_SECRET") {
+            do {
+                config.clerkWebhook = try SvixVerifier(secret: secret)
+            } catch {
+                throw ConfigError("CLERK_WEBHOOK_SECRET", "\(error.description)")
+            }
+        }
+        if let source {
+            if production, issuer == nil {
+                throw ConfigError("CLERK_ISSUER", "is required in production when CLERK_JWKS_URL or CLERK_JWT_KEY is set (your Clerk Frontend API URL)")
+            }
+            config.sessionTokens = SessionTokenSettings(keySource: source, issuer: issuer, authorizedParties: parties)
+        } else if production, issuer != nil || !parties.isEmpty || config.clerkWebhook != nil || value("CLERK_SECRET_KEY") != nil {
+            throw ConfigError("CLERK_JWKS_URL", "Clerk is partly configured: set CLERK_JWKS_URL (or CLERK_JWT_KEY) to verify session tokens")
+        }
+    }
+
+    /// An https URL (port 443 only, like every outbound fetch), or — under the development loopback
+    /// switch — plain http to 127.0.0.1, ::1 or localhost.
+    static func checkJWKSURL(_ url: String, allowLoopback: Bool) throws {
+        func authority(_ scheme: String) -> Substring? {
+            guard url.hasPrefix(scheme) else { return nil }
+            return url.dropFirst(scheme.count).split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first
+        }
+        if let host = authority("https://"), !host.isEmpty, !host.contains("@"), !url.contains(" ") {
+            if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]"), host[host.index(after: colon)...] != "443" {
+                throw ConfigError("CLERK_JWKS_URL", "must use port 443 (got '\(url)')")
+            }
+            return
+        }
+        if allowLoopback, let host = authority("http://") {
+            let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.split(separator: ":").first ?? "")
+            if ["127.0.0.1", "localhost", "::1"].contains(name) { return }
+        }
+        throw ConfigError("CLERK_JWKS_URL", "must be an https URL such as https://clerk.example.com/.well-known/jwks.json (got '\(url)')")
     }
 }
 

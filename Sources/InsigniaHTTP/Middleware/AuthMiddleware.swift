@@ -2,23 +2,45 @@ import HTTPTypes
 import Hummingbird
 import Registry
 
-/// Resolves the API key a request presents to its caller and counts the per-key rate limit.
+/// Dashboard session tokens (Clerk): verification and the mapping of a user to an organisation.
+struct SessionAuthentication: Sendable {
+    let verifier: SessionTokenVerifier
+    let identities: IdentityService
+}
+
+/// Resolves the credential a request presents — an API key or, when configured, a dashboard
+/// session token — to its caller, and counts the per-caller rate limit.
 ///
 /// The key comes from `X-Capiscio-Registry-Key` or, as several real clients send it,
-/// `Authorization: Bearer <key>` (CONTRACT.md §2.2–2.3).
+/// `Authorization: Bearer <key>`; a Bearer value that is a compact JWS is a session token
+/// (CONTRACT.md §2.2–2.3).
 struct Authenticator: Sendable {
     static let registryKeyHeader = HTTPField.Name("X-Capiscio-Registry-Key")!
 
+    /// What a request presents.
+    enum Credential: Equatable {
+        case apiKey(String)
+        case sessionToken(String)
+    }
+
     let apiKeys: APIKeyService
     let limiter: RateLimiter
-    /// Per-key limit on every authenticated route.
+    /// Per-key (or per-user) limit on every authenticated route.
     let rateLimit: RateLimit
+    /// Nil when no Clerk key source is configured: JWT-shaped Bearer values are refused.
+    var sessions: SessionAuthentication? = nil
 
     /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429.
     func authenticate(_ request: Request, _ context: inout AppRequestContext) async throws {
         let principal: Principal
         do {
-            principal = try await apiKeys.authenticate(try Self.presentedKey(request))
+            switch try Self.presentedCredential(request) {
+            case .apiKey(let key):
+                principal = try await apiKeys.authenticate(key)
+            case .sessionToken(let token):
+                guard let sessions else { throw RegistryError.unauthorized }
+                principal = try await sessions.identities.principal(for: try await sessions.verifier.verify(token))
+            }
         } catch let error as RegistryError where error.kind == .unauthorized {
             await apiKeys.recordFailedAuthentication(clientIP: context.clientIP)
             throw error
@@ -27,22 +49,24 @@ struct Authenticator: Sendable {
         if let keyID = principal.apiKeyID {
             context.logger[metadataKey: "api_key_id"] = .string(keyID)
             context.apiRateLimit = try await limiter.hit("api:key:\(keyID)", rateLimit)
+        } else if let userID = principal.userID {
+            context.logger[metadataKey: "user_id"] = .string(userID)
+            context.apiRateLimit = try await limiter.hit("api:user:\(userID)", rateLimit)
         }
     }
 
-    /// The API key a request presents. The registry-key header wins when both are present; a
-    /// Bearer value that is a compact JWS is a session token or badge, not an API key, and
-    /// (until session auth exists) is refused.
-    static func presentedKey(_ request: Request) throws -> String {
+    /// The credential a request presents. The registry-key header wins when both are present; a
+    /// Bearer value without a `.` is an API key, one with dots a session token.
+    static func presentedCredential(_ request: Request) throws -> Credential {
         if let key = request.headers[registryKeyHeader]?.trimmingCharacters(in: .whitespaces), !key.isEmpty {
-            return key
+            return .apiKey(key)
         }
         guard let authorization = request.headers[.authorization] else { throw RegistryError.unauthorized }
         let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw RegistryError.unauthorized }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, !token.contains(".") else { throw RegistryError.unauthorized }
-        return token
+        guard !token.isEmpty else { throw RegistryError.unauthorized }
+        return token.contains(".") ? .sessionToken(token) : .apiKey(token)
     }
 }
 

@@ -9,7 +9,7 @@ public enum OpenAPIDocument {
       "info": {
         "title": "Insignia",
         "version": "0.1.0",
-        "description": "Insignia is an open-source agent registry and Trust Badge certificate authority (Badge CA), wire-compatible with CapiscIO clients (capiscio-core CLI and Go libraries, Python SDK). It registers agents and their identities (DIDs and Ed25519 keys), issues Ed25519-signed Trust Badges (compact JWS, RFC-002), and serves the public verification surface: JWKS, did:web documents, badge and agent status, revocation lists and server-side validation.\n\n**Errors.** Every non-2xx response has the body `{\"success\": false, \"error\": \"<code>\", \"message\": \"<text>\"}`. Agent, API-key, issuance and validation responses use the envelope `{\"success\": true, \"data\": ..., \"message\"?: ...}`; health, JWKS, DID documents, status, revocation list and revoke responses are bare objects. Times are RFC 3339 UTC strings with whole seconds (`Z`).\n\n**Authentication.** Send the API key (`cpsc_live_...`) either as `X-Capiscio-Registry-Key: <key>` or as `Authorization: Bearer <key>`; when both are present the `X-Capiscio-Registry-Key` header wins. Keys carry scopes (`agents:read`, `agents:write`, `badges:issue`, `badges:revoke`, `keys:admin`); a missing scope yields `403 insufficient_scope`. Rate-limited responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`, and 429 adds `Retry-After`."
+        "description": "Insignia is an open-source agent registry and Trust Badge certificate authority (Badge CA), wire-compatible with CapiscIO clients (capiscio-core CLI and Go libraries, Python SDK). It registers agents and their identities (DIDs and Ed25519 keys), issues Ed25519-signed Trust Badges (compact JWS, RFC-002), and serves the public verification surface: JWKS, did:web documents, badge and agent status, revocation lists and server-side validation.\n\n**Errors.** Every non-2xx response has the body `{\"success\": false, \"error\": \"<code>\", \"message\": \"<text>\"}`. Agent, API-key, issuance and validation responses use the envelope `{\"success\": true, \"data\": ..., \"message\"?: ...}`; health, JWKS, DID documents, status, revocation list and revoke responses are bare objects. Times are RFC 3339 UTC strings with whole seconds (`Z`).\n\n**Authentication.** Send the API key (`cpsc_live_...`) either as `X-Capiscio-Registry-Key: <key>` or as `Authorization: Bearer <key>`; when both are present the `X-Capiscio-Registry-Key` header wins. Keys carry scopes (`agents:read`, `agents:write`, `badges:issue`, `badges:revoke`, `keys:admin`); a missing scope yields `403 insufficient_scope`. With Clerk configured, a dashboard session token (`Authorization: Bearer <JWT>`) works too: the user acts in the token's organisation (or a personal one) with its role (`admin` or `member`; members cannot manage API keys: `403 insufficient_role`). Rate-limited responses carry `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset`, and 429 adds `Retry-After`."
       },
       "tags": [
         {"name": "Health", "description": "Liveness, readiness and version."},
@@ -22,9 +22,13 @@ public enum OpenAPIDocument {
         {"name": "SDK Agents", "description": "SDK aliases of the agent routes (`/v1/sdk/agents`)."},
         {"name": "Badges", "description": "Trust Badge issuance and validation."},
         {"name": "Identity", "description": "Public keys and DID documents."},
-        {"name": "Revocation", "description": "Badge status, revocation and revocation list."}
+        {"name": "Revocation", "description": "Badge status, revocation and revocation list."},
+        {
+          "name": "Organizations",
+          "description": "The caller's organisations and members; the Clerk sync webhook."
+        }
       ],
-      "security": [{"registryKey": []}, {"bearerKey": []}],
+      "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
       "paths": {
         "/health": {
           "get": {
@@ -141,7 +145,7 @@ public enum OpenAPIDocument {
             "summary": "List API keys",
             "description": "Lists the organization's API keys. The secret is never returned.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "responses": {
               "200": {
                 "description": "API keys.",
@@ -158,7 +162,7 @@ public enum OpenAPIDocument {
             "summary": "Create an API key",
             "description": "Creates an API key. The plaintext key (prefix `cpsc_live_`) is returned once, in `data.key`; only a hash is stored.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "requestBody": {
               "description": "New key.",
               "required": true,
@@ -189,7 +193,7 @@ public enum OpenAPIDocument {
             "summary": "Delete an API key",
             "description": "Deletes (revokes) an API key; takes effect immediately.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/APIKeyId"}],
             "responses": {
               "200": {
@@ -212,7 +216,7 @@ public enum OpenAPIDocument {
             "summary": "List API keys",
             "description": "Lists the organization's API keys. The secret is never returned. Alias of `/v1/api-keys`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "responses": {
               "200": {
                 "description": "API keys.",
@@ -229,7 +233,7 @@ public enum OpenAPIDocument {
             "summary": "Create an API key",
             "description": "Creates an API key. The plaintext key (prefix `cpsc_live_`) is returned once, in `data.key`; only a hash is stored. Alias of `/v1/api-keys`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "requestBody": {
               "description": "New key.",
               "required": true,
@@ -260,7 +264,7 @@ public enum OpenAPIDocument {
             "summary": "Delete an API key",
             "description": "Deletes (revokes) an API key; takes effect immediately. Alias of `/v1/api-keys`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/APIKeyId"}],
             "responses": {
               "200": {
@@ -283,7 +287,7 @@ public enum OpenAPIDocument {
             "summary": "List API keys",
             "description": "Lists the organization's API keys. The secret is never returned. Alias of `/v1/api-keys`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "responses": {
               "200": {
                 "description": "API keys.",
@@ -300,7 +304,7 @@ public enum OpenAPIDocument {
             "summary": "Create an API key",
             "description": "Creates an API key. The plaintext key (prefix `cpsc_live_`) is returned once, in `data.key`; only a hash is stored. Alias of `/v1/api-keys`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "requestBody": {
               "description": "New key.",
               "required": true,
@@ -331,7 +335,7 @@ public enum OpenAPIDocument {
             "summary": "Delete an API key",
             "description": "Deletes (revokes) an API key; takes effect immediately. Alias of `/v1/api-keys`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `keys:admin`.",
             "tags": ["API Keys"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/APIKeyId"}],
             "responses": {
               "200": {
@@ -354,7 +358,7 @@ public enum OpenAPIDocument {
             "summary": "List agents",
             "description": "Lists the caller organization's agents ordered by `created_at` ascending. Without `limit` every agent is returned; with `limit`, a top-level `next_cursor` is present when more pages exist.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:read`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"}],
             "responses": {
               "200": {
@@ -373,7 +377,7 @@ public enum OpenAPIDocument {
             "summary": "Create an agent",
             "description": "Creates an agent (status `active`).\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "requestBody": {
               "description": "Agent to create.",
               "required": true,
@@ -467,7 +471,7 @@ public enum OpenAPIDocument {
             "summary": "Get an agent",
             "description": "Returns one agent.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:read`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "responses": {
               "200": {
@@ -486,7 +490,7 @@ public enum OpenAPIDocument {
             "summary": "Update an agent",
             "description": "Merge update: only keys present in the body change. `did` may be set when unset or unchanged; a different DID is `409 identity_immutable`. `status` accepts `active`, `inactive`, `enabled` (stored as `active`) and `disabled`, but a PUT never re-enables a `disabled` or `suspended` agent: the stored state is kept and the response is still 200 — use `POST .../enable`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Fields to change (merge semantics).",
@@ -564,7 +568,7 @@ public enum OpenAPIDocument {
             "summary": "Delete an agent",
             "description": "Deletes an agent. Its DID document and status endpoint then return 404, so online verification of its outstanding badges fails closed.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "responses": {
               "200": {
@@ -590,7 +594,7 @@ public enum OpenAPIDocument {
             "summary": "Disable an agent",
             "description": "Disables an agent (idempotent). No new badges are issued and its status endpoint reports `disabled`; existing badges stay cryptographically valid until `exp` but fail online checks.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Optional reason.",
@@ -623,7 +627,7 @@ public enum OpenAPIDocument {
             "summary": "Enable an agent",
             "description": "Re-enables a disabled or suspended agent (status `active`); idempotent. No body.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "responses": {
               "200": {
@@ -644,7 +648,7 @@ public enum OpenAPIDocument {
             "summary": "Register the agent's identity (DID and key)",
             "description": "Binds a DID (and optionally an Ed25519 public JWK) to the agent. Idempotent for the same DID (a missing consistent `publicKey` is stored). A different existing DID yields `409 identity_immutable`, which clients treat as \"identity already present\".\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Identity to register.",
@@ -720,7 +724,7 @@ public enum OpenAPIDocument {
             "summary": "Issue an IAL-0 Trust Badge",
             "description": "Issues a registry-attested (IAL-0) Trust Badge for the agent. Trust level defaults to `\"1\"`; the permitted level is the agent's stored `trust_level`, raised to `\"2\"` when the domain is validated for the organization. Levels ≥ 2 need a domain. TTL defaults to 300 s, clamped into [60, 3600]. Responds 200 (never 201).\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:issue`.",
             "tags": ["Badges"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Issuance options; the body may be missing or empty.",
@@ -841,7 +845,7 @@ public enum OpenAPIDocument {
             "summary": "Proof of possession, phase 1: get a challenge",
             "description": "Creates a single-use challenge for the agent bound to the DID in the path (RFC-003 §5.1). `{id}` is the DID (raw colons or percent-encoded). The answer is bare and carries both spellings: `aud`/`proof_aud`, `expires_at`/`challenge_expires_at`. `htu` is opaque: copy it into the proof. Challenge TTL defaults to 300 s, clamped into [90, 600]; badge TTL into [60, 3600]. Challenges are limited per DID (10 per 5 min) and refused while the DID is in failed-proof cooldown.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:issue`.",
             "tags": ["Proof of possession"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Badge and challenge parameters.",
@@ -1105,7 +1109,7 @@ public enum OpenAPIDocument {
             "summary": "List agents",
             "description": "Lists the caller organization's agents ordered by `created_at` ascending. Without `limit` every agent is returned; with `limit`, a top-level `next_cursor` is present when more pages exist. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:read`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/Limit"}, {"$ref": "#/components/parameters/Cursor"}],
             "responses": {
               "200": {
@@ -1124,7 +1128,7 @@ public enum OpenAPIDocument {
             "summary": "Create an agent",
             "description": "Creates an agent (status `active`). SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "requestBody": {
               "description": "Agent to create.",
               "required": true,
@@ -1218,7 +1222,7 @@ public enum OpenAPIDocument {
             "summary": "Get an agent",
             "description": "Returns one agent. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:read`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "responses": {
               "200": {
@@ -1237,7 +1241,7 @@ public enum OpenAPIDocument {
             "summary": "Update an agent",
             "description": "Merge update: only keys present in the body change. `did` may be set when unset or unchanged; a different DID is `409 identity_immutable`. `status` accepts `active`, `inactive`, `enabled` (stored as `active`) and `disabled`, but a PUT never re-enables a `disabled` or `suspended` agent: the stored state is kept and the response is still 200 — use `POST .../enable`. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Fields to change (merge semantics).",
@@ -1315,7 +1319,7 @@ public enum OpenAPIDocument {
             "summary": "Delete an agent",
             "description": "Deletes an agent. Its DID document and status endpoint then return 404, so online verification of its outstanding badges fails closed. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "responses": {
               "200": {
@@ -1341,7 +1345,7 @@ public enum OpenAPIDocument {
             "summary": "Disable an agent",
             "description": "Disables an agent (idempotent). No new badges are issued and its status endpoint reports `disabled`; existing badges stay cryptographically valid until `exp` but fail online checks. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Optional reason.",
@@ -1374,7 +1378,7 @@ public enum OpenAPIDocument {
             "summary": "Enable an agent",
             "description": "Re-enables a disabled or suspended agent (status `active`); idempotent. No body. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "responses": {
               "200": {
@@ -1395,7 +1399,7 @@ public enum OpenAPIDocument {
             "summary": "Register the agent's identity (DID and key)",
             "description": "Binds a DID (and optionally an Ed25519 public JWK) to the agent. Idempotent for the same DID (a missing consistent `publicKey` is stored). A different existing DID yields `409 identity_immutable`, which clients treat as \"identity already present\". SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `agents:write`.",
             "tags": ["SDK Agents"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Identity to register.",
@@ -1471,7 +1475,7 @@ public enum OpenAPIDocument {
             "summary": "Issue an IAL-0 Trust Badge",
             "description": "Issues a registry-attested (IAL-0) Trust Badge for the agent. Trust level defaults to `\"1\"`; the permitted level is the agent's stored `trust_level`, raised to `\"2\"` when the domain is validated for the organization. Levels ≥ 2 need a domain. TTL defaults to 300 s, clamped into [60, 3600]. Responds 200 (never 201). SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:issue`.",
             "tags": ["Badges"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Issuance options; the body may be missing or empty.",
@@ -1592,7 +1596,7 @@ public enum OpenAPIDocument {
             "summary": "Proof of possession, phase 1: get a challenge",
             "description": "Creates a single-use challenge for the agent bound to the DID in the path (RFC-003 §5.1). `{id}` is the DID (raw colons or percent-encoded). The answer is bare and carries both spellings: `aud`/`proof_aud`, `expires_at`/`challenge_expires_at`. `htu` is opaque: copy it into the proof. Challenge TTL defaults to 300 s, clamped into [90, 600]; badge TTL into [60, 3600]. Challenges are limited per DID (10 per 5 min) and refused while the DID is in failed-proof cooldown. SDK alias of the `/v1/agents` route.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:issue`.",
             "tags": ["Proof of possession"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
             "requestBody": {
               "description": "Badge and challenge parameters.",
@@ -2095,7 +2099,7 @@ public enum OpenAPIDocument {
             "summary": "Revoke a badge",
             "description": "Revokes a badge of the caller's organization; idempotent (a repeat returns the original `revokedAt`). Visible immediately in badge status and `/v1/revocations`. Never disables the agent.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:revoke`.",
             "tags": ["Revocation"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [{"$ref": "#/components/parameters/Jti"}],
             "requestBody": {
               "description": "Optional reason.",
@@ -2146,7 +2150,7 @@ public enum OpenAPIDocument {
             "summary": "Revoke a badge (jti in body)",
             "description": "Revokes a badge of the caller's organization; idempotent (a repeat returns the original `revokedAt`). Visible immediately in badge status and `/v1/revocations`. Never disables the agent.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `badges:revoke`.",
             "tags": ["Revocation"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "requestBody": {
               "description": "Badge to revoke.",
               "required": true,
@@ -2260,7 +2264,7 @@ public enum OpenAPIDocument {
             "summary": "Audit log of your organisation",
             "description": "Security-relevant actions (keys, agents, badges, proofs, verification), oldest first, written in the same transaction as the change. Filters: `type`, `since` (RFC 3339, inclusive), `agent` (UUID or DID). Pages of `limit` (default 100, max 1000) continue with `cursor`.\n\nAuthentication: API key in `X-Capiscio-Registry-Key` or `Authorization: Bearer`. Required scope: `audit:read`.",
             "tags": ["Audit"],
-            "security": [{"registryKey": []}, {"bearerKey": []}],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
             "parameters": [
               {"name": "type", "in": "query", "required": false, "schema": {"type": "string"}},
               {
@@ -2294,6 +2298,197 @@ public enum OpenAPIDocument {
             "tags": ["Health"],
             "security": [],
             "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+          }
+        },
+        "/v1/orgs": {
+          "get": {
+            "operationId": "listOrganizations",
+            "summary": "List the caller's organisations",
+            "description": "The organisations the signed-in user belongs to, with the user's role in each.\n\nAuthentication: a Clerk session token (`Authorization: Bearer <JWT>`) or an API key; an API key sees only its own organisation.",
+            "tags": ["Organizations"],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
+            "responses": {
+              "200": {
+                "description": "Organisations.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/OrganizationList"},
+                    "example": {
+                      "success": true,
+                      "data": [
+                        {
+                          "id": "9d4f2c1e-8b7a-4e3d-a1c0-5f6e7d8c9b0a",
+                          "name": "Acme Corp",
+                          "external_id": "org_2abc",
+                          "created_at": "2026-03-04T10:15:00Z",
+                          "createdAt": "2026-03-04T10:15:00Z",
+                          "verified_level": null,
+                          "role": "admin"
+                        }
+                      ]
+                    }
+                  }
+                }
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/orgs/{id}": {
+          "get": {
+            "operationId": "getOrganization",
+            "summary": "Get an organisation",
+            "description": "One organisation the caller belongs to; any other id is 404.\n\nAuthentication: a Clerk session token (`Authorization: Bearer <JWT>`) or an API key; an API key sees only its own organisation.",
+            "tags": ["Organizations"],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
+            "parameters": [{"$ref": "#/components/parameters/OrgId"}],
+            "responses": {
+              "200": {
+                "description": "The organisation.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OrganizationEnvelope"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {
+                "description": "Not a member of that organisation (or no such organisation).",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "organization_not_found": {
+                        "value": {"success": false, "error": "organization_not_found", "message": "organisation not found"}
+                      }
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/orgs/{id}/members": {
+          "get": {
+            "operationId": "listOrganizationMembers",
+            "summary": "List an organisation's members",
+            "description": "Members and their roles. Organisation admins only (`403 insufficient_role` for members; API keys need `keys:admin`).\n\nAuthentication: a Clerk session token (`Authorization: Bearer <JWT>`) or an API key; an API key sees only its own organisation.",
+            "tags": ["Organizations"],
+            "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
+            "parameters": [{"$ref": "#/components/parameters/OrgId"}],
+            "responses": {
+              "200": {
+                "description": "Members.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MemberList"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {"$ref": "#/components/responses/Forbidden"},
+              "404": {
+                "description": "Not a member of that organisation (or no such organisation).",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "organization_not_found": {
+                        "value": {"success": false, "error": "organization_not_found", "message": "organisation not found"}
+                      }
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/webhooks/clerk": {
+          "post": {
+            "operationId": "receiveClerkWebhook",
+            "summary": "Clerk webhook (user and organisation sync)",
+            "description": "Svix-signed events from Clerk: `user.created|updated|deleted`, `organization.created|updated|deleted`, `organizationMembership.created|updated|deleted` (role `org:admin` → admin, anything else → member). A redelivered `svix-id` is acknowledged without being applied again; unknown event types are acknowledged and ignored. Authenticated only by the signature (secret `CLERK_WEBHOOK_SECRET`).",
+            "tags": ["Organizations"],
+            "security": [],
+            "parameters": [
+              {
+                "name": "svix-id",
+                "in": "header",
+                "required": true,
+                "description": "Delivery id; redeliveries reuse it.",
+                "schema": {"type": "string"}
+              },
+              {
+                "name": "svix-timestamp",
+                "in": "header",
+                "required": true,
+                "description": "Unix seconds; must be within 5 minutes of the server's clock.",
+                "schema": {"type": "string"}
+              },
+              {
+                "name": "svix-signature",
+                "in": "header",
+                "required": true,
+                "description": "Space-separated `v1,<base64 HMAC-SHA256>` entries over `{svix-id}.{svix-timestamp}.{body}`; any may match.",
+                "schema": {"type": "string"}
+              }
+            ],
+            "requestBody": {
+              "description": "A Clerk event.",
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "type": "object",
+                    "required": ["type", "data"],
+                    "properties": {"type": {"type": "string"}, "data": {"type": "object"}}
+                  },
+                  "example": {"type": "user.created", "object": "event", "data": {"id": "user_2abc", "first_name": "Ann"}}
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Accepted.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WebhookResult"}}}
+              },
+              "400": {"$ref": "#/components/responses/BadRequest"},
+              "401": {
+                "description": "Missing, invalid or outdated signature; nothing was written.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "invalid_webhook_signature": {
+                        "value": {
+                          "success": false,
+                          "error": "invalid_webhook_signature",
+                          "message": "missing, invalid or outdated Svix signature"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"},
+              "503": {
+                "description": "No webhook secret configured.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "clerk_webhook_not_configured": {
+                        "value": {
+                          "success": false,
+                          "error": "clerk_webhook_not_configured",
+                          "message": "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
           }
         }
       },
@@ -3207,6 +3402,81 @@ public enum OpenAPIDocument {
               "data": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
               "next_cursor": {"type": "string", "description": "Present when another page exists."}
             }
+          },
+          "Organization": {
+            "type": "object",
+            "required": ["id", "name", "created_at"],
+            "properties": {
+              "id": {"type": "string"},
+              "name": {"type": "string"},
+              "external_id": {
+                "type": ["string", "null"],
+                "description": "Clerk organisation id (`org_…`) when mirrored from Clerk."
+              },
+              "created_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "createdAt": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "verified_level": {"type": ["integer", "null"], "description": "3 (OV) or 4 (EV) when an operator verified it."},
+              "role": {
+                "type": ["string", "null"],
+                "enum": ["admin", "member", null],
+                "description": "The signed-in caller's role; null for API keys."
+              }
+            },
+            "example": {
+              "id": "9d4f2c1e-8b7a-4e3d-a1c0-5f6e7d8c9b0a",
+              "name": "Acme Corp",
+              "external_id": "org_2abc",
+              "created_at": "2026-03-04T10:15:00Z",
+              "createdAt": "2026-03-04T10:15:00Z",
+              "verified_level": null,
+              "role": "admin"
+            }
+          },
+          "OrganizationList": {
+            "type": "object",
+            "required": ["success", "data"],
+            "properties": {
+              "success": {"type": "boolean", "const": true},
+              "data": {"type": "array", "items": {"$ref": "#/components/schemas/Organization"}}
+            }
+          },
+          "OrganizationEnvelope": {
+            "type": "object",
+            "required": ["success", "data"],
+            "properties": {"success": {"type": "boolean", "const": true}, "data": {"$ref": "#/components/schemas/Organization"}}
+          },
+          "Member": {
+            "type": "object",
+            "required": ["user_id", "external_id", "role"],
+            "properties": {
+              "user_id": {"type": "string"},
+              "external_id": {"type": "string", "description": "Clerk user id (`user_…`)."},
+              "email": {"type": ["string", "null"]},
+              "name": {"type": ["string", "null"]},
+              "role": {"type": "string", "enum": ["admin", "member"]},
+              "created_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "updated_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]}
+            }
+          },
+          "MemberList": {
+            "type": "object",
+            "required": ["success", "data"],
+            "properties": {
+              "success": {"type": "boolean", "const": true},
+              "data": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}}
+            }
+          },
+          "WebhookResult": {
+            "type": "object",
+            "required": ["success", "data"],
+            "properties": {
+              "success": {"type": "boolean", "const": true},
+              "data": {
+                "type": "object",
+                "properties": {"outcome": {"type": "string", "enum": ["processed", "duplicate", "ignored"]}}
+              }
+            },
+            "example": {"success": true, "data": {"outcome": "processed"}}
           }
         },
         "responses": {
@@ -3225,18 +3495,25 @@ public enum OpenAPIDocument {
             }
           },
           "Unauthorized": {
-            "description": "Missing or invalid API key.",
+            "description": "Missing or invalid API key or session token.",
             "content": {
               "application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"},
                 "examples": {
-                  "unauthorized": {"value": {"success": false, "error": "unauthorized", "message": "missing or invalid API key"}}
+                  "unauthorized": {"value": {"success": false, "error": "unauthorized", "message": "missing or invalid API key"}},
+                  "invalid_session_token": {
+                    "value": {
+                      "success": false,
+                      "error": "invalid_session_token",
+                      "message": "the session token has expired"
+                    }
+                  }
                 }
               }
             }
           },
           "Forbidden": {
-            "description": "Authenticated, but the key lacks the required scope.",
+            "description": "Authenticated, but the key lacks the required scope (or the user the admin role).",
             "content": {
               "application/json": {
                 "schema": {"$ref": "#/components/schemas/Error"},
@@ -3246,6 +3523,13 @@ public enum OpenAPIDocument {
                       "success": false,
                       "error": "insufficient_scope",
                       "message": "this operation requires the agents:write scope"
+                    }
+                  },
+                  "insufficient_role": {
+                    "value": {
+                      "success": false,
+                      "error": "insufficient_role",
+                      "message": "this needs the organisation admin role"
                     }
                   },
                   "forbidden": {"value": {"success": false, "error": "forbidden", "message": "not allowed"}}
@@ -3361,6 +3645,13 @@ public enum OpenAPIDocument {
             "description": "Page size (1–1000). Without it, all items are returned in one response.",
             "schema": {"type": "integer", "minimum": 1, "maximum": 1000}
           },
+          "OrgId": {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "Insignia organisation id.",
+            "schema": {"type": "string"}
+          },
           "Cursor": {
             "name": "cursor",
             "in": "query",
@@ -3386,6 +3677,12 @@ public enum OpenAPIDocument {
             "type": "http",
             "scheme": "bearer",
             "description": "The same registry API key sent as `Authorization: Bearer <key>`."
+          },
+          "clerkSession": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A Clerk session token (RS256, ES256 or EdDSA) when Clerk is configured; admins of the organisation have every scope, members all but `keys:admin`."
           }
         }
       }

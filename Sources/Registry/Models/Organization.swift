@@ -8,11 +8,17 @@ public struct Organization: Sendable, Equatable {
     public var verifiedAt: Int64?
     public var verifiedBy: String?
     public var verificationNote: String?
+    /// The identity provider's id for this organisation (a Clerk `org_…` id), when it mirrors one.
+    public var externalID: String?
+    /// Set when the identity provider deleted the organisation; its data stays, nobody can act for it.
+    public var deletedAt: Int64?
 
     public init(
         id: String, name: String, createdAt: Int64, verifiedLevel: Int? = nil, verifiedAt: Int64? = nil,
-        verifiedBy: String? = nil, verificationNote: String? = nil
+        verifiedBy: String? = nil, verificationNote: String? = nil, externalID: String? = nil, deletedAt: Int64? = nil
     ) {
+        self.externalID = externalID
+        self.deletedAt = deletedAt
         self.id = id
         self.name = name
         self.createdAt = createdAt

@@ -4,11 +4,23 @@ public struct Principal: Sendable, Equatable {
     public var apiKeyID: String?
     /// Empty means every scope.
     public var scopes: [String]
+    /// The signed-in person (Insignia user id) when the credential is a session token.
+    public var userID: String?
+    /// The person's role in `orgID` when the credential is a session token.
+    public var role: OrgRole?
 
-    public init(orgID: String, apiKeyID: String?, scopes: [String]) {
+    public init(orgID: String, apiKeyID: String?, scopes: [String], userID: String? = nil, role: OrgRole? = nil) {
         self.orgID = orgID
         self.apiKeyID = apiKeyID
         self.scopes = scopes
+        self.userID = userID
+        self.role = role
+    }
+
+    /// A signed-in member of `orgID`: admins may do everything, members everything but key
+    /// management (and organisation verification requests).
+    public static func session(orgID: String, userID: String, role: OrgRole) -> Principal {
+        Principal(orgID: orgID, apiKeyID: nil, scopes: role == .admin ? [] : Scope.memberScopes, userID: userID, role: role)
     }
 
     /// Whether this caller may use `scope`.
@@ -27,6 +39,8 @@ public enum Scope {
     public static let auditRead = "audit:read"
 
     public static let all: Set<String> = [agentsRead, agentsWrite, badgesIssue, badgesRevoke, keysAdmin, auditRead]
+    /// What an organisation member (not admin) signed in with a session may do.
+    public static let memberScopes = [agentsRead, agentsWrite, badgesIssue, badgesRevoke]
 
     public static func isKnown(_ scope: String) -> Bool { all.contains(scope) }
 }

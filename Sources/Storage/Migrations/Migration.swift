@@ -146,5 +146,41 @@ extension Migration {
             "ALTER TABLE audit_events ADD COLUMN agent_id TEXT",
             "CREATE INDEX audit_events_org_agent ON audit_events (org_id, agent_id, created_at)",
         ]),
+        Migration(version: 5, name: "dashboard identities: users, memberships, mirrored organisations, webhook deliveries", statements: [
+            "ALTER TABLE organizations ADD COLUMN external_id TEXT",
+            "ALTER TABLE organizations ADD COLUMN deleted_at BIGINT",
+            // NULLs never collide in a unique index, on either database.
+            "CREATE UNIQUE INDEX organizations_external_id ON organizations (external_id)",
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                external_id TEXT NOT NULL UNIQUE,
+                email TEXT,
+                name TEXT,
+                personal_org_id TEXT REFERENCES organizations(id),
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                deleted_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE memberships (
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                user_id TEXT NOT NULL,
+                role TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (org_id, user_id)
+            )
+            """,
+            "CREATE INDEX memberships_user ON memberships (user_id, created_at)",
+            """
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                event_type TEXT NOT NULL,
+                received_at BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

@@ -4,12 +4,13 @@ extension SQLStore {
     public func insertOrganization(_ org: Organization) async throws {
         try await executor.query(
             """
-            INSERT INTO organizations (id, name, created_at, verified_level, verified_at, verified_by, verification_note)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            INSERT INTO organizations (id, name, created_at, verified_level, verified_at, verified_by, verification_note, external_id, deleted_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """,
             [
                 .text(org.id), .text(org.name), .int(org.createdAt), .optional(org.verifiedLevel.map(Int64.init)),
                 .optional(org.verifiedAt), .optional(org.verifiedBy), .optional(org.verificationNote),
+                .optional(org.externalID), .optional(org.deletedAt),
             ]
         )
     }
@@ -37,7 +38,8 @@ extension SQLStore {
         Organization(
             id: try row.string("id"), name: try row.string("name"), createdAt: try row.int("created_at"),
             verifiedLevel: try row.optionalInt("verified_level").map(Int.init), verifiedAt: try row.optionalInt("verified_at"),
-            verifiedBy: try row.optionalString("verified_by"), verificationNote: try row.optionalString("verification_note")
+            verifiedBy: try row.optionalString("verified_by"), verificationNote: try row.optionalString("verification_note"),
+            externalID: try row.optionalString("external_id"), deletedAt: try row.optionalInt("deleted_at")
         )
     }
 }
