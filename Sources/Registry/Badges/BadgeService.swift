@@ -12,6 +12,8 @@ public struct BadgeService: Sendable {
     let limiter: RateLimiter
     /// Resolver for `did:web` DIDs of other hosts (nil: such DIDs do not resolve).
     let remoteDIDResolver: (any DIDResolving)?
+    /// Batches concurrent ledger writes into shared transactions.
+    let ledger: LedgerWriter
 
     public init(
         store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
@@ -24,6 +26,7 @@ public struct BadgeService: Sendable {
         self.policy = policy
         self.limiter = RateLimiter(store: store, clock: clock)
         self.remoteDIDResolver = remoteDIDResolver
+        self.ledger = LedgerWriter(store: store)
     }
 
     /// Resolves any DID this CA accepts (did:key, our registry did:web, remote did:web).
@@ -72,9 +75,10 @@ public struct BadgeService: Sendable {
     /// Writes a badge to the ledger with its audit event, in one transaction; the response is sent
     /// only after this commits.
     func commit(_ badge: BadgeRecord, event: AuditEvent, also: (@Sendable (any RegistryStore) async throws -> Void)? = nil) async throws {
+        guard let also else { return try await ledger.write((badge, event)) }
         try await store.inTransaction { tx in
             try await tx.insertBadge(badge)
-            try await also?(tx)
+            try await also(tx)
             try await tx.appendEvent(event)
         }
     }

@@ -1,14 +1,17 @@
 import Registry
 
 extension SQLStore {
+    static let eventColumns = ["id", "org_id", "type", "actor", "subject", "agent_id", "details", "created_at"]
+
+    static func eventBinds(_ event: AuditEvent) -> [SQLValue] {
+        [
+            .text(event.id), .optional(event.orgID), .text(event.type), .text(event.actor), .optional(event.subject),
+            .optional(event.agentID), .optional(event.details), .int(event.createdAt),
+        ]
+    }
+
     public func appendEvent(_ event: AuditEvent) async throws {
-        try await executor.query(
-            "INSERT INTO audit_events (id, org_id, type, actor, subject, agent_id, details, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            [
-                .text(event.id), .optional(event.orgID), .text(event.type), .text(event.actor), .optional(event.subject),
-                .optional(event.agentID), .optional(event.details), .int(event.createdAt),
-            ]
-        )
+        try await executor.query(Self.multiRowInsert("audit_events", columns: Self.eventColumns, rows: 1), Self.eventBinds(event))
     }
 
     /// Events sharing a `created_at` come in id order.

@@ -2,18 +2,49 @@ import BadgeCore
 import Registry
 
 extension SQLStore {
+    static let badgeColumns = [
+        "jti", "org_id", "agent_id", "subject", "level", "ial", "kid", "issued_at", "expires_at", "audience", "revoked_at",
+        "revocation_reason",
+    ]
+
+    static func badgeBinds(_ badge: BadgeRecord) -> [SQLValue] {
+        [
+            .text(badge.jti), .text(badge.orgID), .optional(badge.agentID), .text(badge.subject), .text(badge.level),
+            .text(badge.ial), .text(badge.kid), .int(badge.issuedAt), .int(badge.expiresAt),
+            .text(Self.audienceText(badge.audience)), .optional(badge.revokedAt), .optional(badge.revocationReason),
+        ]
+    }
+
     public func insertBadge(_ badge: BadgeRecord) async throws {
-        try await executor.query(
-            """
-            INSERT INTO badges (jti, org_id, agent_id, subject, level, ial, kid, issued_at, expires_at, audience, revoked_at, revocation_reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-            """,
-            [
-                .text(badge.jti), .text(badge.orgID), .optional(badge.agentID), .text(badge.subject), .text(badge.level),
-                .text(badge.ial), .text(badge.kid), .int(badge.issuedAt), .int(badge.expiresAt),
-                .text(Self.audienceText(badge.audience)), .optional(badge.revokedAt), .optional(badge.revocationReason),
-            ]
-        )
+        try await executor.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: 1), Self.badgeBinds(badge))
+    }
+
+    public func insertBadges(_ entries: [(badge: BadgeRecord, event: AuditEvent)]) async throws {
+        guard !entries.isEmpty else { return }
+        try await database.transaction { tx in
+            // 12 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
+            for start in stride(from: 0, to: entries.count, by: 500) {
+                let chunk = entries[start..<min(start + 500, entries.count)]
+                try await tx.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: chunk.count), chunk.flatMap { Self.badgeBinds($0.badge) })
+                try await tx.query(Self.multiRowInsert("audit_events", columns: Self.eventColumns, rows: chunk.count), chunk.flatMap { Self.eventBinds($0.event) })
+            }
+        }
+    }
+
+    /// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows.
+    static func multiRowInsert(_ table: String, columns: [String], rows: Int) -> String {
+        var sql = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        sql.reserveCapacity(sql.utf8.count + rows * columns.count * 6)
+        var index = 0
+        for row in 0..<rows {
+            sql += row == 0 ? "(" : ", ("
+            for column in 0..<columns.count {
+                index += 1
+                sql += column == 0 ? "$\(index)" : ", $\(index)"
+            }
+            sql += ")"
+        }
+        return sql
     }
 
     public func badge(jti: String) async throws -> BadgeRecord? {
