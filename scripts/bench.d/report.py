@@ -74,7 +74,8 @@ out = []
 w = out.append
 w("# Benchmarks")
 w("")
-w("The latest output of `scripts/bench` (generated: rerun the script rather than editing this file).")
+w("The latest output of `scripts/bench`. Rerun the script rather than editing the figures; only the Notes block at the "
+  "end is hand-written, and reruns keep it.")
 w("")
 w("## Machine and method")
 w("")
