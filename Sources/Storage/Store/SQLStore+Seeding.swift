@@ -1,0 +1,23 @@
+import BadgeCore
+import Registry
+
+extension SQLStore {
+    /// Rows per INSERT statement: 12 binds a row keeps a statement at 12 000 binds, well under
+    /// PostgreSQL's 65 535 and SQLite's 32 766 bind-parameter limits.
+    static let seedRowsPerStatement = 1000
+
+    /// Development helper for benchmarks (`insignia dev seed`), not part of the `BadgeStore`
+    /// port: inserts `badges` into the ledger with multi-row INSERTs, all in one transaction.
+    /// Callers pass a few thousand rows per call. One SQL text serves both databases.
+    public func seedBadges(_ badges: [BadgeRecord]) async throws {
+        guard !badges.isEmpty else { return }
+        try await database.transaction { tx in
+            var start = 0
+            while start < badges.count {
+                let chunk = badges[start..<min(start + Self.seedRowsPerStatement, badges.count)]
+                try await tx.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: chunk.count), chunk.flatMap(Self.badgeBinds))
+                start += chunk.count
+            }
+        }
+    }
+}

@@ -1,0 +1,2 @@
+-- GET of the URL given to wrk.
+dofile(os.getenv("BENCH_LUA_DIR") .. "/report.lua")

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Turns scripts/bench's raw results into the Markdown report (stdout). Called by scripts/bench."""
+import datetime
+import os
+import platform
+import subprocess
+
+root = os.environ["BENCH_ROOT"]
+env = os.environ
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=30).stdout.strip()
+    except Exception:
+        return "?"
+
+
+def cpu_model():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "?"
+
+
+def mem_total():
+    for line in open("/proc/meminfo"):
+        if line.startswith("MemTotal:"):
+            return "%.1f GiB" % (int(line.split()[1]) / 1024 / 1024)
+    return "?"
+
+
+rows = []
+for line in open(os.path.join(root, "results.tsv")):
+    section, backend, endpoint, requests, rps, p50, p99, non2xx, errors = line.rstrip("\n").split("\t")
+    rows.append(dict(section=section, backend=backend, endpoint=endpoint, requests=int(requests), rps=float(rps),
+                     p50=float(p50), p99=float(p99), non2xx=int(non2xx), errors=int(errors)))
+
+
+def get(section, backend, endpoint):
+    for r in rows:
+        if r["section"] == section and r["backend"] == backend and r["endpoint"] == endpoint:
+            return r
+    return None
+
+
+rss = {}
+for backend in ("sqlite", "postgres"):
+    path = os.path.join(root, "rss." + backend)
+    if os.path.exists(path):
+        _, issued, hwm, cur, logbytes = open(path).read().split()
+        rss[backend] = dict(issued=int(issued), hwm=int(hwm) / 1024, rss=int(cur) / 1024, log=int(logbytes))
+seeds = {}
+if os.path.exists(os.path.join(root, "seed.tsv")):
+    for line in open(os.path.join(root, "seed.tsv")):
+        backend, size, seconds = line.split()
+        seeds[(backend, size)] = float(seconds)
+
+names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+backends = [b for b in ("sqlite", "postgres") if any(r["backend"] == b for r in rows)]
+small, large = env["BENCH_SEED_SMALL"], env["BENCH_SEED_LARGE"]
+
+
+def size_label(n):
+    n = int(n)
+    return "%d M" % (n // 1_000_000) if n % 1_000_000 == 0 else ("%d k" % (n // 1000) if n % 1000 == 0 else str(n))
+
+
+def pct(x):
+    return "%.0f %%" % (100 * x)
+
+
+out = []
+w = out.append
+w("# Benchmarks")
+w("")
+w("The latest output of `scripts/bench`. Rerun the script rather than editing the figures; only the Notes block at the "
+  "end is hand-written, and reruns keep it.")
+w("")
+w("## Machine and method")
+w("")
+w("| | |")
+w("|---|---|")
+w("| Date | %s |" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+w("| Git commit | %s |" % env["BENCH_COMMIT"])
+w("| CPU | %s × `nproc` = %s |" % (cpu_model(), sh("nproc")))
+w("| Memory | %s |" % mem_total())
+w("| OS | %s |" % sh("uname -sr"))
+w("| Swift | %s |" % (sh("swift --version 2>&1 | grep -m1 -i 'swift version'") or "?"))
+w("| wrk | %s |" % (sh("wrk -v 2>&1 | head -n 1") or "?"))
+w("| PostgreSQL | %s (%s) |" % (env["BENCH_PG_VERSION"], env["BENCH_PG_NOTE"]))
+w("| Run time | %s s (after the release build) |" % env["BENCH_ELAPSED"])
+w("")
+w("Release build; `insignia serve` on 127.0.0.1 with `BADGE_RATE_LIMIT_PER_MINUTE=0 API_RATE_LIMIT_PER_MINUTE=0` and "
+  "otherwise default settings (SQLite: WAL, `synchronous=FULL`; `LOG_LEVEL=info`, JSON lines to a file). "
+  "Load: `wrk -t1 -c%s -d%ss` on loopback; wrk shares the cores with the server (and this machine is shared with "
+  "other work, so absolute figures vary ±30 %% between runs: compare the ratios, which come from the same run). "
+  "Validate and status cycle through %s distinct pre-issued badges. Issuance is level 1, IAL-0, for one agent with a "
+  "`did:key`." % (env["BENCH_CONNECTIONS"], env["BENCH_DURATION_S"], env["BENCH_PREISSUE"]))
+w("")
+
+w("## Throughput and latency")
+w("")
+w("| Backend | Endpoint | req/s | p50 ms | p99 ms | req/s vs `/health` | p99 vs `/health` p99 | non-2xx |")
+w("|---|---|---:|---:|---:|---:|---:|---:|")
+for b in backends:
+    health = get("main", b, "GET /health")
+    for r in [r for r in rows if r["section"] == "main" and r["backend"] == b]:
+        w("| %s | `%s` | %.0f | %.2f | %.2f | %s | %.1f× | %d |" % (
+            names[b], r["endpoint"], r["rps"], r["p50"], r["p99"], pct(r["rps"] / health["rps"]),
+            r["p99"] / health["p99"], r["non2xx"] + r["errors"]))
+w("")
+
+w("## Memory")
+w("")
+w("| Backend | Badges issued by the server process | Peak RSS (VmHWM) | RSS at the end | Log written |")
+w("|---|---:|---:|---:|---:|")
+for b in backends:
+    if b in rss:
+        m = rss[b]
+        w("| %s | %d | %.0f MiB | %.0f MiB | %.0f MiB |" % (names[b], m["issued"], m["hwm"], m["rss"], m["log"] / 1024 / 1024))
+w("")
+
+w("## Stored badges: %s vs %s" % (size_label(small), size_label(large)))
+w("")
+w("A fresh database per size, seeded with `insignia dev seed --badges N` (seed time in brackets; PostgreSQL then gets "
+  "`VACUUM ANALYZE badges` so autovacuum of the new rows does not overlap the measurement). Status cycles through %s "
+  "jtis sampled at random from the seeded rows." % env["BENCH_PREISSUE"])
+w("")
+w("| Backend | Endpoint | %s: req/s | p99 ms | %s: req/s | p99 ms | %s / %s |" % (size_label(small), size_label(large), size_label(large), size_label(small)))
+w("|---|---|---:|---:|---:|---:|---:|")
+for b in backends:
+    for endpoint in ("POST /v1/agents/{id}/badge", "GET /v1/badges/{jti}/status"):
+        s, l = get("scale-" + small, b, endpoint), get("scale-" + large, b, endpoint)
+        if not s or not l:
+            continue
+        w("| %s (seeded in %.1f s / %.1f s) | `%s` | %.0f | %.2f | %.0f | %.2f | %s |" % (
+            names[b], seeds.get((b, small), 0), seeds.get((b, large), 0), endpoint, s["rps"], s["p99"], l["rps"], l["p99"],
+            pct(l["rps"] / s["rps"])))
+w("")
+
+w("## Issue #7 targets")
+w("")
+w("| Target | %s |" % " | ".join(names[b] for b in backends))
+w("|---|" + "---|" * len(backends))
+
+
+def verdict(ok, text):
+    return ("met: " if ok else "**missed**: ") + text
+
+
+def ratio_target(endpoint, minimum):
+    cells = []
+    for b in backends:
+        r, h = get("main", b, endpoint), get("main", b, "GET /health")
+        x = r["rps"] / h["rps"]
+        cells.append(verdict(x >= minimum, pct(x)))
+    return cells
+
+
+targets = [
+    ("issuance ≥ 35 % of `/health`", ratio_target("POST /v1/agents/{id}/badge", 0.35)),
+    ("validate ≥ 20 % of `/health` (distinct badges)", ratio_target("POST /v1/validate", 0.20)),
+    ("status ≥ 70 %", ratio_target("GET /v1/badges/{jti}/status", 0.70)),
+    ("JWKS ≥ 70 %", ratio_target("GET /.well-known/jwks.json", 0.70)),
+    ("did.json ≥ 70 %", ratio_target("GET /agents/{id}/did.json", 0.70)),
+]
+cells = []
+for b in backends:
+    h = get("main", b, "GET /health")
+    over = ["%s %.1f×" % (r["endpoint"].split(" ", 1)[1], r["p99"] / h["p99"])
+            for r in rows if r["section"] == "main" and r["backend"] == b and r["endpoint"] != "GET /health" and r["p99"] > 2 * h["p99"]]
+    cells.append(verdict(not over, "over 2×: " + ", ".join(over) if over else "all within 2× (%.2f ms)" % (2 * h["p99"])))
+targets.append(("p99 ≤ 2 × `/health` p99", cells))
+cells = []
+for b in backends:
+    m = rss.get(b)
+    if not m:
+        cells.append("-")
+        continue
+    reached = m["issued"] >= int(env["BENCH_RSS_ISSUANCES"])
+    text = "%.0f MiB after %d issuances" % (m["hwm"], m["issued"])
+    cells.append(verdict(m["hwm"] < 150 and reached, text) if reached or m["hwm"] >= 150 else "not reached: " + text)
+targets.append(("RSS < 150 MiB after 100 k issuances", cells))
+for endpoint, label in (("POST /v1/agents/{id}/badge", "issuance"), ("GET /v1/badges/{jti}/status", "status")):
+    cells = []
+    for b in backends:
+        s, l = get("scale-" + small, b, endpoint), get("scale-" + large, b, endpoint)
+        cells.append(verdict(l["rps"] >= 0.8 * s["rps"], pct(l["rps"] / s["rps"])) if s and l else "-")
+    targets.append(("%s at %s ≥ 80 %% of %s" % (label, size_label(large), size_label(small)), cells))
+for name, cells in targets:
+    w("| %s | %s |" % (name, " | ".join(cells)))
+w("")
+
+# Hand-written analysis survives reruns: the block between the markers is carried over from the
+# previous BENCHMARKS.md.
+notes = "<!-- notes:begin -->\n## Notes\n\n(Analysis of the figures above, kept across reruns.)\n<!-- notes:end -->"
+previous = env.get("BENCH_OUTPUT_FILE", "")
+if previous and os.path.exists(previous):
+    text = open(previous).read()
+    begin, end = text.find("<!-- notes:begin -->"), text.find("<!-- notes:end -->")
+    if begin >= 0 and end > begin:
+        notes = text[begin:end + len("<!-- notes:end -->")]
+w(notes)
+print("\n".join(out))
