@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The only code that makes outbound HTTP requests (did:web, HTTP-01), SSRF-hardened.
+        // The only code that makes outbound requests (did:web, HTTP-01, DNS-01), SSRF-hardened.
         .target(
             name: "Outbound",
             dependencies: [
@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "OutboundTests",
             dependencies: [
-                "Outbound",
+                "Outbound", "Registry",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -110,6 +110,8 @@ let package = Package(
             dependencies: [
                 "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance", "Outbound",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ],

@@ -16,11 +16,15 @@ public struct AppDependencies: Sendable {
     public let remoteDIDResolver: (any DIDResolving)?
     /// Counters and histograms behind `GET /metrics`.
     public let metrics: InsigniaMetrics
+    /// Performs HTTP-01 and DNS-01 checks (nil: orders cannot be finalized).
+    public let domainValidator: (any DomainValidating)?
 
     public init(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
-        remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics()
+        remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics(),
+        domainValidator: (any DomainValidating)? = nil
     ) {
+        self.domainValidator = domainValidator
         self.config = config
         self.store = store
         self.ca = ca
@@ -69,6 +73,11 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit)
     badgeController.registerIssuance(on: router)
+    let dv = DVService(
+        store: deps.store, clock: deps.clock, ca: deps.ca, issuer: agents.issuer, policy: deps.config.dvPolicy,
+        validator: deps.domainValidator
+    )
+    DVController(dv: dv, authenticator: authenticator, bodyLimit: limit).register(on: router)
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
