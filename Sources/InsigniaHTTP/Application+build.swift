@@ -77,7 +77,9 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
         store: deps.store, clock: deps.clock, ca: deps.ca, issuer: agents.issuer, policy: deps.config.dvPolicy,
         validator: deps.domainValidator
     )
-    DVController(dv: dv, authenticator: authenticator, bodyLimit: limit).register(on: router)
+    let dvController = DVController(dv: dv, authenticator: authenticator, bodyLimit: limit)
+    dvController.register(on: router)
+    dvController.registerGrants(on: router)
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)

@@ -16,6 +16,20 @@ extension TestApp {
     }
 }
 
+extension TestApp {
+    /// A grant-endpoint PoP proof (CONTRACT.md §5.5) signed by `key`, carrying it as header `jwk`.
+    func grantProof(_ key: PrivateJWK, method: String, path: String, edit: (inout [String: JSONValue], inout [String: JSONValue]) -> Void = { _, _ in }) async throws -> String {
+        let now = clock.now()
+        var header: [String: JSONValue] = ["alg": "EdDSA", "typ": "pop+jwt", "jwk": key.publicKey.json]
+        var payload: [String: JSONValue] = [
+            "htm": .string(method), "htu": .string(config.issuerURL + path), "aud": .string(config.issuerURL),
+            "iat": .int(now), "exp": .int(now + 60), "jti": .string(UUID().uuidString),
+        ]
+        edit(&header, &payload)
+        return try await JWS.sign(header: .object(header), payload: .object(payload), signer: Ed25519Signer(key: key))
+    }
+}
+
 /// An agent key pair as a DV order sends it.
 struct DVKey {
     let key = PrivateJWK.generate(kid: "agent")
@@ -222,6 +236,74 @@ struct DVKey {
                 #expect(try await app.request(.get, "/v1/badges/dv/orders/\(id)").json["status"] == "invalid")
                 #expect(try await app.finalize(id).errorCode == "ORDER_INVALID")
             }
+        }
+    }
+
+    /// Grant status and revoke with PoP proofs; a revoked grant closes the level-2 gate again.
+    @Test(arguments: TestBackend.allCases)
+    func grantStatusAndRevokeNeedAProofByTheGrantKey(backend: TestBackend) async throws {
+        let responder = DNSResponder()
+        try await responder.run { port in
+            let validator = DomainValidator(dns: DNSClient(resolver: IPAddress("127.0.0.1")!, port: port, timeout: .seconds(2)), acceptBareToken: false, allowLoopback: true)
+            try await TestApp.run(backend, domainValidator: validator) { app in
+                let tenant = try await app.tenant()
+                let agentID = try await app.keyedAgent(tenant, domain: "grant.example.com")
+                let key = DVKey()
+                let created = try await app.order(["domain": "grant.example.com", "challenge_type": "dns-01", "jwk": key.publicJSON], key: tenant.key)
+                let id = try #require(created.json["id"]?.stringValue)
+                responder.publish("_capiscio-challenge.grant.example.com", [try #require(created.json["challenge"]?["expected_content"]?.stringValue)])
+                let jti = try #require(try await app.finalize(id, key: tenant.key).json["grant_jti"]?.stringValue)
+                #expect(try await app.issue(tenant, agentID, ["trustLevel": "2"]).status == .ok)
+
+                let statusPath = "/v1/badges/dv/grants/\(jti)/status"
+                let ok = try await app.request(.get, statusPath, bearer: try await app.grantProof(key.key, method: "GET", path: statusPath))
+                #expect(ok.status == .ok, "\(ok.text)")
+                #expect(ok.json["jti"]?.stringValue == jti && ok.json["domain"] == "grant.example.com" && ok.json["status"] == "valid")
+                #expect(ok.json["revoked_at"] == .null)
+                let alias = "/v1/grants/\(jti)/status"
+                #expect(try await app.request(.get, alias, bearer: try await app.grantProof(key.key, method: "GET", path: alias)).status == .ok)
+
+                // Every proof failure looks like an unknown grant.
+                let stranger = PrivateJWK.generate(kid: "x")
+                let replayed = try await app.grantProof(key.key, method: "GET", path: statusPath)
+                _ = try await app.request(.get, statusPath, bearer: replayed)
+                for bearer in [
+                    nil, "not-a-jws", try await app.grantProof(stranger, method: "GET", path: statusPath), replayed,
+                    try await app.grantProof(key.key, method: "POST", path: statusPath),
+                    try await app.grantProof(key.key, method: "GET", path: "/v1/badges/dv/grants/other/status"),
+                    try await app.grantProof(key.key, method: "GET", path: statusPath) { header, _ in header["typ"] = "JWT" },
+                    try await app.grantProof(key.key, method: "GET", path: statusPath) { _, payload in payload["iat"] = .int(app.clock.now() - 600) },
+                    try await app.grantProof(key.key, method: "GET", path: statusPath) { _, payload in payload["aud"] = "https://elsewhere.example" },
+                ] {
+                    let response = try await app.request(.get, statusPath, bearer: bearer)
+                    #expect(response.status == .notFound && response.errorCode == "GRANT_NOT_FOUND", "\(response.text)")
+                }
+                let unknown = "/v1/badges/dv/grants/grant-\(UUID().uuidString.lowercased())/status"
+                #expect(try await app.request(.get, unknown, bearer: try await app.grantProof(key.key, method: "GET", path: unknown)).errorCode == "GRANT_NOT_FOUND")
+
+                // Revoke: a wrong key is 401, the right one revokes once.
+                let revokePath = "/v1/badges/dv/grants/\(jti)/revoke"
+                let wrong = try await app.request(.post, revokePath, bearer: try await app.grantProof(stranger, method: "POST", path: revokePath))
+                #expect(wrong.status == .unauthorized && wrong.errorCode == "POP_VERIFICATION_FAILED")
+                let revoked = try await app.request(.post, revokePath, bearer: try await app.grantProof(key.key, method: "POST", path: revokePath))
+                #expect(revoked.status == .ok && revoked.json["status"] == "revoked" && revoked.json["revoked_at"]?.stringValue != nil, "\(revoked.text)")
+                let again = try await app.request(.post, revokePath, bearer: try await app.grantProof(key.key, method: "POST", path: revokePath))
+                #expect(again.status == .conflict && again.errorCode == "GRANT_ALREADY_REVOKED")
+                let after = try await app.request(.get, statusPath, bearer: try await app.grantProof(key.key, method: "GET", path: statusPath))
+                #expect(after.json["status"] == "revoked")
+                #expect(try await app.issue(tenant, agentID, ["trustLevel": "2"]).errorCode == "DOMAIN_NOT_VERIFIED")
+                let events = try await app.request(.get, "/v1/events?type=dv.grant.revoked", key: tenant.key).data.arrayValue ?? []
+                #expect(events.count == 1)
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.allCases)
+    func grantLookupsAreRateLimited(backend: TestBackend) async throws {
+        try await TestApp.run(backend, configure: { $0.dvPolicy.grantLookupRate = .perMinute(3) }) { app in
+            for _ in 0..<3 { #expect(try await app.request(.get, "/v1/badges/dv/grants/grant-x/status").status == .notFound) }
+            let limited = try await app.request(.get, "/v1/badges/dv/grants/grant-x/status")
+            #expect(limited.status == .tooManyRequests && limited.errorCode == "RATE_LIMIT_EXCEEDED")
         }
     }
 }

@@ -1105,11 +1105,48 @@ add("/v1/badges/dv/orders/{order_id}/finalize", "post", op(
         **STD()},
     parameters=[ORDER_ID]))
 
+GRANT_JTI = {"name": "jti", "in": "path", "required": True, "description": "Grant id (`grant-<uuid>`).",
+             "schema": {"type": "string"}}
+POP_BEARER = [{"popProof": []}]
+schemas["DVGrantStatus"] = {
+    "type": "object", "required": ["jti", "domain", "status", "expires_at", "revoked_at"],
+    "properties": {"jti": {"type": "string"}, "domain": {"type": "string"},
+                   "status": {"type": "string", "enum": ["valid", "revoked", "expired"]},
+                   "expires_at": TS, "revoked_at": ts_null("When revoked.")}}
+schemas["DVGrantRevoked"] = {
+    "type": "object", "required": ["jti", "status", "revoked_at"],
+    "properties": {"jti": {"type": "string"}, "status": {"type": "string", "const": "revoked"}, "revoked_at": TS}}
+GRANT_PROOF_DESC = (
+    " Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` "
+    "and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; "
+    "claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` "
+    "(at most `iat` + 60) and `aud` (issuer origin or the endpoint URL).")
+for path, opid in (("/v1/badges/dv/grants/{jti}/status", "getDVGrantStatus"), ("/v1/grants/{jti}/status", "getDVGrantStatusAlias")):
+    add(path, "get", op(
+        opid, "DV grant status" + ("" if opid == "getDVGrantStatus" else " (alias)"),
+        "Status of a DV grant." + GRANT_PROOF_DESC + " A missing or invalid proof answers exactly like an unknown "
+        "grant (404); requests are rate limited per client address.",
+        ["Domain Validation"], POP_BEARER, {
+            "200": ok("Grant status.", S("DVGrantStatus"), headers=NOSTORE),
+            "401": R("Unauthorized"),
+            "404": err_response("Unknown grant, or the proof failed.", {"GRANT_NOT_FOUND": "grant not found"}), **STD()},
+        parameters=[GRANT_JTI]))
+add("/v1/badges/dv/grants/{jti}/revoke", "post", op(
+    "revokeDVGrant", "Revoke a DV grant",
+    "Revokes a DV grant; the domain then stops counting as validated (level-2 issuance closes)." + GRANT_PROOF_DESC,
+    ["Domain Validation"], POP_BEARER, {
+        "200": ok("Revoked.", S("DVGrantRevoked")),
+        "401": err_response("Bad proof or a key other than the grant's.", {
+            "POP_VERIFICATION_FAILED": "proof key does not match the grant's cnf.jkt"}),
+        "404": err_response("Unknown grant.", {"GRANT_NOT_FOUND": "grant not found"}),
+        "409": err_response("Already revoked.", {"GRANT_ALREADY_REVOKED": "grant is already revoked"}), **STD()},
+    parameters=[GRANT_JTI]))
+
 schemas["AuditEvent"] = {
     "type": "object", "required": ["id", "type", "actor", "created_at"],
     "properties": {
         "id": {"type": "string"}, "type": {"type": "string", "description": "e.g. agent.created, agent.disabled, badge.issued, "
-                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated"},
+                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked"},
         "actor": {"type": "string", "description": "`apikey:<id>`, `operator:<name>`, `proof:<did>` or `ip:<address>`."},
         "subject": {"type": ["string", "null"]}, "agent_id": {"type": ["string", "null"]},
         "details": {"type": ["object", "null"], "description": "Small JSON object; never secrets."},
@@ -1183,6 +1220,8 @@ doc = {
         "securitySchemes": {
             "registryKey": {"type": "apiKey", "in": "header", "name": "X-Capiscio-Registry-Key",
                             "description": "Registry API key."},
+            "popProof": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                         "description": "A PoP proof JWS bound to a DV grant's key (grant status and revoke)."},
             "bearerKey": {"type": "http", "scheme": "bearer",
                           "description": "The same registry API key sent as `Authorization: Bearer <key>`."},
         },

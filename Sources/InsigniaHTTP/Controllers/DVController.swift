@@ -1,3 +1,4 @@
+import Foundation
 import BadgeCore
 import HTTPTypes
 import Hummingbird
@@ -31,6 +32,35 @@ struct DVController {
                 "expires_at": .time(grant.expiresAt), "order_id": .string(order.id),
             ], headers: PublicController.noStore)
         }
+    }
+
+    /// Grant status and revoke, authenticated by a PoP proof bound to the grant's `cnf.jkt`
+    /// (CONTRACT.md §4.8.4–4.8.5).
+    func registerGrants(on router: Router<AppRequestContext>) {
+        for path in ["/v1/badges/dv/grants/{jti}/status", "/v1/grants/{jti}/status"] {
+            router.get(RouterPath(path)) { request, context in
+                let grant = try await dv.grantStatus(jti: try context.pathParameter("jti"), Self.proofRequest(request, context))
+                return APIResponse.json([
+                    "jti": .string(grant.jti), "domain": .string(grant.domain), "status": .string(dv.grantStatusWord(grant)),
+                    "expires_at": .time(grant.expiresAt), "revoked_at": .time(grant.revokedAt),
+                ], headers: PublicController.noStore)
+            }
+        }
+        router.post("/v1/badges/dv/grants/{jti}/revoke") { request, context in
+            let grant = try await dv.revokeGrant(jti: try context.pathParameter("jti"), Self.proofRequest(request, context))
+            context.logger.info("dv grant revoked", metadata: ["grant_jti": .string(grant.jti)])
+            return APIResponse.json(["jti": .string(grant.jti), "status": "revoked", "revoked_at": .time(grant.revokedAt)])
+        }
+    }
+
+    /// The Bearer proof with the method and raw path it must be bound to.
+    static func proofRequest(_ request: Request, _ context: AppRequestContext) -> GrantProofRequest {
+        var proof: String?
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { proof = parts[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return GrantProofRequest(proof: proof, method: request.method.rawValue, path: request.uri.path, clientIP: context.clientIP)
     }
 
     /// Authenticates when a credential is presented (a bad one is 401); anonymous otherwise.

@@ -2515,6 +2515,155 @@ public enum OpenAPIDocument {
             }
           }
         },
+        "/v1/badges/dv/grants/{jti}/status": {
+          "get": {
+            "operationId": "getDVGrantStatus",
+            "summary": "DV grant status",
+            "description": "Status of a DV grant. Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` (at most `iat` + 60) and `aud` (issuer origin or the endpoint URL). A missing or invalid proof answers exactly like an unknown grant (404); requests are rate limited per client address.",
+            "tags": ["Domain Validation"],
+            "security": [{"popProof": []}],
+            "parameters": [
+              {
+                "name": "jti",
+                "in": "path",
+                "required": true,
+                "description": "Grant id (`grant-<uuid>`).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Grant status.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantStatus"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {
+                "description": "Unknown grant, or the proof failed.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_NOT_FOUND": {"value": {"success": false, "error": "GRANT_NOT_FOUND", "message": "grant not found"}}
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/grants/{jti}/status": {
+          "get": {
+            "operationId": "getDVGrantStatusAlias",
+            "summary": "DV grant status (alias)",
+            "description": "Status of a DV grant. Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` (at most `iat` + 60) and `aud` (issuer origin or the endpoint URL). A missing or invalid proof answers exactly like an unknown grant (404); requests are rate limited per client address.",
+            "tags": ["Domain Validation"],
+            "security": [{"popProof": []}],
+            "parameters": [
+              {
+                "name": "jti",
+                "in": "path",
+                "required": true,
+                "description": "Grant id (`grant-<uuid>`).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Grant status.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantStatus"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {
+                "description": "Unknown grant, or the proof failed.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_NOT_FOUND": {"value": {"success": false, "error": "GRANT_NOT_FOUND", "message": "grant not found"}}
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/badges/dv/grants/{jti}/revoke": {
+          "post": {
+            "operationId": "revokeDVGrant",
+            "summary": "Revoke a DV grant",
+            "description": "Revokes a DV grant; the domain then stops counting as validated (level-2 issuance closes). Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` (at most `iat` + 60) and `aud` (issuer origin or the endpoint URL).",
+            "tags": ["Domain Validation"],
+            "security": [{"popProof": []}],
+            "parameters": [
+              {
+                "name": "jti",
+                "in": "path",
+                "required": true,
+                "description": "Grant id (`grant-<uuid>`).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Revoked.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantRevoked"}}}
+              },
+              "401": {
+                "description": "Bad proof or a key other than the grant's.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "POP_VERIFICATION_FAILED": {
+                        "value": {
+                          "success": false,
+                          "error": "POP_VERIFICATION_FAILED",
+                          "message": "proof key does not match the grant's cnf.jkt"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Unknown grant.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_NOT_FOUND": {"value": {"success": false, "error": "GRANT_NOT_FOUND", "message": "grant not found"}}
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "Already revoked.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_ALREADY_REVOKED": {
+                        "value": {
+                          "success": false,
+                          "error": "GRANT_ALREADY_REVOKED",
+                          "message": "grant is already revoked"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
         "/v1/events": {
           "get": {
             "operationId": "listAuditEvents",
@@ -3514,6 +3663,26 @@ public enum OpenAPIDocument {
               "order_id": {"type": "string"}
             }
           },
+          "DVGrantStatus": {
+            "type": "object",
+            "required": ["jti", "domain", "status", "expires_at", "revoked_at"],
+            "properties": {
+              "jti": {"type": "string"},
+              "domain": {"type": "string"},
+              "status": {"type": "string", "enum": ["valid", "revoked", "expired"]},
+              "expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "revoked_at": {"type": ["string", "null"], "format": "date-time", "description": "When revoked."}
+            }
+          },
+          "DVGrantRevoked": {
+            "type": "object",
+            "required": ["jti", "status", "revoked_at"],
+            "properties": {
+              "jti": {"type": "string"},
+              "status": {"type": "string", "const": "revoked"},
+              "revoked_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]}
+            }
+          },
           "AuditEvent": {
             "type": "object",
             "required": ["id", "type", "actor", "created_at"],
@@ -3521,7 +3690,7 @@ public enum OpenAPIDocument {
               "id": {"type": "string"},
               "type": {
                 "type": "string",
-                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated"
+                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked"
               },
               "actor": {
                 "type": "string",
@@ -3715,6 +3884,12 @@ public enum OpenAPIDocument {
             "in": "header",
             "name": "X-Capiscio-Registry-Key",
             "description": "Registry API key."
+          },
+          "popProof": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A PoP proof JWS bound to a DV grant's key (grant status and revoke)."
           },
           "bearerKey": {
             "type": "http",

@@ -12,6 +12,8 @@ public struct DVPolicy: Sendable {
     public var maxFailedAttempts = 10
     /// Grant lifetime; at most 90 days.
     public var grantLifetime: Int64 = 90 * 86_400
+    /// Grant status/revoke requests per client address (anti-enumeration).
+    public var grantLookupRate = RateLimit.perMinute(60)
 
     public init() {}
 }

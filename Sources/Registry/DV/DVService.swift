@@ -11,6 +11,7 @@ public struct DVService: Sendable {
     let policy: DVPolicy
     /// Nil: no validator is configured, so no order can be finalized.
     let validator: (any DomainValidating)?
+    let limiter: RateLimiter
 
     public init(
         store: any RegistryStore, clock: any RegistryClock, ca: CAService, issuer: IssuerIdentity, policy: DVPolicy,
@@ -22,6 +23,7 @@ public struct DVService: Sendable {
         self.issuer = issuer
         self.policy = policy
         self.validator = validator
+        self.limiter = RateLimiter(store: store, clock: clock)
     }
 
     public static let grantType = "capiscio.dvgrant+jwt"
