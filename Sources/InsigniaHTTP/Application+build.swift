@@ -18,13 +18,16 @@ public struct AppDependencies: Sendable {
     public let metrics: InsigniaMetrics
     /// Fetches the Clerk JWKS (`CLERK_JWKS_URL`); nil: JWKS mode cannot fetch keys.
     public let jwksFetcher: (any JWKSFetching)?
+    /// Performs HTTP-01 and DNS-01 checks (nil: orders cannot be finalized).
+    public let domainValidator: (any DomainValidating)?
 
     public init(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
         remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics(),
-        jwksFetcher: (any JWKSFetching)? = nil
+        jwksFetcher: (any JWKSFetching)? = nil, domainValidator: (any DomainValidating)? = nil
     ) {
         self.jwksFetcher = jwksFetcher
+        self.domainValidator = domainValidator
         self.config = config
         self.store = store
         self.ca = ca
@@ -80,6 +83,13 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit)
     badgeController.registerIssuance(on: router)
+    let dv = DVService(
+        store: deps.store, clock: deps.clock, ca: deps.ca, issuer: agents.issuer, policy: deps.config.dvPolicy,
+        validator: deps.domainValidator
+    )
+    let dvController = DVController(dv: dv, authenticator: authenticator, bodyLimit: limit)
+    dvController.register(on: router)
+    dvController.registerGrants(on: router)
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CAKeys
 import Hummingbird
 import InsigniaHTTP
@@ -51,13 +52,36 @@ struct Serve: AsyncParsableCommand {
                 if config.clerkWebhook != nil { logger.info("Clerk webhook enabled", metadata: ["path": "/v1/webhooks/clerk"]) }
                 let deps = AppDependencies(
                     config: config, store: opened.store, ca: ca, remoteDIDResolver: DIDWebResolver(allowLoopback: config.allowLoopbackFetch),
-                    jwksFetcher: JWKSFetcher(allowLoopback: config.allowLoopbackFetch)
+                    jwksFetcher: JWKSFetcher(allowLoopback: config.allowLoopbackFetch),
+                    domainValidator: try Self.domainValidator(config, logger: logger)
                 )
                 let app = buildApplication(deps, logger: logger)
                 logger.info("listening", metadata: ["host": .string(config.host), "port": .stringConvertible(config.port), "issuer": .string(config.issuerURL)])
                 try await app.runService()
             }
         }
+    }
+}
+
+extension Serve {
+    /// HTTP-01 through the SSRF-hardened fetcher; DNS-01 through `DNS_RESOLVER` or the system's
+    /// first nameserver (without one, DNS-01 orders fail with a clear message).
+    static func domainValidator(_ config: AppConfig, logger: Logger) throws -> DomainValidator {
+        var dns: DNSClient?
+        if let text = config.dnsResolver {
+            guard let (address, port) = DNSClient.parseResolver(text) else {
+                throw ConfigError("DNS_RESOLVER", "must be an IP address with an optional port, e.g. 1.1.1.1:53 (got '\(text)')")
+            }
+            dns = DNSClient(resolver: address, port: port)
+        } else if let conf = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8), let address = DNSClient.systemResolver(resolvConf: conf) {
+            dns = DNSClient(resolver: address)
+        } else {
+            logger.warning("no DNS resolver found (set DNS_RESOLVER): dns-01 challenges cannot be checked")
+        }
+        return DomainValidator(
+            dns: dns, acceptBareToken: config.dvPolicy.acceptBareToken, allowLoopback: config.allowLoopbackFetch,
+            developmentHTTPPort: config.devDVHTTPPort
+        )
     }
 }
 

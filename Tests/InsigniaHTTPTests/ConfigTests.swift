@@ -17,6 +17,18 @@ import Testing
         #expect(config.apiRateLimit == .perMinute(1000))
     }
 
+    @Test func domainValidationSettings() throws {
+        let defaults = try AppConfig.fromEnvironment([:])
+        #expect(!defaults.dvPolicy.acceptBareToken && defaults.dnsResolver == nil && defaults.devDVHTTPPort == nil)
+        let config = try AppConfig.fromEnvironment([
+            "CAPISCIO_DV_ACCEPT_BARE_TOKEN": "true", "DNS_RESOLVER": "127.0.0.1:5353",
+            "INSIGNIA_DEV_ALLOW_LOOPBACK": "true", "INSIGNIA_DEV_DV_HTTP_PORT": "8081",
+        ])
+        #expect(config.dvPolicy.acceptBareToken && config.dnsResolver == "127.0.0.1:5353" && config.devDVHTTPPort == 8081)
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["INSIGNIA_DEV_DV_HTTP_PORT": "8081"]) }
+        #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CAPISCIO_DV_ACCEPT_BARE_TOKEN": "maybe"]) }
+    }
+
     @Test func readsEveryVariable() throws {
         let config = try AppConfig.fromEnvironment([
             "PORT": "9090", "HOST": "127.0.0.1", "ENVIRONMENT": "production", "LOG_LEVEL": "DEBUG",

@@ -1016,11 +1016,141 @@ add("/v1/revocations", "get", op(
                  "schema": {"type": "string", "format": "date-time"}},
                 P("Limit"), P("Cursor")]))
 
+# Domain validation (ACME-lite) -------------------------------------------------------------------
+OPTIONAL_AUTH = [{}] + AUTH
+ORDER_ID = {"name": "order_id", "in": "path", "required": True, "description": "Order id (UUID).",
+            "schema": {"type": "string"}}
+schemas["DVOrderInput"] = {
+    "type": "object", "required": ["domain", "challenge_type"],
+    "properties": {
+        "domain": {"type": "string", "description": "FQDN to validate: lowercase A-labels, at least two labels, no scheme, "
+                                                    "port, path, wildcard, trailing dot or IP address."},
+        "challenge_type": {"type": "string", "enum": ["http-01", "dns-01"]},
+        "jwk": {"type": "object", "description": "Agent Ed25519 public JWK (`kty` OKP, `crv` Ed25519, `x`). Private "
+                                                 "members such as `d` are discarded on arrival and never stored."},
+        "agent_public_key_jwk": {"type": "object", "description": "Alias of `jwk` (RFC-002 name)."}}}
+schemas["DVOrder"] = {
+    "type": "object",
+    "required": ["id", "order_id", "domain", "challenge_type", "status", "agent_key_thumbprint", "challenge", "expires_at",
+                 "created_at"],
+    "properties": {
+        "id": {"type": "string"}, "order_id": {"type": "string", "description": "Same as `id`."},
+        "domain": {"type": "string"}, "challenge_type": {"type": "string", "enum": ["http-01", "dns-01"]},
+        "status": {"type": "string", "enum": ["pending", "valid", "invalid", "expired"]},
+        "agent_key_thumbprint": {"type": "string", "description": "RFC 7638 thumbprint of the agent key."},
+        "challenge": {"type": "object", "required": ["type", "status", "token", "expected_content"], "properties": {
+            "type": {"type": "string"}, "status": {"type": "string"}, "token": {"type": "string"},
+            "url": {"type": "string", "description": "http-01 only: where to publish `expected_content`."},
+            "record_name": {"type": "string", "description": "dns-01 only: the TXT record name."},
+            "expected_content": {"type": "string", "description": "`<token>.<thumbprint>`."}}},
+        "expires_at": TS, "created_at": TS,
+        "finalized_at": ts("Once finalized."), "grant_jti": {"type": "string", "description": "When `valid`."}}}
+schemas["DVGrantResult"] = {
+    "type": "object", "required": ["status", "grant", "grant_jti", "expires_at", "order_id"],
+    "properties": {
+        "status": {"type": "string", "const": "valid"},
+        "grant": {"type": "string", "description": "Compact JWS, header `typ: capiscio.dvgrant+jwt`, claims `iss`, `sub` "
+                                                   "(the domain), `jti`, `iat`, `exp` (90 days), `aud: capiscio:mint`, "
+                                                   "`cnf.jkt`, `scope`."},
+        "grant_jti": {"type": "string"}, "expires_at": TS, "order_id": {"type": "string"}}}
+ORDER_EXAMPLE = {
+    "id": "5c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5", "order_id": "5c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5",
+    "domain": "api.acme.example", "challenge_type": "http-01", "status": "pending",
+    "agent_key_thumbprint": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+    "challenge": {"type": "http-01", "status": "pending", "token": "Jx3oQ2yX0cTqk0F3dD1y8mQm0sTj0Q2c7m1yJrPp9xA",
+                  "url": "http://api.acme.example/.well-known/capiscio-challenge/Jx3oQ2yX0cTqk0F3dD1y8mQm0sTj0Q2c7m1yJrPp9xA",
+                  "expected_content": "Jx3oQ2yX0cTqk0F3dD1y8mQm0sTj0Q2c7m1yJrPp9xA.kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"},
+    "expires_at": "2026-03-04T10:25:00Z", "created_at": "2026-03-04T10:15:00Z"}
+add("/v1/badges/dv/orders", "post", op(
+    "createDVOrder", "Create a domain-validation order",
+    "Starts ACME-lite domain validation (RFC-002 §7.2.4). Anonymous, or with an API key: the order is then bound "
+    "to that organisation, finalize needs a key of the same organisation, and a successful validation makes the "
+    "domain count as validated for the organisation's agents (level-2 badges). Orders expire after 10 minutes "
+    "(http-01) or 30 minutes (dns-01); at most 5 outstanding orders per domain and 20 per client address.",
+    ["Domain Validation"], OPTIONAL_AUTH, {
+        "201": ok("Order created.", S("DVOrder"), ORDER_EXAMPLE, headers=NOSTORE),
+        "400": err_response("Invalid order.", {
+            "INVALID_DOMAIN": "domain must be a fully qualified host name such as agent.example.com",
+            "UNSUPPORTED_CHALLENGE": "challenge_type must be http-01 or dns-01",
+            "INVALID_KEY": "jwk (or agent_public_key_jwk) must be an Ed25519 public JWK"}),
+        "409": err_response("Another organisation holds an active validation for this domain.", {
+            "DOMAIN_CLAIMED": "another organisation holds an active validation for api.acme.example"}),
+        "429": err_response("Too many outstanding orders.", {
+            "RATE_LIMIT_EXCEEDED": "at most 5 outstanding orders per domain"}),
+        "500": R("InternalError")},
+    request_body=body(S("DVOrderInput"), "Domain, challenge type and agent key.",
+                      example={"domain": "api.acme.example", "challenge_type": "http-01",
+                               "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}})))
+add("/v1/badges/dv/orders/{order_id}", "get", op(
+    "getDVOrder", "Domain-validation order status",
+    "The order (the UUID is the capability; no credential). Expiry is evaluated on read; `finalized_at` and "
+    "`grant_jti` appear once the order is valid.",
+    ["Domain Validation"], PUBLIC, {
+        "200": ok("The order.", S("DVOrder"), headers=NOSTORE),
+        "404": err_response("Unknown order.", {"ORDER_NOT_FOUND": "order not found"}), **STD()},
+    parameters=[ORDER_ID]))
+add("/v1/badges/dv/orders/{order_id}/finalize", "post", op(
+    "finalizeDVOrder", "Check the challenge and issue a DV grant",
+    "Fetches `http://<domain>/.well-known/capiscio-challenge/<token>` (http-01; port 80, no redirects, at most 1 KiB, "
+    "one trailing newline trimmed) or reads the TXT record `_capiscio-challenge.<domain>` (dns-01; CNAMEs followed) "
+    "and compares it exactly with `<token>.<thumbprint>`. On success returns a CA-signed DV grant valid for 90 days; "
+    "a repeat returns the same grant. A failed check keeps the order pending (10 failures make it invalid). Orders "
+    "created with an API key need a key of the same organisation.",
+    ["Domain Validation"], OPTIONAL_AUTH, {
+        "200": ok("Validated.", S("DVGrantResult"), headers=NOSTORE),
+        "400": err_response("The check failed or the order can no longer be finalized.", {
+            "CHALLENGE_FAILED": "http-01 challenge failed: the file does not contain <token>.<thumbprint>",
+            "ORDER_EXPIRED": "order expired; create a new one",
+            "ORDER_INVALID": "order failed too many validation attempts; create a new one"}),
+        "403": err_response("The order belongs to another organisation.", {"FORBIDDEN": "this order was created with another organisation's key"}),
+        "404": err_response("Unknown order.", {"ORDER_NOT_FOUND": "order not found"}),
+        "409": err_response("Another organisation holds an active validation for this domain.", {
+            "DOMAIN_CLAIMED": "another organisation holds an active validation for api.acme.example"}),
+        **STD()},
+    parameters=[ORDER_ID]))
+
+GRANT_JTI = {"name": "jti", "in": "path", "required": True, "description": "Grant id (`grant-<uuid>`).",
+             "schema": {"type": "string"}}
+POP_BEARER = [{"popProof": []}]
+schemas["DVGrantStatus"] = {
+    "type": "object", "required": ["jti", "domain", "status", "expires_at", "revoked_at"],
+    "properties": {"jti": {"type": "string"}, "domain": {"type": "string"},
+                   "status": {"type": "string", "enum": ["valid", "revoked", "expired"]},
+                   "expires_at": TS, "revoked_at": ts_null("When revoked.")}}
+schemas["DVGrantRevoked"] = {
+    "type": "object", "required": ["jti", "status", "revoked_at"],
+    "properties": {"jti": {"type": "string"}, "status": {"type": "string", "const": "revoked"}, "revoked_at": TS}}
+GRANT_PROOF_DESC = (
+    " Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` "
+    "and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; "
+    "claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` "
+    "(at most `iat` + 60) and `aud` (issuer origin or the endpoint URL).")
+for path, opid in (("/v1/badges/dv/grants/{jti}/status", "getDVGrantStatus"), ("/v1/grants/{jti}/status", "getDVGrantStatusAlias")):
+    add(path, "get", op(
+        opid, "DV grant status" + ("" if opid == "getDVGrantStatus" else " (alias)"),
+        "Status of a DV grant." + GRANT_PROOF_DESC + " A missing or invalid proof answers exactly like an unknown "
+        "grant (404); requests are rate limited per client address.",
+        ["Domain Validation"], POP_BEARER, {
+            "200": ok("Grant status.", S("DVGrantStatus"), headers=NOSTORE),
+            "401": R("Unauthorized"),
+            "404": err_response("Unknown grant, or the proof failed.", {"GRANT_NOT_FOUND": "grant not found"}), **STD()},
+        parameters=[GRANT_JTI]))
+add("/v1/badges/dv/grants/{jti}/revoke", "post", op(
+    "revokeDVGrant", "Revoke a DV grant",
+    "Revokes a DV grant; the domain then stops counting as validated (level-2 issuance closes)." + GRANT_PROOF_DESC,
+    ["Domain Validation"], POP_BEARER, {
+        "200": ok("Revoked.", S("DVGrantRevoked")),
+        "401": err_response("Bad proof or a key other than the grant's.", {
+            "POP_VERIFICATION_FAILED": "proof key does not match the grant's cnf.jkt"}),
+        "404": err_response("Unknown grant.", {"GRANT_NOT_FOUND": "grant not found"}),
+        "409": err_response("Already revoked.", {"GRANT_ALREADY_REVOKED": "grant is already revoked"}), **STD()},
+    parameters=[GRANT_JTI]))
+
 schemas["AuditEvent"] = {
     "type": "object", "required": ["id", "type", "actor", "created_at"],
     "properties": {
         "id": {"type": "string"}, "type": {"type": "string", "description": "e.g. agent.created, agent.disabled, badge.issued, "
-                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed"},
+                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked"},
         "actor": {"type": "string", "description": "`apikey:<id>`, `operator:<name>`, `proof:<did>` or `ip:<address>`."},
         "subject": {"type": ["string", "null"]}, "agent_id": {"type": ["string", "null"]},
         "details": {"type": ["object", "null"], "description": "Small JSON object; never secrets."},
@@ -1168,6 +1298,7 @@ doc = {
         {"name": "Identity", "description": "Public keys and DID documents."},
         {"name": "Revocation", "description": "Badge status, revocation and revocation list."},
         {"name": "Organizations", "description": "The caller's organisations and members; the Clerk sync webhook."},
+        {"name": "Domain Validation", "description": "ACME-lite domain validation orders and DV grants (level 2)."},
     ],
     "security": AUTH,
     "paths": paths,
@@ -1179,6 +1310,8 @@ doc = {
         "securitySchemes": {
             "registryKey": {"type": "apiKey", "in": "header", "name": "X-Capiscio-Registry-Key",
                             "description": "Registry API key."},
+            "popProof": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                         "description": "A PoP proof JWS bound to a DV grant's key (grant status and revoke)."},
             "bearerKey": {"type": "http", "scheme": "bearer",
                           "description": "The same registry API key sent as `Authorization: Bearer <key>`."},
             "clerkSession": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",

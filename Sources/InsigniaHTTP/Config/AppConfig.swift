@@ -42,6 +42,13 @@ public struct AppConfig: Sendable {
     /// Development only: let outbound fetches (did:web documents, HTTP-01) reach loopback over plain
     /// HTTP on any port (`INSIGNIA_DEV_ALLOW_LOOPBACK`). Refused in production.
     public var allowLoopbackFetch = false
+    /// Domain validation limits and the bare-token switch (`CAPISCIO_DV_ACCEPT_BARE_TOKEN`).
+    public var dvPolicy = DVPolicy()
+    /// Recursive resolver for DNS-01 (`DNS_RESOLVER=host:port`); nil: first nameserver of /etc/resolv.conf.
+    public var dnsResolver: String?
+    /// Development only (`INSIGNIA_DEV_DV_HTTP_PORT`, needs `INSIGNIA_DEV_ALLOW_LOOPBACK`): HTTP-01
+    /// files are fetched from 127.0.0.1 on this port instead of from the domain on port 80.
+    public var devDVHTTPPort: Int?
     /// Requests per API key per minute on authenticated routes (`API_RATE_LIMIT_PER_MINUTE`).
     public var apiRateLimit = RateLimit.perMinute(1000)
     /// Dashboard session tokens (Clerk): nil turns JWT authentication off.
@@ -108,6 +115,19 @@ public struct AppConfig: Sendable {
             if config.allowLoopbackFetch, config.environment == .production {
                 throw ConfigError("INSIGNIA_DEV_ALLOW_LOOPBACK", "is a development switch and is refused when ENVIRONMENT=production")
             }
+        }
+        if let flag = value("CAPISCIO_DV_ACCEPT_BARE_TOKEN") {
+            guard ["true", "1", "false", "0"].contains(flag.lowercased()) else {
+                throw ConfigError("CAPISCIO_DV_ACCEPT_BARE_TOKEN", "must be true or false (got '\(flag)')")
+            }
+            config.dvPolicy.acceptBareToken = ["true", "1"].contains(flag.lowercased())
+        }
+        config.dnsResolver = value("DNS_RESOLVER")
+        if let port = try integer("INSIGNIA_DEV_DV_HTTP_PORT", 1...65535) {
+            guard config.allowLoopbackFetch else {
+                throw ConfigError("INSIGNIA_DEV_DV_HTTP_PORT", "is a development setting and needs INSIGNIA_DEV_ALLOW_LOOPBACK=true")
+            }
+            config.devDVHTTPPort = Int(port)
         }
         if let limit = try integer("POP_CHALLENGE_RATE_LIMIT", 0...1_000_000) { config.popPolicy.challengesPerDID.limit = Int(limit) }
         config.issuerURL = "http://localhost:\(config.port)"

@@ -26,6 +26,10 @@ public enum OpenAPIDocument {
         {
           "name": "Organizations",
           "description": "The caller's organisations and members; the Clerk sync webhook."
+        },
+        {
+          "name": "Domain Validation",
+          "description": "ACME-lite domain validation orders and DV grants (level 2)."
         }
       ],
       "security": [{"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
@@ -2258,6 +2262,412 @@ public enum OpenAPIDocument {
             }
           }
         },
+        "/v1/badges/dv/orders": {
+          "post": {
+            "operationId": "createDVOrder",
+            "summary": "Create a domain-validation order",
+            "description": "Starts ACME-lite domain validation (RFC-002 §7.2.4). Anonymous, or with an API key: the order is then bound to that organisation, finalize needs a key of the same organisation, and a successful validation makes the domain count as validated for the organisation's agents (level-2 badges). Orders expire after 10 minutes (http-01) or 30 minutes (dns-01); at most 5 outstanding orders per domain and 20 per client address.",
+            "tags": ["Domain Validation"],
+            "security": [{}, {"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
+            "requestBody": {
+              "description": "Domain, challenge type and agent key.",
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {"$ref": "#/components/schemas/DVOrderInput"},
+                  "example": {
+                    "domain": "api.acme.example",
+                    "challenge_type": "http-01",
+                    "jwk": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "Order created.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/DVOrder"},
+                    "example": {
+                      "id": "5c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5",
+                      "order_id": "5c1d2e3f-4a5b-4c6d-8e7f-90a1b2c3d4e5",
+                      "domain": "api.acme.example",
+                      "challenge_type": "http-01",
+                      "status": "pending",
+                      "agent_key_thumbprint": "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k",
+                      "challenge": {
+                        "type": "http-01",
+                        "status": "pending",
+                        "token": "Jx3oQ2yX0cTqk0F3dD1y8mQm0sTj0Q2c7m1yJrPp9xA",
+                        "url": "http://api.acme.example/.well-known/capiscio-challenge/Jx3oQ2yX0cTqk0F3dD1y8mQm0sTj0Q2c7m1yJrPp9xA",
+                        "expected_content": "Jx3oQ2yX0cTqk0F3dD1y8mQm0sTj0Q2c7m1yJrPp9xA.kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
+                      },
+                      "expires_at": "2026-03-04T10:25:00Z",
+                      "created_at": "2026-03-04T10:15:00Z"
+                    }
+                  }
+                },
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "400": {
+                "description": "Invalid order.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "INVALID_DOMAIN": {
+                        "value": {
+                          "success": false,
+                          "error": "INVALID_DOMAIN",
+                          "message": "domain must be a fully qualified host name such as agent.example.com"
+                        }
+                      },
+                      "UNSUPPORTED_CHALLENGE": {
+                        "value": {
+                          "success": false,
+                          "error": "UNSUPPORTED_CHALLENGE",
+                          "message": "challenge_type must be http-01 or dns-01"
+                        }
+                      },
+                      "INVALID_KEY": {
+                        "value": {
+                          "success": false,
+                          "error": "INVALID_KEY",
+                          "message": "jwk (or agent_public_key_jwk) must be an Ed25519 public JWK"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "409": {
+                "description": "Another organisation holds an active validation for this domain.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "DOMAIN_CLAIMED": {
+                        "value": {
+                          "success": false,
+                          "error": "DOMAIN_CLAIMED",
+                          "message": "another organisation holds an active validation for api.acme.example"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {
+                "description": "Too many outstanding orders.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "RATE_LIMIT_EXCEEDED": {
+                        "value": {
+                          "success": false,
+                          "error": "RATE_LIMIT_EXCEEDED",
+                          "message": "at most 5 outstanding orders per domain"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/badges/dv/orders/{order_id}": {
+          "get": {
+            "operationId": "getDVOrder",
+            "summary": "Domain-validation order status",
+            "description": "The order (the UUID is the capability; no credential). Expiry is evaluated on read; `finalized_at` and `grant_jti` appear once the order is valid.",
+            "tags": ["Domain Validation"],
+            "security": [],
+            "parameters": [
+              {
+                "name": "order_id",
+                "in": "path",
+                "required": true,
+                "description": "Order id (UUID).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "The order.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVOrder"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "404": {
+                "description": "Unknown order.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "ORDER_NOT_FOUND": {"value": {"success": false, "error": "ORDER_NOT_FOUND", "message": "order not found"}}
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/badges/dv/orders/{order_id}/finalize": {
+          "post": {
+            "operationId": "finalizeDVOrder",
+            "summary": "Check the challenge and issue a DV grant",
+            "description": "Fetches `http://<domain>/.well-known/capiscio-challenge/<token>` (http-01; port 80, no redirects, at most 1 KiB, one trailing newline trimmed) or reads the TXT record `_capiscio-challenge.<domain>` (dns-01; CNAMEs followed) and compares it exactly with `<token>.<thumbprint>`. On success returns a CA-signed DV grant valid for 90 days; a repeat returns the same grant. A failed check keeps the order pending (10 failures make it invalid). Orders created with an API key need a key of the same organisation.",
+            "tags": ["Domain Validation"],
+            "security": [{}, {"registryKey": []}, {"bearerKey": []}, {"clerkSession": []}],
+            "parameters": [
+              {
+                "name": "order_id",
+                "in": "path",
+                "required": true,
+                "description": "Order id (UUID).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Validated.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantResult"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "400": {
+                "description": "The check failed or the order can no longer be finalized.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "CHALLENGE_FAILED": {
+                        "value": {
+                          "success": false,
+                          "error": "CHALLENGE_FAILED",
+                          "message": "http-01 challenge failed: the file does not contain <token>.<thumbprint>"
+                        }
+                      },
+                      "ORDER_EXPIRED": {
+                        "value": {"success": false, "error": "ORDER_EXPIRED", "message": "order expired; create a new one"}
+                      },
+                      "ORDER_INVALID": {
+                        "value": {
+                          "success": false,
+                          "error": "ORDER_INVALID",
+                          "message": "order failed too many validation attempts; create a new one"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "403": {
+                "description": "The order belongs to another organisation.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "FORBIDDEN": {
+                        "value": {
+                          "success": false,
+                          "error": "FORBIDDEN",
+                          "message": "this order was created with another organisation's key"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Unknown order.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "ORDER_NOT_FOUND": {"value": {"success": false, "error": "ORDER_NOT_FOUND", "message": "order not found"}}
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "Another organisation holds an active validation for this domain.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "DOMAIN_CLAIMED": {
+                        "value": {
+                          "success": false,
+                          "error": "DOMAIN_CLAIMED",
+                          "message": "another organisation holds an active validation for api.acme.example"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/badges/dv/grants/{jti}/status": {
+          "get": {
+            "operationId": "getDVGrantStatus",
+            "summary": "DV grant status",
+            "description": "Status of a DV grant. Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` (at most `iat` + 60) and `aud` (issuer origin or the endpoint URL). A missing or invalid proof answers exactly like an unknown grant (404); requests are rate limited per client address.",
+            "tags": ["Domain Validation"],
+            "security": [{"popProof": []}],
+            "parameters": [
+              {
+                "name": "jti",
+                "in": "path",
+                "required": true,
+                "description": "Grant id (`grant-<uuid>`).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Grant status.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantStatus"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {
+                "description": "Unknown grant, or the proof failed.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_NOT_FOUND": {"value": {"success": false, "error": "GRANT_NOT_FOUND", "message": "grant not found"}}
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/grants/{jti}/status": {
+          "get": {
+            "operationId": "getDVGrantStatusAlias",
+            "summary": "DV grant status (alias)",
+            "description": "Status of a DV grant. Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` (at most `iat` + 60) and `aud` (issuer origin or the endpoint URL). A missing or invalid proof answers exactly like an unknown grant (404); requests are rate limited per client address.",
+            "tags": ["Domain Validation"],
+            "security": [{"popProof": []}],
+            "parameters": [
+              {
+                "name": "jti",
+                "in": "path",
+                "required": true,
+                "description": "Grant id (`grant-<uuid>`).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Grant status.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantStatus"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "401": {"$ref": "#/components/responses/Unauthorized"},
+              "404": {
+                "description": "Unknown grant, or the proof failed.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_NOT_FOUND": {"value": {"success": false, "error": "GRANT_NOT_FOUND", "message": "grant not found"}}
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/badges/dv/grants/{jti}/revoke": {
+          "post": {
+            "operationId": "revokeDVGrant",
+            "summary": "Revoke a DV grant",
+            "description": "Revokes a DV grant; the domain then stops counting as validated (level-2 issuance closes). Authenticated by `Authorization: Bearer <PoP proof>`: a compact JWS with header `typ: pop+jwt`, `alg: EdDSA` and the agent key as `jwk` (or a `did:key` `kid`) whose RFC 7638 thumbprint equals the grant's `cnf.jkt`; claims `htm`, `htu` (issuer origin + request path), `iat` (within 60 s), `jti` (single use), optional `exp` (at most `iat` + 60) and `aud` (issuer origin or the endpoint URL).",
+            "tags": ["Domain Validation"],
+            "security": [{"popProof": []}],
+            "parameters": [
+              {
+                "name": "jti",
+                "in": "path",
+                "required": true,
+                "description": "Grant id (`grant-<uuid>`).",
+                "schema": {"type": "string"}
+              }
+            ],
+            "responses": {
+              "200": {
+                "description": "Revoked.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DVGrantRevoked"}}}
+              },
+              "401": {
+                "description": "Bad proof or a key other than the grant's.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "POP_VERIFICATION_FAILED": {
+                        "value": {
+                          "success": false,
+                          "error": "POP_VERIFICATION_FAILED",
+                          "message": "proof key does not match the grant's cnf.jkt"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "404": {
+                "description": "Unknown grant.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_NOT_FOUND": {"value": {"success": false, "error": "GRANT_NOT_FOUND", "message": "grant not found"}}
+                    }
+                  }
+                }
+              },
+              "409": {
+                "description": "Already revoked.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_ALREADY_REVOKED": {
+                        "value": {
+                          "success": false,
+                          "error": "GRANT_ALREADY_REVOKED",
+                          "message": "grant is already revoked"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "429": {"$ref": "#/components/responses/RateLimited"},
+              "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
         "/v1/events": {
           "get": {
             "operationId": "listAuditEvents",
@@ -3375,6 +3785,99 @@ public enum OpenAPIDocument {
               "proof_jws": "eyJhbGciOiJFZERTQSJ9.e30.c2ln"
             }
           },
+          "DVOrderInput": {
+            "type": "object",
+            "required": ["domain", "challenge_type"],
+            "properties": {
+              "domain": {
+                "type": "string",
+                "description": "FQDN to validate: lowercase A-labels, at least two labels, no scheme, port, path, wildcard, trailing dot or IP address."
+              },
+              "challenge_type": {"type": "string", "enum": ["http-01", "dns-01"]},
+              "jwk": {
+                "type": "object",
+                "description": "Agent Ed25519 public JWK (`kty` OKP, `crv` Ed25519, `x`). Private members such as `d` are discarded on arrival and never stored."
+              },
+              "agent_public_key_jwk": {"type": "object", "description": "Alias of `jwk` (RFC-002 name)."}
+            }
+          },
+          "DVOrder": {
+            "type": "object",
+            "required": [
+              "id",
+              "order_id",
+              "domain",
+              "challenge_type",
+              "status",
+              "agent_key_thumbprint",
+              "challenge",
+              "expires_at",
+              "created_at"
+            ],
+            "properties": {
+              "id": {"type": "string"},
+              "order_id": {"type": "string", "description": "Same as `id`."},
+              "domain": {"type": "string"},
+              "challenge_type": {"type": "string", "enum": ["http-01", "dns-01"]},
+              "status": {"type": "string", "enum": ["pending", "valid", "invalid", "expired"]},
+              "agent_key_thumbprint": {"type": "string", "description": "RFC 7638 thumbprint of the agent key."},
+              "challenge": {
+                "type": "object",
+                "required": ["type", "status", "token", "expected_content"],
+                "properties": {
+                  "type": {"type": "string"},
+                  "status": {"type": "string"},
+                  "token": {"type": "string"},
+                  "url": {"type": "string", "description": "http-01 only: where to publish `expected_content`."},
+                  "record_name": {"type": "string", "description": "dns-01 only: the TXT record name."},
+                  "expected_content": {"type": "string", "description": "`<token>.<thumbprint>`."}
+                }
+              },
+              "expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "created_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "finalized_at": {
+                "type": "string",
+                "format": "date-time",
+                "examples": ["2026-03-04T10:15:00Z"],
+                "description": "Once finalized."
+              },
+              "grant_jti": {"type": "string", "description": "When `valid`."}
+            }
+          },
+          "DVGrantResult": {
+            "type": "object",
+            "required": ["status", "grant", "grant_jti", "expires_at", "order_id"],
+            "properties": {
+              "status": {"type": "string", "const": "valid"},
+              "grant": {
+                "type": "string",
+                "description": "Compact JWS, header `typ: capiscio.dvgrant+jwt`, claims `iss`, `sub` (the domain), `jti`, `iat`, `exp` (90 days), `aud: capiscio:mint`, `cnf.jkt`, `scope`."
+              },
+              "grant_jti": {"type": "string"},
+              "expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "order_id": {"type": "string"}
+            }
+          },
+          "DVGrantStatus": {
+            "type": "object",
+            "required": ["jti", "domain", "status", "expires_at", "revoked_at"],
+            "properties": {
+              "jti": {"type": "string"},
+              "domain": {"type": "string"},
+              "status": {"type": "string", "enum": ["valid", "revoked", "expired"]},
+              "expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "revoked_at": {"type": ["string", "null"], "format": "date-time", "description": "When revoked."}
+            }
+          },
+          "DVGrantRevoked": {
+            "type": "object",
+            "required": ["jti", "status", "revoked_at"],
+            "properties": {
+              "jti": {"type": "string"},
+              "status": {"type": "string", "const": "revoked"},
+              "revoked_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]}
+            }
+          },
           "AuditEvent": {
             "type": "object",
             "required": ["id", "type", "actor", "created_at"],
@@ -3382,7 +3885,7 @@ public enum OpenAPIDocument {
               "id": {"type": "string"},
               "type": {
                 "type": "string",
-                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed"
+                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked"
               },
               "actor": {
                 "type": "string",
@@ -3672,6 +4175,12 @@ public enum OpenAPIDocument {
             "in": "header",
             "name": "X-Capiscio-Registry-Key",
             "description": "Registry API key."
+          },
+          "popProof": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A PoP proof JWS bound to a DV grant's key (grant status and revoke)."
           },
           "bearerKey": {
             "type": "http",

@@ -105,10 +105,10 @@ public struct BadgeService: Sendable {
         }
     }
 
-    /// Whether `orgID` has proven control of `domain`. Domain validation (ACME-lite orders, issue
-    /// #5) is what records that proof; no flow records it yet, so no domain counts as validated.
+    /// Whether `orgID` has proven control of exactly `domain`: it holds a DV grant for it (from an
+    /// order created with one of its API keys) that is neither revoked nor expired.
     private func isDomainValidated(_ domain: String, orgID: String) async throws -> Bool {
-        false
+        try await DVService.isValidated(domain, orgID: orgID, store: store, now: clock.now())
     }
 
     static let domainRequired = RegistryError(.conflict, "domain_required", "levels 2–4 name a domain: set the agent's domain or send one")

@@ -8,7 +8,7 @@ public enum StoreError: Error, Sendable, Equatable {
 ///
 /// Every method that takes an `orgID` scopes its effect to that organisation: a row of another
 /// organisation is invisible (nil / false), never an error, so callers cannot probe existence.
-public protocol RegistryStore: BadgeStore, ChallengeStore, IdentityStore {
+public protocol RegistryStore: BadgeStore, ChallengeStore, IdentityStore, DVStore {
     /// Cheap round trip proving the database answers.
     func ping() async throws
 

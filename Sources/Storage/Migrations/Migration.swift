@@ -182,5 +182,43 @@ extension Migration {
             )
             """,
         ]),
+        Migration(version: 6, name: "domain validation: orders and DV grants", statements: [
+            """
+            CREATE TABLE dv_orders (
+                order_id TEXT PRIMARY KEY,
+                domain TEXT NOT NULL,
+                challenge_type TEXT NOT NULL,
+                token TEXT NOT NULL UNIQUE,
+                jkt TEXT NOT NULL,
+                org_id TEXT,
+                client_ip TEXT,
+                status TEXT NOT NULL,
+                failed_attempts INTEGER NOT NULL,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                finalized_at BIGINT,
+                grant_jti TEXT,
+                validated_via TEXT,
+                validated_target TEXT,
+                validated_at BIGINT
+            )
+            """,
+            "CREATE INDEX dv_orders_domain ON dv_orders (domain, status, expires_at)",
+            "CREATE INDEX dv_orders_client ON dv_orders (client_ip, status, expires_at)",
+            """
+            CREATE TABLE dv_grants (
+                jti TEXT PRIMARY KEY,
+                domain TEXT NOT NULL,
+                jkt TEXT NOT NULL,
+                org_id TEXT,
+                order_id TEXT NOT NULL,
+                token TEXT NOT NULL,
+                issued_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            "CREATE INDEX dv_grants_domain ON dv_grants (domain, expires_at)",
+        ]),
     ]
 }

@@ -40,6 +40,7 @@ struct TestApp: Sendable {
     static func run(
         _ backend: TestBackend, configure: @Sendable (inout AppConfig) -> Void = { _ in },
         remoteDIDResolver: (any DIDResolving)? = nil, jwksFetcher: (any JWKSFetching)? = nil,
+        domainValidator: (any DomainValidating)? = nil,
         _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
         let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-keys-\(UUID().uuidString)")
@@ -58,7 +59,10 @@ struct TestApp: Sendable {
             )
             var logger = Logger(label: "insignia.test")
             logger.logLevel = .critical
-            let deps = AppDependencies(config: config, store: opened.store, ca: ca, clock: clock, remoteDIDResolver: remoteDIDResolver, jwksFetcher: jwksFetcher)
+            let deps = AppDependencies(
+                config: config, store: opened.store, ca: ca, clock: clock, remoteDIDResolver: remoteDIDResolver, jwksFetcher: jwksFetcher,
+                domainValidator: domainValidator
+            )
             let app = buildApplication(deps, logger: logger)
             try await app.test(.live) { client in
                 try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca))

@@ -1,0 +1,20 @@
+/// Storage for domain validation: orders and the grants finalize issues. Part of `RegistryStore`.
+public protocol DVStore: Sendable {
+    /// Throws `StoreError.uniqueViolation` if the id or token is taken.
+    func insertDVOrder(_ order: DVOrder) async throws
+    func dvOrder(id: String) async throws -> DVOrder?
+    /// Writes status, attempts, finalisation and evidence of the order with this id, only if its
+    /// stored status is still `expectedStatus`. False when another writer got there first.
+    func updateDVOrder(_ order: DVOrder, expectedStatus: DVOrder.Status) async throws -> Bool
+    /// Pending orders not yet expired at `now` for `domain`.
+    func countOutstandingDVOrders(domain: String, now: Int64) async throws -> Int
+    /// Pending orders not yet expired at `now` created from `clientIP`.
+    func countOutstandingDVOrders(clientIP: String, now: Int64) async throws -> Int
+
+    func insertDVGrant(_ grant: DVGrant) async throws
+    func dvGrant(jti: String) async throws -> DVGrant?
+    /// Grants for exactly `domain` that are unrevoked and unexpired at `now`.
+    func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant]
+    /// Sets `revoked_at` if unset; false when the grant is unknown or already revoked.
+    func revokeDVGrant(jti: String, at: Int64) async throws -> Bool
+}
