@@ -49,7 +49,7 @@ struct BadgeController {
     private func issue(_ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(scope: Scope.badgesIssue)
         let issued = try await badges.issueIAL0(principal, try context.pathParameter("id"), try BadgeRequestJSON.ial0(body))
-        context.logger.info("badge issued", metadata: ["jti": .string(issued.claims.jti), "level": .string(issued.claims.level.rawValue)])
+        context.logger.debug("badge issued", metadata: ["jti": .string(issued.claims.jti), "level": .string(issued.claims.level.rawValue)])
         metrics.badgeIssued(level: issued.claims.level.rawValue, ial: "0")
         var response = APIResponse.wrapped(
             Self.issuanceData(issued, assurance: "IAL-0"), message: "Badge issued",
@@ -69,7 +69,7 @@ struct BadgeController {
         parameters.challengeTTL = try BadgeRequestJSON.seconds(body, "challenge_ttl")
         parameters.badgeAudience = try BadgeRequestJSON.audience(body)
         let challenge = try await pop.createChallenge(principal, did: try context.pathParameter("id"), parameters, clientIP: context.clientIP)
-        context.logger.info("pop challenge created", metadata: ["challenge_id": .string(challenge.id)])
+        context.logger.debug("pop challenge created", metadata: ["challenge_id": .string(challenge.id)])
         metrics.challenge(outcome: "created")
         return APIResponse.json([
             "challenge_id": .string(challenge.id), "nonce": .string(challenge.nonce),
@@ -94,7 +94,7 @@ struct BadgeController {
         }
         metrics.challenge(outcome: "redeemed")
         metrics.badgeIssued(level: issued.claims.level.rawValue, ial: "1")
-        context.logger.info("badge issued", metadata: ["jti": .string(issued.claims.jti), "ial": "1"])
+        context.logger.debug("badge issued", metadata: ["jti": .string(issued.claims.jti), "ial": "1"])
         var response = APIResponse.wrapped(
             Self.issuanceData(issued, assurance: "IAL-1"), message: "IAL-1 badge issued",
             extra: ["badge": .string(issued.token), "jti": .string(issued.claims.jti), "expires_at": .time(issued.claims.exp)]
