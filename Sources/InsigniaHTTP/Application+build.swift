@@ -79,7 +79,10 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
         )
     }
     ClerkWebhookController(verifier: deps.config.clerkWebhook, identities: identities, clock: deps.clock, bodyLimit: limit).register(on: router)
-    PublicController(badges: badges, agents: agents, ca: deps.ca, metrics: deps.metrics, bodyLimit: limit).register(on: router)
+    let mint = MintService(
+        store: deps.store, clock: deps.clock, ca: deps.ca, badges: badges, issuer: agents.issuer, policy: deps.config.dvPolicy
+    )
+    PublicController(badges: badges, agents: agents, mint: mint, ca: deps.ca, metrics: deps.metrics, bodyLimit: limit).register(on: router)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit)
     badgeController.registerIssuance(on: router)
@@ -90,6 +93,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let dvController = DVController(dv: dv, authenticator: authenticator, bodyLimit: limit)
     dvController.register(on: router)
     dvController.registerGrants(on: router)
+    MintController(mint: mint, bodyLimit: limit).register(on: router)
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)

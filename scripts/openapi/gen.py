@@ -946,7 +946,9 @@ add("/.well-known/jwks.json", "get", op(
     ["Identity"], PUBLIC, {"200": ok("Key set.", S("JWKS"), headers=CACHE), **STD()}))
 add("/v1/agents/{id}/status", "get", op(
     "getAgentStatus", "Agent status (public)",
-    "Lifecycle status used by online badge verification. Verifiers accept only `active`.",
+    "Lifecycle status used by online badge verification. Verifiers accept only `active`. With no registry agent, "
+    "a subject with a live minted badge (`did:web:<host>:agents:<id>`, by full DID or `<id>`) answers `{id, did, "
+    "status: active}`.",
     ["Agents"], PUBLIC, {"200": ok("Agent status.", S("AgentStatus"), headers=NOSTORE),
                          "404": R("AgentNotFound"), **STD()},
     parameters=ID))
@@ -1146,11 +1148,63 @@ add("/v1/badges/dv/grants/{jti}/revoke", "post", op(
         "409": err_response("Already revoked.", {"GRANT_ALREADY_REVOKED": "grant is already revoked"}), **STD()},
     parameters=[GRANT_JTI]))
 
+schemas["MintInput"] = {
+    "type": "object", "required": ["grant", "badge_request"],
+    "properties": {
+        "grant": {"type": "string", "description": "The DV grant JWS from finalize (`typ: capiscio.dvgrant+jwt`)."},
+        "proof": {"type": "string", "description": "PoP proof JWS (`typ: pop+jwt`, `htm` POST, `htu` and `aud` "
+                  "`<issuer>/v1/badges/mint` (or the issuer origin for `aud`), `iat`, `jti`, optional `exp` ≤ `iat` + 60) "
+                  "signed by a key of the `did:web` document of `badge_request.sub`; header `kid` names the method."},
+        "proof_jws": {"type": "string", "description": "Alias of `proof`."},
+        "badge_request": {
+            "type": "object", "required": ["sub"],
+            "description": "`level`, `domain` and `issuance_profile` are rejected: the CA derives them from the grant.",
+            "properties": {
+                "sub": {"type": "string", "description": "A `did:web` whose host is exactly the grant's domain."},
+                "aud": {"type": ["string", "array"], "items": {"type": "string"}, "description": "Badge audience."},
+                "exp_seconds": {"type": "integer", "description": "Badge lifetime, clamped to 60–3600; default 300."}}}}}
+schemas["MintResult"] = {
+    "type": "object", "required": ["badge", "expires_at", "jti"],
+    "properties": {"badge": {"type": "string", "description": "Level-2 badge: `ial` 1, `issuance_profile` "
+                             "`anonymous_dv`, `domain` = grant domain, `key` and `cnf.kid` from the proof's key."},
+                   "expires_at": TS, "jti": {"type": "string"}}}
+add("/v1/badges/mint", "post", op(
+    "mintBadge", "Mint a level-2 badge from a DV grant",
+    "Anonymous DV issuance (RFC-002 §7.2.5): the grant and the proof authenticate, no account. Checked in order: "
+    "(1) the grant — signature by this CA, `typ`, `aud` `capiscio:mint`, `iat`, `exp`, not revoked; (2) "
+    "`badge_request.sub` is a `did:web` on exactly the grant's domain; (3) the proof's structure and `jti` replay; "
+    "(4) the DID document is resolved; (5) the proof signature is checked with the header `kid` method first, "
+    "else every method (smallest id wins); (6) that key's thumbprint is the grant's `cnf.jkt`. Rate limited per "
+    "client address and per grant. The badge is recorded in the ledger (status, revocation feed); its subject then "
+    "reports `active` at `/v1/agents/{id}/status` while a minted badge for it is live.",
+    ["Domain Validation"], PUBLIC, {
+        "200": ok("Minted.", S("MintResult"), headers=NOSTORE),
+        "400": err_response("The grant or the request is invalid.", {
+            "INVALID_GRANT": "grant typ must be capiscio.dvgrant+jwt",
+            "GRANT_INVALID_AUD": "grant aud must be capiscio:mint",
+            "GRANT_MISSING_IAT": "grant iat must be present and not in the future",
+            "GRANT_EXPIRED": "the grant has expired",
+            "DID_DOMAIN_MISMATCH": "badge_request.sub must be a did:web whose host is exactly api.acme.example",
+            "INVALID_REQUEST": "badge_request must not set level: the CA derives it from the grant",
+            "KEY_MISMATCH": "the proof key's thumbprint is not the grant's cnf.jkt"}),
+        "401": err_response("Bad grant signature or proof.", {
+            "GRANT_SIGNATURE_INVALID": "the grant is not signed by this CA",
+            "POP_VERIFICATION_FAILED": "proof jti was already used"}),
+        "403": err_response("The grant was revoked.", {"GRANT_REVOKED": "the grant has been revoked"}),
+        "429": err_response("Too many mint requests.", {"RATE_LIMIT_EXCEEDED": "rate limit of 60 per 60 s exceeded; retry after 12 s"}),
+        "502": err_response("The DID document could not be resolved.", {
+            "DID_RESOLUTION_FAILED": "the DID document of did:web:api.acme.example:agents:billing could not be resolved"}),
+        "500": R("InternalError")},
+    request_body=body(S("MintInput"), "Grant, proof and badge request.",
+                      example={"grant": "<DV grant JWS>", "proof": "<PoP JWS>",
+                               "badge_request": {"sub": "did:web:api.acme.example:agents:billing",
+                                                 "aud": ["https://partner.example"], "exp_seconds": 300}})))
+
 schemas["AuditEvent"] = {
     "type": "object", "required": ["id", "type", "actor", "created_at"],
     "properties": {
         "id": {"type": "string"}, "type": {"type": "string", "description": "e.g. agent.created, agent.disabled, badge.issued, "
-                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked"},
+                                            "badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked, badge.minted"},
         "actor": {"type": "string", "description": "`apikey:<id>`, `operator:<name>`, `proof:<did>` or `ip:<address>`."},
         "subject": {"type": ["string", "null"]}, "agent_id": {"type": ["string", "null"]},
         "details": {"type": ["object", "null"], "description": "Small JSON object; never secrets."},

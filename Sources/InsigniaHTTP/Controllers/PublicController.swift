@@ -9,6 +9,8 @@ import Registry
 struct PublicController {
     let badges: BadgeService
     let agents: AgentService
+    /// Answers agent status for subjects of minted (anonymous DV) badges.
+    let mint: MintService
     let ca: CAService
     let metrics: InsigniaMetrics
     let bodyLimit: Int
@@ -42,7 +44,13 @@ struct PublicController {
     }
 
     private func agentStatus(_ context: AppRequestContext) async throws -> Response {
-        guard let agent = try await agents.resolve(try context.pathParameter("id")) else { throw RegistryError.agentNotFound }
+        let reference = try context.pathParameter("id")
+        guard let agent = try await agents.resolve(reference) else {
+            // No registry agent: a subject with a live minted badge is active (CONTRACT.md §4.3.9).
+            guard let subject = try await mint.liveMintedSubject(reference) else { throw RegistryError.agentNotFound }
+            let id = reference.hasPrefix("did:") ? (subject.split(separator: ":").last.map(String.init) ?? reference) : reference
+            return APIResponse.json(["id": .string(id), "did": .string(subject), "status": "active"], headers: Self.noStore)
+        }
         let disabled = !agent.status.isUsable
         return APIResponse.json([
             "id": .string(agent.id), "did": .string(agent.did ?? agents.issuer.agentDID(agent.id)),

@@ -1903,7 +1903,7 @@ public enum OpenAPIDocument {
           "get": {
             "operationId": "getAgentStatus",
             "summary": "Agent status (public)",
-            "description": "Lifecycle status used by online badge verification. Verifiers accept only `active`.",
+            "description": "Lifecycle status used by online badge verification. Verifiers accept only `active`. With no registry agent, a subject with a live minted badge (`did:web:<host>:agents:<id>`, by full DID or `<id>`) answers `{id, did, status: active}`.",
             "tags": ["Agents"],
             "security": [],
             "parameters": [{"$ref": "#/components/parameters/AgentId"}],
@@ -2665,6 +2665,166 @@ public enum OpenAPIDocument {
               },
               "429": {"$ref": "#/components/responses/RateLimited"},
               "500": {"$ref": "#/components/responses/InternalError"}
+            }
+          }
+        },
+        "/v1/badges/mint": {
+          "post": {
+            "operationId": "mintBadge",
+            "summary": "Mint a level-2 badge from a DV grant",
+            "description": "Anonymous DV issuance (RFC-002 §7.2.5): the grant and the proof authenticate, no account. Checked in order: (1) the grant — signature by this CA, `typ`, `aud` `capiscio:mint`, `iat`, `exp`, not revoked; (2) `badge_request.sub` is a `did:web` on exactly the grant's domain; (3) the proof's structure and `jti` replay; (4) the DID document is resolved; (5) the proof signature is checked with the header `kid` method first, else every method (smallest id wins); (6) that key's thumbprint is the grant's `cnf.jkt`. Rate limited per client address and per grant. The badge is recorded in the ledger (status, revocation feed); its subject then reports `active` at `/v1/agents/{id}/status` while a minted badge for it is live.",
+            "tags": ["Domain Validation"],
+            "security": [],
+            "requestBody": {
+              "description": "Grant, proof and badge request.",
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {"$ref": "#/components/schemas/MintInput"},
+                  "example": {
+                    "grant": "<DV grant JWS>",
+                    "proof": "<PoP JWS>",
+                    "badge_request": {
+                      "sub": "did:web:api.acme.example:agents:billing",
+                      "aud": ["https://partner.example"],
+                      "exp_seconds": 300
+                    }
+                  }
+                }
+              }
+            },
+            "responses": {
+              "200": {
+                "description": "Minted.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MintResult"}}},
+                "headers": {"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}}
+              },
+              "400": {
+                "description": "The grant or the request is invalid.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "INVALID_GRANT": {
+                        "value": {
+                          "success": false,
+                          "error": "INVALID_GRANT",
+                          "message": "grant typ must be capiscio.dvgrant+jwt"
+                        }
+                      },
+                      "GRANT_INVALID_AUD": {
+                        "value": {
+                          "success": false,
+                          "error": "GRANT_INVALID_AUD",
+                          "message": "grant aud must be capiscio:mint"
+                        }
+                      },
+                      "GRANT_MISSING_IAT": {
+                        "value": {
+                          "success": false,
+                          "error": "GRANT_MISSING_IAT",
+                          "message": "grant iat must be present and not in the future"
+                        }
+                      },
+                      "GRANT_EXPIRED": {"value": {"success": false, "error": "GRANT_EXPIRED", "message": "the grant has expired"}},
+                      "DID_DOMAIN_MISMATCH": {
+                        "value": {
+                          "success": false,
+                          "error": "DID_DOMAIN_MISMATCH",
+                          "message": "badge_request.sub must be a did:web whose host is exactly api.acme.example"
+                        }
+                      },
+                      "INVALID_REQUEST": {
+                        "value": {
+                          "success": false,
+                          "error": "INVALID_REQUEST",
+                          "message": "badge_request must not set level: the CA derives it from the grant"
+                        }
+                      },
+                      "KEY_MISMATCH": {
+                        "value": {
+                          "success": false,
+                          "error": "KEY_MISMATCH",
+                          "message": "the proof key's thumbprint is not the grant's cnf.jkt"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "401": {
+                "description": "Bad grant signature or proof.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_SIGNATURE_INVALID": {
+                        "value": {
+                          "success": false,
+                          "error": "GRANT_SIGNATURE_INVALID",
+                          "message": "the grant is not signed by this CA"
+                        }
+                      },
+                      "POP_VERIFICATION_FAILED": {
+                        "value": {
+                          "success": false,
+                          "error": "POP_VERIFICATION_FAILED",
+                          "message": "proof jti was already used"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "403": {
+                "description": "The grant was revoked.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "GRANT_REVOKED": {
+                        "value": {"success": false, "error": "GRANT_REVOKED", "message": "the grant has been revoked"}
+                      }
+                    }
+                  }
+                }
+              },
+              "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+              "429": {
+                "description": "Too many mint requests.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "RATE_LIMIT_EXCEEDED": {
+                        "value": {
+                          "success": false,
+                          "error": "RATE_LIMIT_EXCEEDED",
+                          "message": "rate limit of 60 per 60 s exceeded; retry after 12 s"
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "500": {"$ref": "#/components/responses/InternalError"},
+              "502": {
+                "description": "The DID document could not be resolved.",
+                "content": {
+                  "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"},
+                    "examples": {
+                      "DID_RESOLUTION_FAILED": {
+                        "value": {
+                          "success": false,
+                          "error": "DID_RESOLUTION_FAILED",
+                          "message": "the DID document of did:web:api.acme.example:agents:billing could not be resolved"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
             }
           }
         },
@@ -3878,6 +4038,40 @@ public enum OpenAPIDocument {
               "revoked_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]}
             }
           },
+          "MintInput": {
+            "type": "object",
+            "required": ["grant", "badge_request"],
+            "properties": {
+              "grant": {"type": "string", "description": "The DV grant JWS from finalize (`typ: capiscio.dvgrant+jwt`)."},
+              "proof": {
+                "type": "string",
+                "description": "PoP proof JWS (`typ: pop+jwt`, `htm` POST, `htu` and `aud` `<issuer>/v1/badges/mint` (or the issuer origin for `aud`), `iat`, `jti`, optional `exp` ≤ `iat` + 60) signed by a key of the `did:web` document of `badge_request.sub`; header `kid` names the method."
+              },
+              "proof_jws": {"type": "string", "description": "Alias of `proof`."},
+              "badge_request": {
+                "type": "object",
+                "required": ["sub"],
+                "description": "`level`, `domain` and `issuance_profile` are rejected: the CA derives them from the grant.",
+                "properties": {
+                  "sub": {"type": "string", "description": "A `did:web` whose host is exactly the grant's domain."},
+                  "aud": {"type": ["string", "array"], "items": {"type": "string"}, "description": "Badge audience."},
+                  "exp_seconds": {"type": "integer", "description": "Badge lifetime, clamped to 60–3600; default 300."}
+                }
+              }
+            }
+          },
+          "MintResult": {
+            "type": "object",
+            "required": ["badge", "expires_at", "jti"],
+            "properties": {
+              "badge": {
+                "type": "string",
+                "description": "Level-2 badge: `ial` 1, `issuance_profile` `anonymous_dv`, `domain` = grant domain, `key` and `cnf.kid` from the proof's key."
+              },
+              "expires_at": {"type": "string", "format": "date-time", "examples": ["2026-03-04T10:15:00Z"]},
+              "jti": {"type": "string"}
+            }
+          },
           "AuditEvent": {
             "type": "object",
             "required": ["id", "type", "actor", "created_at"],
@@ -3885,7 +4079,7 @@ public enum OpenAPIDocument {
               "id": {"type": "string"},
               "type": {
                 "type": "string",
-                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked"
+                "description": "e.g. agent.created, agent.disabled, badge.issued, badge.revoked, api_key.created, api_key.revoked, org.verified, pop.challenge.created, pop.proof.failed, dv.order.created, dv.challenge.failed, dv.order.validated, dv.grant.revoked, badge.minted"
               },
               "actor": {
                 "type": "string",

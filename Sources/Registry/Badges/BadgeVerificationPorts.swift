@@ -49,9 +49,12 @@ struct LedgerStatusChecker: BadgeStatusChecking {
         return record.revokedAt != nil
     }
 
-    /// Unknown or deleted agents are not active.
+    /// Unknown or deleted agents are not active, except subjects of minted (anonymous DV) badges:
+    /// they are active while one of their badges is live (CONTRACT.md §4.3.9).
     func isAgentActive(sub: String) async throws -> Bool {
-        guard let agent = try await service.agents.resolve(sub) else { return false }
+        guard let agent = try await service.agents.resolve(sub) else {
+            return try await service.store.liveMintedSubject(subject: sub, now: service.clock.now()) != nil
+        }
         return agent.status.isUsable
     }
 }

@@ -14,6 +14,12 @@ public struct DVPolicy: Sendable {
     public var grantLifetime: Int64 = 90 * 86_400
     /// Grant status/revoke requests per client address (anti-enumeration).
     public var grantLookupRate = RateLimit.perMinute(60)
+    /// `POST /v1/badges/mint` per client address, and per grant (RFC-002 §7.2: 100 badges per
+    /// agent per hour; a grant stands for one agent key).
+    public var mintPerClient = RateLimit.perMinute(60)
+    public var mintPerGrant = RateLimit(limit: 100, windowSeconds: 3600)
+    /// Clock tolerance for grant `iat` and mint proof `iat`.
+    public var clockSkew: Int64 = 60
 
     public init() {}
 }

@@ -17,4 +17,13 @@ public protocol DVStore: Sendable {
     func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant]
     /// Sets `revoked_at` if unset; false when the grant is unknown or already revoked.
     func revokeDVGrant(jti: String, at: Int64) async throws -> Bool
+
+    /// Records that badge `jti` (already in the badge ledger, same transaction) was minted from
+    /// grant `grantJTI` for `subject`; `agentSegment` is the path segment after `agents`, if any.
+    func insertMintedBadge(jti: String, subject: String, agentSegment: String?, grantJTI: String, expiresAt: Int64) async throws
+    /// A minted badge subject equal to `subject` whose badge is unexpired and unrevoked at `now`.
+    func liveMintedSubject(subject: String, now: Int64) async throws -> String?
+    /// Minted badge subjects whose segment after `agents` is `agentSegment`, with badges unexpired
+    /// and unrevoked at `now`, ordered by subject.
+    func liveMintedSubjects(agentSegment: String, now: Int64) async throws -> [String]
 }

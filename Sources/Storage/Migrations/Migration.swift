@@ -220,5 +220,20 @@ extension Migration {
             """,
             "CREATE INDEX dv_grants_domain ON dv_grants (domain, expires_at)",
         ]),
+        // Badges minted from DV grants (CONTRACT.md §4.8.6): which subject, which grant, and the
+        // segment after `agents` in the subject, so agent status can find live minted subjects.
+        Migration(version: 7, name: "domain validation: minted badges", statements: [
+            """
+            CREATE TABLE dv_minted_badges (
+                jti TEXT PRIMARY KEY,
+                subject TEXT NOT NULL,
+                agent_segment TEXT,
+                grant_jti TEXT NOT NULL,
+                expires_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX dv_minted_subject ON dv_minted_badges (subject, expires_at)",
+            "CREATE INDEX dv_minted_segment ON dv_minted_badges (agent_segment, expires_at)",
+        ]),
     ]
 }

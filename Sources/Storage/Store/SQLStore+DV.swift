@@ -91,6 +91,33 @@ extension SQLStore {
         )).isEmpty
     }
 
+    public func insertMintedBadge(jti: String, subject: String, agentSegment: String?, grantJTI: String, expiresAt: Int64) async throws {
+        try await executor.query(
+            "INSERT INTO dv_minted_badges (jti, subject, agent_segment, grant_jti, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            [.text(jti), .text(subject), .optional(agentSegment), .text(grantJTI), .int(expiresAt)]
+        )
+    }
+
+    public func liveMintedSubject(subject: String, now: Int64) async throws -> String? {
+        try await executor.query(
+            """
+            SELECT m.subject FROM dv_minted_badges m JOIN badges b ON b.jti = m.jti
+            WHERE m.subject = $1 AND m.expires_at > $2 AND b.revoked_at IS NULL LIMIT 1
+            """,
+            [.text(subject), .int(now)]
+        ).first.map { try $0.string("subject") }
+    }
+
+    public func liveMintedSubjects(agentSegment: String, now: Int64) async throws -> [String] {
+        try await executor.query(
+            """
+            SELECT DISTINCT m.subject FROM dv_minted_badges m JOIN badges b ON b.jti = m.jti
+            WHERE m.agent_segment = $1 AND m.expires_at > $2 AND b.revoked_at IS NULL ORDER BY m.subject LIMIT 10
+            """,
+            [.text(agentSegment), .int(now)]
+        ).map { try $0.string("subject") }
+    }
+
     private static func grant(_ row: SQLRow) throws -> DVGrant {
         DVGrant(
             jti: try row.string("jti"), domain: try row.string("domain"), thumbprint: try row.string("jkt"),
