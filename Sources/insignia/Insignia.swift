@@ -7,6 +7,6 @@ struct Insignia: AsyncParsableCommand {
         commandName: "insignia",
         abstract: "Insignia: agent registry and trust-badge Certificate Authority.",
         discussion: "Configuration comes from the environment: DATABASE_URL, PORT, HOST, ENVIRONMENT, LOG_LEVEL, CA_ISSUER_URL, CA_KEY_PATH, CA_PRIVATE_KEY_JWK, BADGE_RATE_LIMIT_PER_MINUTE, API_RATE_LIMIT_PER_MINUTE (see README).",
-        subcommands: [Serve.self, Migrate.self, Keys.self, CA.self, Orgs.self, Dev.self]
+        subcommands: [Serve.self, Migrate.self, Keys.self, CA.self, Orgs.self, Badges.self, Dev.self]
     )
 }

@@ -231,3 +231,26 @@ import Testing
         }
     }
 }
+
+@Suite struct OperatorRevocationTests {
+    @Test(arguments: TestBackend.allCases)
+    func anOperatorCanRevokeAnyOrganisationsBadge(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let agentID = try await app.keyedAgent(tenant)
+            let issued = try await app.issue(tenant, agentID)
+            let jti = try #require(issued.data["jti"]?.stringValue)
+            let agents = AgentService(store: app.store, clock: app.clock, issuer: IssuerIdentity(origin: app.config.issuerURL))
+            let badges = BadgeService(store: app.store, clock: app.clock, agents: agents, ca: app.ca, policy: app.config.badgePolicy)
+            let record = try await badges.revokeAsOperator(jti: jti, reason: "incident-7", operatorName: "ann")
+            #expect(record.revokedAt != nil && record.revocationReason == "incident-7")
+            #expect(try await app.request(.get, "/v1/badges/\(jti)/status").json["revoked"] == true)
+            #expect(try await app.validate(try #require(issued.data["token"]?.stringValue))["error"] == "BADGE_REVOKED")
+            let event = try await app.store.events(EventQuery(orgID: tenant.org.id, type: "badge.revoked")).first
+            #expect(event?.actor == "operator:ann" && event?.subject == jti)
+            await #expect(throws: RegistryError.self) {
+                _ = try await badges.revokeAsOperator(jti: "00000000-0000-0000-0000-000000000000", reason: nil, operatorName: "ann")
+            }
+        }
+    }
+}

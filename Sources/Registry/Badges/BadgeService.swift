@@ -159,17 +159,28 @@ public struct BadgeService: Sendable {
     /// Revokes one of the caller's badges. Idempotent: a second call returns the first
     /// revocation. Revoking never disables the agent (RFC-002 §7.5).
     public func revoke(_ principal: Principal, jti: String, reason: String?) async throws -> BadgeRecord {
+        try await revoke(jti: jti, orgID: principal.orgID, actor: principal.actor, reason: reason)
+    }
+
+    /// An operator's revocation of any badge, whichever organisation it belongs to (including
+    /// badges minted from anonymous DV grants, which no API key owns).
+    public func revokeAsOperator(jti: String, reason: String?, operatorName: String) async throws -> BadgeRecord {
+        guard let badge = try await status(jti: jti) else { throw Self.badgeNotFound }
+        return try await revoke(jti: jti, orgID: badge.orgID, actor: "operator:\(operatorName)", reason: reason)
+    }
+
+    private func revoke(jti: String, orgID: String, actor: String, reason: String?) async throws -> BadgeRecord {
         if let reason, reason.count > 200 { throw RegistryError.invalidRequest("reason must be at most 200 characters") }
         guard !jti.isEmpty, jti.utf8.count <= 200 else { throw Self.badgeNotFound }
         let now = clock.now()
         return try await store.inTransaction { tx in
-            guard let record = try await tx.revokeBadge(jti: jti, orgID: principal.orgID, reason: reason, at: now) else {
+            guard let record = try await tx.revokeBadge(jti: jti, orgID: orgID, reason: reason, at: now) else {
                 throw Self.badgeNotFound
             }
             // Only the call that revoked it is an event; repeats return the first revocation.
             if record.revokedAt == now, record.revocationReason == reason {
                 try await tx.appendEvent(.make(
-                    "badge.revoked", orgID: principal.orgID, actor: principal.actor, subject: jti, agentID: record.agentID,
+                    "badge.revoked", orgID: orgID, actor: actor, subject: jti, agentID: record.agentID,
                     details: ["reason": reason.map(JSONValue.string) ?? .null], at: now
                 ))
             }
