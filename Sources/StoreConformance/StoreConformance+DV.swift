@@ -49,5 +49,25 @@ extension StoreConformance {
             try await expect(try await store.dvGrant(jti: grant.jti)?.revokedAt == 1_600, "first revocation kept")
             try await expect(try await store.activeDVGrants(domain: domain, now: 1_500).isEmpty, "revoked grants are inactive")
         },
+        ConformanceCase(name: "minted badge subjects are live until their badge expires or is revoked") { store in
+            let org = try await makeOrg(store)
+            func mint(_ subject: String, segment: String?, expiresAt: Int64) async throws -> String {
+                let jti = uuid()
+                try await store.insertBadge(BadgeRecord(jti: jti, orgID: org.id, agentID: nil, subject: subject, level: "2", ial: "1", kid: "k", issuedAt: 1, expiresAt: expiresAt))
+                try await store.insertMintedBadge(jti: jti, subject: subject, agentSegment: segment, grantJTI: "grant-1", expiresAt: expiresAt)
+                return jti
+            }
+            let billing = "did:web:acme.example:agents:billing"
+            let other = "did:web:other.example:agents:billing"
+            let jti = try await mint(billing, segment: "billing", expiresAt: 100)
+            _ = try await mint(other, segment: "billing", expiresAt: 200)
+            try await expect(try await store.liveMintedSubject(subject: billing, now: 50) == billing, "live before expiry")
+            try await expect(try await store.liveMintedSubject(subject: billing, now: 100) == nil, "expired at exp")
+            try await expect(try await store.liveMintedSubject(subject: "did:web:x.example:agents:none", now: 50) == nil, "unknown subject")
+            try await expect(try await store.liveMintedSubjects(agentSegment: "billing", now: 50) == [billing, other], "by segment, ordered")
+            try await expect(try await store.liveMintedSubjects(agentSegment: "billing", now: 150) == [other], "expired ones drop out")
+            _ = try await store.revokeBadge(jti: jti, orgID: org.id, reason: nil, at: 60)
+            try await expect(try await store.liveMintedSubject(subject: billing, now: 70) == nil, "a revoked badge is not live")
+        },
     ]
 }
