@@ -120,6 +120,6 @@ extension AuditEvent {
     /// happened (the log is ordered by `created_at`, then `id`).
     static func orderedID() -> String {
         let millis = UInt64(Date().timeIntervalSince1970 * 1000)
-        return String(format: "%013llx-", millis) + UUID().uuidString.lowercased().prefix(18)
+        return Base16.encode(millis, width: 13) + "-" + UUID().uuidString.lowercased().prefix(18)
     }
 }

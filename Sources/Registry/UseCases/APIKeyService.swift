@@ -22,7 +22,7 @@ public struct APIKeyService: Sendable {
     /// The SHA-256 of a presented secret, as stored. Keys carry 256 random bits, so a fast hash is
     /// enough; lookups go by hash, so the secret is never compared byte by byte.
     public static func hash(_ plaintext: String) -> String {
-        SHA256.hash(data: Array(plaintext.utf8)).map { String(format: "%02x", $0) }.joined()
+        Base16.encode(SHA256.hash(data: Array(plaintext.utf8)))
     }
 
     /// Creates a key in `orgID`. The plaintext is returned once and never stored.
