@@ -116,3 +116,8 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// `.string(value)`, or `.null` when there is none.
+    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+}

@@ -32,8 +32,6 @@ enum APIResponse {
 }
 
 extension JSONValue {
-    /// `.string(s)` or `.null`.
-    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
     /// An RFC 3339 time or `.null` — never `""` (CONTRACT.md §1.3).
     static func time(_ seconds: Int64?) -> JSONValue { seconds.map { .string(Timestamp.rfc3339($0)) } ?? .null }
 }

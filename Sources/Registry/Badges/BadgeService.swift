@@ -181,7 +181,7 @@ public struct BadgeService: Sendable {
             if record.revokedAt == now, record.revocationReason == reason {
                 try await tx.appendEvent(.make(
                     "badge.revoked", orgID: orgID, actor: actor, subject: jti, agentID: record.agentID,
-                    details: ["reason": reason.map(JSONValue.string) ?? .null], at: now
+                    details: ["reason": .optional(reason)], at: now
                 ))
             }
             return record

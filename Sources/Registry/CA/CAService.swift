@@ -70,7 +70,7 @@ public final class CAService: Sendable {
         guard try await store.activateCAKey(kid: kid, at: now) else { throw RegistryError.notFound("CA key") }
         // Activation takes its own cross-process lock, so the event follows it rather than sharing its transaction.
         try await store.appendEvent(.make(
-            "ca.key.rotated", orgID: nil, actor: actor, subject: kid, details: ["previous_kid": previous.map(JSONValue.string) ?? .null], at: now
+            "ca.key.rotated", orgID: nil, actor: actor, subject: kid, details: ["previous_kid": .optional(previous)], at: now
         ))
         cache.clear()
         return try await store.caKeys().first { $0.kid == kid } ?? record

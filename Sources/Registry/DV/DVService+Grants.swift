@@ -21,9 +21,7 @@ public struct GrantProofRequest: Sendable {
 extension DVService {
     static let grantNotFound = RegistryError(.notFound, "GRANT_NOT_FOUND", "grant not found")
 
-    static func popFailed(_ message: String) -> RegistryError {
-        RegistryError(.unauthorized, "POP_VERIFICATION_FAILED", message)
-    }
+    static func popFailed(_ message: String) -> RegistryError { StandaloneProof.failed(message) }
 
     /// `GET /v1/badges/dv/grants/{jti}/status`: any proof failure and an unknown grant look the same
     /// (404, anti-enumeration); callers are rate limited per address.
@@ -78,9 +76,7 @@ extension DVService {
     func checkProof(_ request: GrantProofRequest, boundTo grant: DVGrant) async throws {
         guard let token = request.proof, !token.isEmpty else { throw Self.popFailed("a PoP proof is required as the Bearer token") }
         guard let jws = try? CompactJWS.parse(token) else { throw Self.popFailed("proof is not a compact JWS") }
-        guard jws.header["typ"]?.stringValue == "pop+jwt", jws.header["alg"]?.stringValue == "EdDSA" else {
-            throw Self.popFailed("proof header must have typ pop+jwt and alg EdDSA")
-        }
+        try StandaloneProof.checkHeader(jws)
         let key: PublicJWK
         if let jwk = jws.header["jwk"] {
             guard !PublicJWK.containsPrivateMembers(jwk), let parsed = try? PublicJWK(json: jwk) else {
@@ -97,30 +93,17 @@ extension DVService {
         guard jws.verify(with: key) else { throw Self.popFailed("proof signature does not verify") }
 
         let claims = jws.payload
-        let now = clock.now()
-        guard let iat = claims["iat"]?.intValue, let jti = claims["jti"]?.stringValue, !jti.isEmpty, jti.utf8.count <= 200 else {
-            throw Self.popFailed("proof must carry iat and jti")
-        }
-        guard iat <= now + 60, iat >= now - 60 else { throw Self.popFailed("proof iat is not within 60 s of now") }
-        var lifetime: Int64 = 60
-        if let expValue = claims["exp"] {
-            guard let exp = expValue.intValue, exp > now, exp <= iat + 60 else {
-                throw Self.popFailed("proof exp must be in the future and at most iat + 60")
-            }
-            lifetime = exp - iat
-        }
         guard claims["htm"]?.stringValue == request.method else { throw Self.popFailed("proof htm does not match the request method") }
         let paths = Set([request.path, request.path.removingPercentEncoding ?? request.path])
         guard let htu = claims["htu"]?.stringValue, paths.contains(where: { issuer.origin + $0 == htu }) else {
             throw Self.popFailed("proof htu does not match this endpoint")
         }
-        if let aud = claims["aud"] {
+        if claims["aud"] != nil {
             let accepted = [issuer.origin, htu]
-            let values = aud.arrayValue?.compactMap(\.stringValue) ?? aud.stringValue.map { [$0] } ?? []
-            guard values.contains(where: accepted.contains) else { throw Self.popFailed("proof aud must be the issuer origin or this endpoint") }
+            guard StandaloneProof.audiences(claims["aud"]).contains(where: accepted.contains) else {
+                throw Self.popFailed("proof aud must be the issuer origin or this endpoint")
+            }
         }
-        guard try await store.rememberProofJTI("dvgrant:" + jti, expiresAt: now + max(120, lifetime), now: now) else {
-            throw Self.popFailed("proof jti was already used")
-        }
+        try await StandaloneProof.checkFreshness(claims, now: clock.now(), skew: 60, namespace: "dvgrant:", store: store)
     }
 }

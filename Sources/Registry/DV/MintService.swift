@@ -60,7 +60,7 @@ public struct MintService: Sendable {
     public var mintURL: String { issuer.origin + "/v1/badges/mint" }
 
     static func bad(_ code: String, _ message: String) -> RegistryError { RegistryError(.invalidInput, code, message) }
-    static func popFailed(_ message: String) -> RegistryError { RegistryError(.unauthorized, "POP_VERIFICATION_FAILED", message) }
+    static func popFailed(_ message: String) -> RegistryError { StandaloneProof.failed(message) }
 
     /// Runs the six phases of CONTRACT.md §6.4 in order (first failure wins), then issues.
     public func mint(_ request: Request) async throws -> Minted {
@@ -185,32 +185,13 @@ public struct MintService: Sendable {
 
     private func checkProofStructure(_ token: String?, now: Int64) async throws -> CompactJWS {
         guard let token, !token.isEmpty, let jws = try? CompactJWS.parse(token) else { throw Self.popFailed("proof must be a compact JWS") }
-        guard jws.header["typ"]?.stringValue == "pop+jwt", jws.header["alg"]?.stringValue == "EdDSA" else {
-            throw Self.popFailed("proof header must have typ pop+jwt and alg EdDSA")
-        }
+        try StandaloneProof.checkHeader(jws)
         let claims = jws.payload
         let accepted = [mintURL, issuer.origin]
-        let audiences = claims["aud"]?.arrayValue?.compactMap(\.stringValue) ?? claims["aud"]?.stringValue.map { [$0] } ?? []
-        guard audiences.contains(where: accepted.contains) else { throw Self.popFailed("proof aud must be \(mintURL)") }
+        guard StandaloneProof.audiences(claims["aud"]).contains(where: accepted.contains) else { throw Self.popFailed("proof aud must be \(mintURL)") }
         guard claims["htm"]?.stringValue == "POST" else { throw Self.popFailed("proof htm must be POST") }
         guard claims["htu"]?.stringValue == mintURL else { throw Self.popFailed("proof htu must be \(mintURL)") }
-        guard let iat = claims["iat"]?.intValue, let jti = claims["jti"]?.stringValue, !jti.isEmpty, jti.utf8.count <= 200 else {
-            throw Self.popFailed("proof must carry iat and jti")
-        }
-        // Without a lower bound an exp-less proof would stay usable once its jti was forgotten.
-        guard iat <= now + policy.clockSkew, iat >= now - policy.clockSkew else {
-            throw Self.popFailed("proof iat is not within \(policy.clockSkew) s of now")
-        }
-        var lifetime: Int64 = 0
-        if let expValue = claims["exp"] {
-            guard let exp = expValue.intValue, exp > now, exp <= iat + 60 else {
-                throw Self.popFailed("proof exp must be in the future and at most iat + 60")
-            }
-            lifetime = exp - iat
-        }
-        guard try await store.rememberProofJTI("mint:" + jti, expiresAt: now + max(120, lifetime), now: now) else {
-            throw Self.popFailed("proof jti was already used")
-        }
+        try await StandaloneProof.checkFreshness(claims, now: now, skew: policy.clockSkew, namespace: "mint:", store: store)
         return jws
     }
 

@@ -134,7 +134,7 @@ public struct AgentService: Sendable {
         agent.disabledAt = now
         agent.disableReason = reason
         agent.updatedAt = now
-        try await saveOrConflict(agent, event: event("agent.disabled", agent, principal, details: ["reason": reason.map(JSONValue.string) ?? .null]))
+        try await saveOrConflict(agent, event: event("agent.disabled", agent, principal, details: ["reason": .optional(reason)]))
         return agent
     }
 
@@ -174,7 +174,7 @@ public struct AgentService: Sendable {
         }
         guard agent != before else { return agent }
         agent.updatedAt = clock.now()
-        try await saveOrConflict(agent, event: event("agent.identity_registered", agent, principal, details: ["did": agent.did.map(JSONValue.string) ?? .null]))
+        try await saveOrConflict(agent, event: event("agent.identity_registered", agent, principal, details: ["did": .optional(agent.did)]))
         return agent
     }
 
