@@ -24,6 +24,16 @@ extension StoreConformance {
             try await expect(try await store.agent(did: agent.did!) == agent, "lookup by did")
             try await expect(try await store.agent(id: uuid()) == nil, "unknown id is nil")
         },
+        ConformanceCase(name: "lookup by DID, else by id, prefers the DID") { store in
+            let org = try await makeOrg(store)
+            let byID = makeAgent(org)
+            let byDID = makeAgent(org, did: "did:web:example.com:agents:\(byID.id)")
+            try await store.insertAgent(byID)
+            try await expect(try await store.agent(did: "did:web:example.com:agents:\(byID.id)", elseID: byID.id) == byID, "falls back to the id")
+            try await store.insertAgent(byDID)
+            try await expect(try await store.agent(did: byDID.did!, elseID: byID.id) == byDID, "an agent registered with the DID wins")
+            try await expect(try await store.agent(did: "did:key:z6Mk\(uuid())", elseID: uuid()) == nil, "neither: nil")
+        },
         ConformanceCase(name: "optional agent fields may be null") { store in
             let org = try await makeOrg(store)
             let agent = Agent(id: uuid(), orgID: org.id, name: "bare", createdAt: 1, updatedAt: 1)

@@ -75,21 +75,65 @@ extension StoreConformance {
             )
             try await expect(try await store.revocations(since: nil, after: nil, limit: 0).isEmpty, "limit 0")
         },
+        ConformanceCase(name: "a ledger entry whose issuance basis no longer holds is left out of its batch") { store in
+            let org = try await makeOrg(store)
+            let agent = makeAgent(org)
+            try await store.insertAgent(agent)
+            let key = makeKey(org)  // expires at 1_700_003_600
+            let revoked = makeKey(org)
+            for k in [key, revoked] { try await store.insertAPIKey(k) }
+            _ = try await store.revokeAPIKey(id: revoked.id, orgID: org.id, at: 1_700_000_100)
+            var renamed = agent
+            renamed.name = "renamed elsewhere"
+            var disabled = agent
+            disabled.status = .disabled
+            func entry(_ basis: IssuanceBasis?, at time: Int64 = 1_700_000_200) -> LedgerEntry {
+                LedgerEntry(
+                    badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: agent.id, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: time, expiresAt: time + 300),
+                    event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: time),
+                    basis: basis
+                )
+            }
+            let holds = entry(IssuanceBasis(agent: agent, apiKeyID: key.id))
+            let noKey = entry(IssuanceBasis(agent: agent, apiKeyID: nil))
+            let noBasis = entry(nil)
+            let changedAgent = entry(IssuanceBasis(agent: renamed, apiKeyID: key.id))
+            let statusDiffers = entry(IssuanceBasis(agent: disabled, apiKeyID: key.id))
+            let revokedKey = entry(IssuanceBasis(agent: agent, apiKeyID: revoked.id))
+            let expiredKey = entry(IssuanceBasis(agent: agent, apiKeyID: key.id), at: 1_700_003_600)
+            let unknownKey = entry(IssuanceBasis(agent: agent, apiKeyID: uuid()))
+            var gone = makeAgent(org)
+            gone.id = uuid()
+            let unknownAgent = entry(IssuanceBasis(agent: gone, apiKeyID: key.id))
+            let all = [holds, changedAgent, noKey, statusDiffers, revokedKey, noBasis, expiredKey, unknownKey, unknownAgent]
+            let stale = try await store.insertBadges(all)
+            let expectedStale = [changedAgent, statusDiffers, revokedKey, expiredKey, unknownKey, unknownAgent].map(\.badge.jti)
+            try await expect(stale == Set(expectedStale), "exactly the entries whose basis changed are reported stale")
+            for item in all {
+                let stored = try await store.badge(jti: item.badge.jti)
+                try await expect((stored != nil) == !stale.contains(item.badge.jti), "badge \(item.badge.jti) stored only when its basis held")
+            }
+            try await expect(try await store.events(orgID: org.id).filter { $0.type == "badge.issued" }.count == 3, "events only for the recorded badges")
+        },
         ConformanceCase(name: "badges and their events are inserted in batches, all or nothing") { store in
             let org = try await makeOrg(store)
             let entries = (0..<7).map { n in
-                (badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: "agent", subject: "did:web:x:agents:agent", level: "1", ial: "0",
-                                    kid: "k", issuedAt: 10, expiresAt: 310 + Int64(n), audience: n % 2 == 0 ? [] : ["https://a.example"]),
-                 event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, agentID: "agent", details: nil, createdAt: 10))
+                LedgerEntry(
+                    badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: "agent", subject: "did:web:x:agents:agent", level: "1", ial: "0",
+                                       kid: "k", issuedAt: 10, expiresAt: 310 + Int64(n), audience: n % 2 == 0 ? [] : ["https://a.example"]),
+                    event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, agentID: "agent", details: nil, createdAt: 10)
+                )
             }
-            try await store.insertBadges(entries)
+            try await expect(try await store.insertBadges(entries).isEmpty, "entries without a basis are never stale")
             for entry in entries {
                 try await expect(try await store.badge(jti: entry.badge.jti) == entry.badge, "badge \(entry.badge.jti) stored with every field")
             }
             try await expect(try await store.events(orgID: org.id).count == 7, "every event stored")
-            let duplicate = (badge: entries[0].badge, event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 11))
-            let fresh = (badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: nil, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2),
-                         event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 11))
+            let duplicate = LedgerEntry(badge: entries[0].badge, event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 11))
+            let fresh = LedgerEntry(
+                badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: nil, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2),
+                event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 11)
+            )
             try await expectThrows("a batch with a duplicate jti", { try await store.insertBadges([fresh, duplicate]) }, matches: { _ in true })
             try await expect(try await store.badge(jti: fresh.badge.jti) == nil, "the failed batch left nothing behind")
             try await expect(try await store.events(orgID: org.id).count == 7, "and no events")

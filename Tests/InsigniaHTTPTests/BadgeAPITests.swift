@@ -170,6 +170,38 @@ func randomX() -> String {
         }
     }
 
+    /// Issuance serves the key and agent from recently read data; a change committed behind its
+    /// back (another replica, the CLI) must still win, because the ledger transaction re-checks both.
+    @Test(arguments: TestBackend.allCases)
+    func changesCommittedElsewhereWinOverRecentlyReadData(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let agentID = try await app.keyedAgent(tenant)
+            #expect(try await app.issue(tenant, agentID).status == .ok)
+
+            var agent = try #require(try await app.store.agent(id: agentID))
+            agent.domain = "moved.example.com"
+            #expect(try await app.store.updateAgent(agent))
+            let moved = try await app.issue(tenant, agentID)
+            #expect(moved.status == .ok)
+            let subject = try CompactJWS.parse(moved.data["token"]!.stringValue!).payload["vc"]?["credentialSubject"]
+            #expect(subject?["domain"] == "moved.example.com", "the badge names the domain now stored, not the one read before")
+
+            agent.status = .disabled
+            #expect(try await app.store.updateAgent(agent))
+            #expect(try await app.issue(tenant, agentID).errorCode == "agent_disabled")
+            agent.status = .active
+            #expect(try await app.store.updateAgent(agent))
+            #expect(try await app.issue(tenant, agentID).status == .ok, "a refusal is not remembered either")
+
+            let keyID = try #require(try await app.store.apiKey(hash: APIKeyService.hash(tenant.key))?.id)
+            #expect(try await app.store.revokeAPIKey(id: keyID, orgID: tenant.org.id, at: app.clock.now()))
+            #expect(try await app.issue(tenant, agentID).status == .unauthorized)
+            let issued = try await app.store.events(orgID: tenant.org.id).filter { $0.type == "badge.issued" }
+            #expect(issued.count == 3, "only the answered badges are in the ledger")
+        }
+    }
+
     @Test(arguments: TestBackend.allCases)
     func refusals(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

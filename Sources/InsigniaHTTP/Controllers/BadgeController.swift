@@ -19,11 +19,7 @@ struct BadgeController {
             router.post(RouterPath(prefix + "/{id}/badge")) { request, context in
                 let body = try await JSONBody.object(request, limit: bodyLimit)
                 if BadgeRequestJSON.isIAL1(body) { return try await redeem(body, context) }
-                var context = context
-                try await authenticator.authenticate(request, &context)
-                var response = try await issue(body, context)
-                RateLimitHeaders.apply(context.apiRateLimit, to: &response)
-                return response
+                return try await issue(request, body, context)
             }
             router.post(RouterPath(prefix + "/{id}/badge/pop")) { request, context in
                 try await redeem(try await JSONBody.object(request, limit: bodyLimit), context)
@@ -46,9 +42,25 @@ struct BadgeController {
         }
     }
 
-    private func issue(_ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal(scope: Scope.badgesIssue)
-        let issued = try await badges.issueIAL0(principal, try context.pathParameter("id"), try BadgeRequestJSON.ial0(body))
+    /// IAL-0 issuance, first from recently read key and agent data; if the ledger transaction
+    /// finds either changed (`issuance_basis_stale`), once more from fresh reads, which also turn
+    /// a revoked key or disabled agent into the proper 401/403. (A retried request counts twice
+    /// against the API-key rate limit; retries follow only a concurrent change.)
+    private func issue(_ request: Request, _ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
+        func attempt(cached: Bool, _ context: inout AppRequestContext) async throws -> IssuedBadge {
+            try await authenticator.authenticate(request, &context, cachedKeys: cached)
+            return try await badges.issueIAL0(
+                try context.requirePrincipal(scope: Scope.badgesIssue), try context.pathParameter("id"), try BadgeRequestJSON.ial0(body),
+                cached: cached
+            )
+        }
+        var context = context
+        let issued: IssuedBadge
+        do {
+            issued = try await attempt(cached: true, &context)
+        } catch let error as RegistryError where error.code == "issuance_basis_stale" {
+            issued = try await attempt(cached: false, &context)
+        }
         context.logger.debug("badge issued", metadata: ["jti": .string(issued.claims.jti), "level": .string(issued.claims.level.rawValue)])
         metrics.badgeIssued(level: issued.claims.level.rawValue, ial: "0")
         var response = APIResponse.wrapped(

@@ -30,13 +30,14 @@ struct Authenticator: Sendable {
     /// Nil when no Clerk key source is configured: JWT-shaped Bearer values are refused.
     var sessions: SessionAuthentication? = nil
 
-    /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429.
-    func authenticate(_ request: Request, _ context: inout AppRequestContext) async throws {
+    /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429. `cachedKeys`: see
+    /// `APIKeyService.authenticate(_:cached:)`; only for routes that re-check the key.
+    func authenticate(_ request: Request, _ context: inout AppRequestContext, cachedKeys: Bool = false) async throws {
         let principal: Principal
         do {
             switch try Self.presentedCredential(request) {
             case .apiKey(let key):
-                principal = try await apiKeys.authenticate(key)
+                principal = try await apiKeys.authenticate(key, cached: cachedKeys)
             case .sessionToken(let token):
                 guard let sessions else { throw RegistryError.unauthorized }
                 principal = try await sessions.identities.principal(for: try await sessions.verifier.verify(token))

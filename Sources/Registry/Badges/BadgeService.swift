@@ -14,6 +14,8 @@ public struct BadgeService: Sendable {
     let remoteDIDResolver: (any DIDResolving)?
     /// Batches concurrent ledger writes into shared transactions.
     let ledger: LedgerWriter
+    /// Agents recently read for issuance, by org and reference (re-checked by the ledger write).
+    let recentAgents = RecentReads<Agent>()
 
     public init(
         store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
@@ -39,8 +41,14 @@ public struct BadgeService: Sendable {
     // MARK: Issuance
 
     /// Issues an IAL-0 badge for the caller's agent `reference` (CONTRACT.md §4.4 processing).
-    public func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request) async throws -> IssuedBadge {
-        let agent = try await agents.get(principal, reference)
+    ///
+    /// With `cached`, a usable agent read in the last few seconds is used without reading it again;
+    /// the ledger transaction then checks that the agent row and `principal`'s API key are still as
+    /// they were (`IssuanceBasis`) and otherwise throws `issuance_basis_stale` without recording
+    /// or returning the badge: the caller retries without `cached`. Refusals never come from the
+    /// cache, since only usable agents with a key are kept.
+    public func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request, cached: Bool = false) async throws -> IssuedBadge {
+        let agent = try await issuingAgent(principal, reference, cached: cached)
         guard agent.status.isUsable else {
             throw RegistryError(.forbidden, "agent_disabled", "agent is \(agent.status.rawValue); no badges are issued for it")
         }
@@ -65,17 +73,33 @@ public struct BadgeService: Sendable {
             jti: claims.jti, orgID: agent.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "0",
             kid: kid, issuedAt: now, expiresAt: claims.exp, audience: claims.aud ?? []
         )
-        try await commit(record, event: .make(
+        let event = AuditEvent.make(
             "badge.issued", orgID: agent.orgID, actor: principal.actor, subject: claims.jti, agentID: agent.id,
             details: ["level": .string(level.rawValue), "ial": "0", "kid": .string(kid)], at: now
-        ))
+        )
+        try await ledger.write(LedgerEntry(badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID)))
         return IssuedBadge(token: token, claims: claims, rateLimit: rate)
     }
 
-    /// Writes a badge to the ledger with its audit event, in one transaction; the response is sent
-    /// only after this commits.
-    func commit(_ badge: BadgeRecord, event: AuditEvent, also: (@Sendable (any RegistryStore) async throws -> Void)? = nil) async throws {
-        guard let also else { return try await ledger.write((badge, event)) }
+    /// The caller's agent for issuance: from `recentAgents` when `cached` and held there, else
+    /// read (and, when it could receive a badge, remembered).
+    private func issuingAgent(_ principal: Principal, _ reference: String, cached: Bool) async throws -> Agent {
+        let cacheKey = principal.orgID + " " + reference
+        let now = clock.now()
+        if cached, let agent = recentAgents.value(cacheKey, now: now) { return agent }
+        let agent = try await agents.get(principal, reference)
+        if agent.status.isUsable, agentKey(agent) != nil {
+            recentAgents.remember(agent, for: cacheKey, now: now)
+        } else {
+            recentAgents.forget(cacheKey)
+        }
+        return agent
+    }
+
+    /// Writes a badge to the ledger with its audit event and the caller's other changes (`also`),
+    /// in one transaction; the response is sent only after this commits. (IAL-0 issuance, which
+    /// has no other changes, goes through the group-committing `ledger` instead.)
+    func commit(_ badge: BadgeRecord, event: AuditEvent, also: @Sendable (any RegistryStore) async throws -> Void) async throws {
         try await store.inTransaction { tx in
             try await tx.insertBadge(badge)
             try await also(tx)

@@ -4,13 +4,12 @@
 /// load every badge is written alone (no added latency); under heavy load one commit serves many
 /// requests. Each caller returns only after the transaction holding its row has committed, so an
 /// answered badge is never lost. If a batch fails, its entries are retried one by one so that only
-/// a failing entry's caller sees the error.
+/// a failing entry's caller sees the error. An entry whose `basis` no longer held is not written:
+/// its caller gets `staleBasis`.
 actor LedgerWriter {
-    typealias Entry = (badge: BadgeRecord, event: AuditEvent)
-
     private let store: any RegistryStore
     private let maxBatch: Int
-    private var pending: [(entry: Entry, waiter: CheckedContinuation<Void, any Error>)] = []
+    private var pending: [(entry: LedgerEntry, waiter: CheckedContinuation<Void, any Error>)] = []
     private var flushing = false
 
     init(store: any RegistryStore, maxBatch: Int = 256) {
@@ -18,8 +17,13 @@ actor LedgerWriter {
         self.maxBatch = maxBatch
     }
 
+    /// Thrown to a caller whose entry was left out because its basis changed under it.
+    static let staleBasis = RegistryError(
+        .conflict, "issuance_basis_stale", "the agent or API key changed while the badge was being issued; retry the request"
+    )
+
     /// Writes `entry`; returns once it is committed.
-    func write(_ entry: Entry) async throws {
+    func write(_ entry: LedgerEntry) async throws {
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             pending.append((entry, waiter))
             if !flushing {
@@ -34,13 +38,13 @@ actor LedgerWriter {
             let batch = Array(pending.prefix(maxBatch))
             pending.removeFirst(batch.count)
             do {
-                try await store.insertBadges(batch.map(\.entry))
-                for item in batch { item.waiter.resume() }
+                let stale = try await store.insertBadges(batch.map(\.entry))
+                for item in batch { Self.answer(item.waiter, stale: stale.contains(item.entry.badge.jti)) }
             } catch {
                 for item in batch {
                     do {
-                        try await store.insertBadges([item.entry])
-                        item.waiter.resume()
+                        let stale = try await store.insertBadges([item.entry])
+                        Self.answer(item.waiter, stale: !stale.isEmpty)
                     } catch {
                         item.waiter.resume(throwing: error)
                     }
@@ -48,5 +52,9 @@ actor LedgerWriter {
             }
         }
         flushing = false
+    }
+
+    private static func answer(_ waiter: CheckedContinuation<Void, any Error>, stale: Bool) {
+        if stale { waiter.resume(throwing: staleBasis) } else { waiter.resume() }
     }
 }

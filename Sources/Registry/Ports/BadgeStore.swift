@@ -19,9 +19,11 @@ public protocol BadgeStore: Sendable {
     // MARK: Badge ledger
 
     func insertBadge(_ badge: BadgeRecord) async throws
-    /// Inserts several badges with their audit events in one transaction (group commit). Opens its
-    /// own transaction: not for use inside `inTransaction`.
-    func insertBadges(_ entries: [(badge: BadgeRecord, event: AuditEvent)]) async throws
+    /// Inserts several badges with their audit events in one transaction (group commit), leaving
+    /// out every entry whose `basis` no longer holds in that transaction (agent row changed or
+    /// gone, API key revoked or expired at the badge's `issuedAt`). Returns the jtis left out.
+    /// Opens its own transaction: not for use inside `inTransaction`.
+    func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String>
     func badge(jti: String) async throws -> BadgeRecord?
     /// Revokes the badge `jti` of `orgID` unless already revoked, keeping the first revocation's
     /// time and reason. Returns the record afterwards; nil when the org has no such badge.

@@ -13,6 +13,8 @@ public struct APIKeyService: Sendable {
 
     let store: any RegistryStore
     let clock: any RegistryClock
+    /// Usable keys recently read, by hash, for callers that re-check the key (issuance).
+    let recentKeys = RecentReads<APIKeyRecord>()
 
     public init(store: any RegistryStore, clock: any RegistryClock) {
         self.store = store
@@ -78,15 +80,30 @@ public struct APIKeyService: Sendable {
     }
 
     /// Resolves a presented secret to its caller, or throws `unauthorized`.
-    public func authenticate(_ presented: String) async throws -> Principal {
-        guard !presented.isEmpty, presented.utf8.count <= 512,
-              let record = try await store.apiKey(hash: Self.hash(presented))
-        else { throw RegistryError.unauthorized }
+    ///
+    /// With `cached`, a usable key read in the last few seconds is not read again. Only callers that
+    /// re-check the key where it counts may ask for that (IAL-0 issuance checks it in the ledger
+    /// transaction, see `IssuanceBasis`); everyone else reads the database, so a revoked key stops
+    /// at once. A refusal is always decided on a fresh read.
+    public func authenticate(_ presented: String, cached: Bool = false) async throws -> Principal {
+        guard !presented.isEmpty, presented.utf8.count <= 512 else { throw RegistryError.unauthorized }
+        let hash = Self.hash(presented)
         let now = clock.now()
-        guard record.isUsable(at: now) else { throw RegistryError.unauthorized }
+        var record: APIKeyRecord
+        if cached, let recent = recentKeys.value(hash, now: now), recent.isUsable(at: now) {
+            record = recent
+        } else {
+            guard let fresh = try await store.apiKey(hash: hash), fresh.isUsable(at: now) else {
+                recentKeys.forget(hash)
+                throw RegistryError.unauthorized
+            }
+            record = fresh
+        }
         if (record.lastUsedAt ?? 0) + Self.touchInterval <= now {
             try await store.touchAPIKey(id: record.id, at: now)
+            record.lastUsedAt = now
         }
+        recentKeys.remember(record, for: hash, now: now)
         return Principal(orgID: record.orgID, apiKeyID: record.id, scopes: record.scopes)
     }
 

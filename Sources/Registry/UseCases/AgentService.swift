@@ -24,11 +24,10 @@ public struct AgentService: Sendable {
             return try await store.agent(id: uuid.uuidString.lowercased())
         }
         guard reference.hasPrefix("did:") else { return nil }
-        if let agent = try await store.agent(did: reference) { return agent }
         if let id = issuer.agentID(fromRegistryDID: reference), let uuid = UUID(uuidString: id) {
-            return try await store.agent(id: uuid.uuidString.lowercased())
+            return try await store.agent(did: reference, elseID: uuid.uuidString.lowercased())
         }
-        return nil
+        return try await store.agent(did: reference)
     }
 
     /// The caller's agent named by `reference`, or `agent_not_found`.

@@ -20,6 +20,11 @@ extension SQLStore {
         try await executor.query("SELECT * FROM agents WHERE did = $1", [.text(did)]).first.map(Self.agent(from:))
     }
 
+    public func agent(did: String, elseID id: String) async throws -> Agent? {
+        let rows = try await executor.query("SELECT * FROM agents WHERE did = $1 OR id = $2", [.text(did), .text(id)]).map(Self.agent(from:))
+        return rows.first { $0.did == did } ?? rows.first
+    }
+
     public func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
         var sql = "SELECT * FROM agents WHERE org_id = $1"
         var binds: [SQLValue] = [.text(orgID)]

@@ -19,16 +19,53 @@ extension SQLStore {
         try await executor.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: 1), Self.badgeBinds(badge))
     }
 
-    public func insertBadges(_ entries: [(badge: BadgeRecord, event: AuditEvent)]) async throws {
-        guard !entries.isEmpty else { return }
-        try await database.transaction { tx in
+    public func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String> {
+        guard !entries.isEmpty else { return [] }
+        return try await database.transaction { tx in
+            let stale = try await Self.staleBases(of: entries, tx)
+            let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
             // 12 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
-            for start in stride(from: 0, to: entries.count, by: 500) {
-                let chunk = entries[start..<min(start + 500, entries.count)]
+            for start in stride(from: 0, to: kept.count, by: 500) {
+                let chunk = kept[start..<min(start + 500, kept.count)]
                 try await tx.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: chunk.count), chunk.flatMap { Self.badgeBinds($0.badge) })
                 try await tx.query(Self.multiRowInsert("audit_events", columns: Self.eventColumns, rows: chunk.count), chunk.flatMap { Self.eventBinds($0.event) })
             }
+            return stale
         }
+    }
+
+    /// The jtis of entries whose basis no longer holds, read inside the ledger transaction: two
+    /// statements for the whole batch, however many entries carry a basis.
+    static func staleBases(of entries: [LedgerEntry], _ tx: any SQLExecutor) async throws -> Set<String> {
+        let based = entries.compactMap { entry in entry.basis.map { (badge: entry.badge, basis: $0) } }
+        guard !based.isEmpty else { return [] }
+        let agentIDs = Array(Set(based.map(\.basis.agent.id)))
+        let agents = try await tx.query(
+            "SELECT * FROM agents WHERE id IN (\(placeholders(agentIDs.count)))", agentIDs.map(SQLValue.text)
+        ).map(Self.agent(from:))
+        let current = Dictionary(agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let keyIDs = Array(Set(based.compactMap(\.basis.apiKeyID)))
+        var keyExpiry: [String: Int64?] = [:]
+        if !keyIDs.isEmpty {
+            let rows = try await tx.query(
+                "SELECT id, expires_at FROM api_keys WHERE revoked_at IS NULL AND id IN (\(placeholders(keyIDs.count)))", keyIDs.map(SQLValue.text)
+            )
+            for row in rows { keyExpiry[try row.string("id")] = try row.optionalInt("expires_at") }
+        }
+        var stale: Set<String> = []
+        for (badge, basis) in based {
+            // A key holds when it is unrevoked and not expired at the badge's issue time.
+            let keyHolds = basis.apiKeyID.map { id in
+                keyExpiry[id].map { expiry in expiry.map { badge.issuedAt < $0 } ?? true } ?? false
+            } ?? true
+            if current[basis.agent.id] != basis.agent || !keyHolds { stale.insert(badge.jti) }
+        }
+        return stale
+    }
+
+    /// `$1, $2, …, $count`.
+    static func placeholders(_ count: Int) -> String {
+        (1...count).map { "$\($0)" }.joined(separator: ", ")
     }
 
     /// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows.

@@ -1,0 +1,32 @@
+/// One badge for the ledger, with its audit event and, when the badge was issued from cached
+/// registry data, the facts that data claimed.
+public struct LedgerEntry: Sendable {
+    public var badge: BadgeRecord
+    public var event: AuditEvent
+    /// Checked in the transaction that records the badge; nil: nothing to check.
+    public var basis: IssuanceBasis?
+
+    public init(badge: BadgeRecord, event: AuditEvent, basis: IssuanceBasis? = nil) {
+        self.badge = badge
+        self.event = event
+        self.basis = basis
+    }
+}
+
+/// What an issuance read before signing: the agent row as it was read and the API key that
+/// authorised it.
+///
+/// The ledger write re-reads both inside its transaction. The badge is recorded (and answered)
+/// only if the agent row is still exactly `agent` and the key is still usable at the badge's
+/// issue time, so a disable, deletion, key change or key revocation that committed before the
+/// badge's transaction always wins, whether it happened in this process, another replica or the
+/// CLI.
+public struct IssuanceBasis: Sendable, Equatable {
+    public var agent: Agent
+    public var apiKeyID: String?
+
+    public init(agent: Agent, apiKeyID: String?) {
+        self.agent = agent
+        self.apiKeyID = apiKeyID
+    }
+}
