@@ -183,6 +183,33 @@ import Testing
         }
     }
 
+    /// did.json is published with `max-age=300`; the server itself serves a read at most five
+    /// seconds old, and changes made through its own API show at once.
+    @Test(arguments: TestBackend.allCases)
+    func didDocumentReadsAreBoundedInAge(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let agentID = try await app.createAgent(tenant, [
+                "name": "doc", "publicKey": ["kty": "OKP", "crv": "Ed25519", "x": .string(exampleX)],
+                "agentCard": ["url": "https://a.example/a2a"],
+            ])
+            func endpoint() async throws -> JSONValue? {
+                try await app.request(.get, "/agents/\(agentID)/did.json").json["service"]?.arrayValue?.first?["serviceEndpoint"]
+            }
+            #expect(try await endpoint() == "https://a.example/a2a")
+            // Another replica changes the card straight in the database.
+            var agent = try #require(try await app.store.agent(id: agentID))
+            agent.agentCard = ["url": "https://b.example/a2a"]
+            #expect(try await app.store.updateAgent(agent))
+            #expect(try await endpoint() == "https://a.example/a2a", "a read under five seconds old is served")
+            app.clock.advance(5)
+            #expect(try await endpoint() == "https://b.example/a2a", "and then read again")
+            let put = try await app.request(.put, "/v1/agents/\(agentID)", key: tenant.key, json: ["agentCard": ["url": "https://c.example/a2a"]])
+            #expect(put.status == .ok)
+            #expect(try await endpoint() == "https://c.example/a2a", "a change through this server shows at once")
+        }
+    }
+
     @Test(arguments: TestBackend.allCases)
     func agentDIDDocument(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

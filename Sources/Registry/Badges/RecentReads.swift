@@ -3,7 +3,7 @@ import Foundation
 /// A small map of recent database reads, bounded in size and age, for hot paths whose callers
 /// re-check in the database what they finally act on (issuance does, in the ledger transaction).
 /// Never a source of truth: callers that cannot re-check must read the store.
-final class RecentReads<Value: Sendable>: @unchecked Sendable {
+public final class RecentReads<Value: Sendable>: @unchecked Sendable {
     // @unchecked: `entries` is only touched under `lock`.
     private let lock = NSLock()
     private var entries: [String: (value: Value, readAt: Int64)] = [:]

@@ -7,6 +7,10 @@ public struct AgentService: Sendable {
     let store: any RegistryStore
     let clock: any RegistryClock
     public let issuer: IssuerIdentity
+    /// Agents recently read for their public DID document, by id. The document is published with
+    /// `Cache-Control: max-age=300`, so serving a read that is a few seconds old promises nothing
+    /// the header does not; changes made through this service drop the entry at once.
+    let documentReads = RecentReads<Agent>(lifetime: 5)
 
     public init(store: any RegistryStore, clock: any RegistryClock, issuer: IssuerIdentity) {
         self.store = store
@@ -28,6 +32,17 @@ public struct AgentService: Sendable {
             return try await store.agent(did: reference, elseID: uuid.uuidString.lowercased())
         }
         return try await store.agent(did: reference)
+    }
+
+    /// The agent with id `id` for its public DID document (`/agents/{id}/did.json`): a read at most
+    /// `documentReads.lifetime` seconds old. Never for decisions: issuance and verification read
+    /// (or re-check) the store.
+    public func forPublicDocument(id: String) async throws -> Agent? {
+        let now = clock.now()
+        if let agent = documentReads.value(id, now: now) { return agent }
+        guard let agent = try await resolve(id) else { return nil }
+        documentReads.remember(agent, for: id, now: now)
+        return agent
     }
 
     /// The caller's agent named by `reference`, or `agent_not_found`.
@@ -120,6 +135,7 @@ public struct AgentService: Sendable {
             guard try await tx.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw RegistryError.agentNotFound }
             try await tx.appendEvent(event)
         }
+        documentReads.forget(agent.id)
     }
 
     /// Disables an agent: no new badges, status reports `disabled`. Idempotent: a second call keeps
@@ -222,6 +238,7 @@ public struct AgentService: Sendable {
                 guard try await tx.updateAgent(agent) else { throw RegistryError.agentNotFound }
                 try await tx.appendEvent(event)
             }
+            documentReads.forget(agent.id)
         } catch StoreError.uniqueViolation {
             throw Self.didInUse
         }
