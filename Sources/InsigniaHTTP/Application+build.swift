@@ -43,10 +43,9 @@ public enum InsigniaVersion {
 }
 
 /// Builds the router: public routes first, then the group authenticated by API key or session token.
+/// `GET /metrics` is among them unless `METRICS_PORT` moves it to `buildMetricsRouter`.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
-    router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
+    let router = makeRouter(deps)
 
     let store = deps.store
     let ca = deps.ca
@@ -59,7 +58,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
         commit: ProcessInfoCommit.value
     ).register(on: router)
     DocsController().register(on: router)
-    MetricsController(metrics: deps.metrics, ca: deps.ca, clock: deps.clock).register(on: router)
+    if deps.config.metricsPort == nil { MetricsController(deps).register(on: router) }
 
     let limit = deps.config.maxBodyBytes
     let agents = AgentService(store: deps.store, clock: deps.clock, issuer: IssuerIdentity(origin: deps.config.issuerURL))
@@ -104,9 +103,34 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     return router
 }
 
-/// Builds the application on `HOST:PORT` with `services` (e.g. the PostgreSQL pool) alongside.
+/// Builds the router of the `METRICS_PORT` listener: `GET /metrics` alone.
+public func buildMetricsRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
+    let router = makeRouter(deps)
+    MetricsController(deps).register(on: router)
+    return router
+}
+
+/// An empty router with the middleware every listener shares: request log and metrics, then error mapping.
+private func makeRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
+    router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
+    return router
+}
+
+/// Builds the application on `HOST:PORT` with `services` (e.g. the PostgreSQL pool) alongside, and,
+/// when `METRICS_PORT` is set, the metrics listener on `HOST:METRICS_PORT` as one more service, so
+/// the signal that stops the server stops it too.
 public func buildApplication(_ deps: AppDependencies, services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
-    Application(
+    var services = services
+    if let metricsPort = deps.config.metricsPort {
+        services.append(Application(
+            router: buildMetricsRouter(deps),
+            configuration: .init(address: .hostname(deps.config.host, port: metricsPort), serverName: "insignia"),
+            logger: logger
+        ))
+    }
+    return Application(
         router: buildRouter(deps),
         configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "insignia"),
         services: services,

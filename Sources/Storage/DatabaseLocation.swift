@@ -12,6 +12,10 @@ public enum DatabaseLocation: Sendable, Equatable {
     /// The default when `DATABASE_URL` is unset.
     public static let defaultSQLitePath = "./data/insignia.sqlite"
 
+    /// The PostgreSQL pool's default size: two connections per core (a backend often waits on I/O,
+    /// and the server's own tasks share the cores), at least 4.
+    public static let defaultPostgresPoolSize = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+
     /// A malformed `DATABASE_URL`; the message is safe to print (no password).
     public struct ParseError: Error, Sendable, CustomStringConvertible {
         public let description: String
@@ -38,8 +42,9 @@ public enum DatabaseLocation: Sendable, Equatable {
         throw ParseError(description: "DATABASE_URL: expected postgres://, postgresql:// or sqlite:// (got scheme '\(value.prefix(while: { $0 != ":" }))')")
     }
 
-    /// PostgresNIO configuration for a `postgres://user:pass@host:port/db?sslmode=…&search_path=…` URL.
-    static func postgresConfiguration(_ url: String) throws -> PostgresClient.Configuration {
+    /// PostgresNIO configuration for a `postgres://user:pass@host:port/db?sslmode=…&search_path=…` URL,
+    /// with at most `poolSize` connections (a `pool_max` query parameter overrides it).
+    static func postgresConfiguration(_ url: String, poolSize: Int = defaultPostgresPoolSize) throws -> PostgresClient.Configuration {
         guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else {
             throw ParseError(description: "DATABASE_URL: not a valid postgres URL (need postgres://user@host/db)")
         }
@@ -61,6 +66,7 @@ public enum DatabaseLocation: Sendable, Equatable {
         if let searchPath = query["search_path"], !searchPath.isEmpty {
             configuration.options.additionalStartupParameters.append(("search_path", searchPath))
         }
+        configuration.options.maximumConnections = poolSize
         if let max = query["pool_max"].flatMap(Int.init), max > 0 {
             configuration.options.maximumConnections = max
         }

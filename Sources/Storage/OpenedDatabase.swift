@@ -8,26 +8,47 @@ public struct OpenedDatabase: Sendable {
     public let database: any SQLDatabase
     /// The PostgreSQL pool, which must run as a service (nil for SQLite).
     public let postgresClient: PostgresClient?
+    /// Most connections the database holds open: SQLite's writer and readers, or the PostgreSQL pool's maximum.
+    public let poolSize: Int
 
     public var store: SQLStore { SQLStore(database: database) }
 
-    /// Opens the database at `location`. PostgreSQL needs `postgresClient` running before use:
-    /// add it to the service group, or use `withRunningDatabase`.
-    public static func open(_ location: DatabaseLocation, logger: Logger) async throws -> OpenedDatabase {
+    /// Read-only connections beside SQLite's writer.
+    static let sqliteReaders = 2
+
+    /// Opens the database at `location`, with at most `postgresPoolSize` connections to PostgreSQL
+    /// (unless the URL's `pool_max` says otherwise). PostgreSQL needs `postgresClient` running before
+    /// use: add it to the service group, or use `withRunning`.
+    public static func open(
+        _ location: DatabaseLocation, postgresPoolSize: Int = DatabaseLocation.defaultPostgresPoolSize, logger: Logger
+    ) async throws -> OpenedDatabase {
         switch location {
         case .sqlite(let path):
-            return OpenedDatabase(database: try await SQLiteSQLDatabase.open(path: path, logger: logger), postgresClient: nil)
+            // An in-memory database has no readers: each in-memory connection is a database of its own.
+            let readers = path == nil ? 0 : sqliteReaders
+            let database = try await SQLiteSQLDatabase.open(path: path, readers: readers, logger: logger)
+            return OpenedDatabase(database: database, postgresClient: nil, poolSize: 1 + readers)
         case .postgres(let url):
-            let client = PostgresClient(configuration: try DatabaseLocation.postgresConfiguration(url), backgroundLogger: logger)
-            return OpenedDatabase(database: PostgresSQLDatabase(client: client, logger: logger), postgresClient: client)
+            let configuration = try DatabaseLocation.postgresConfiguration(url, poolSize: postgresPoolSize)
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            return OpenedDatabase(
+                database: PostgresSQLDatabase(client: client, logger: logger), postgresClient: client,
+                poolSize: configuration.options.maximumConnections
+            )
         }
+    }
+
+    /// The same database, reporting every statement and transaction to `observer`.
+    public func instrumented(by observer: any SQLDatabaseObserver) -> OpenedDatabase {
+        OpenedDatabase(database: InstrumentedSQLDatabase(database, observer: observer), postgresClient: postgresClient, poolSize: poolSize)
     }
 
     /// Opens the database, keeps it running for the duration of `body`, then closes it.
     public static func withRunning<T: Sendable>(
-        _ location: DatabaseLocation, logger: Logger, _ body: @Sendable (OpenedDatabase) async throws -> T
+        _ location: DatabaseLocation, postgresPoolSize: Int = DatabaseLocation.defaultPostgresPoolSize, logger: Logger,
+        _ body: @Sendable (OpenedDatabase) async throws -> T
     ) async throws -> T {
-        let opened = try await open(location, logger: logger)
+        let opened = try await open(location, postgresPoolSize: postgresPoolSize, logger: logger)
         guard let client = opened.postgresClient else {
             do {
                 let value = try await body(opened)

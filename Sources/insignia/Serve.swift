@@ -13,9 +13,10 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the registry and CA server.",
         discussion: """
-            Listens on HOST:PORT (default 0.0.0.0:8080) with the database in DATABASE_URL (default: SQLite \
-            at ./data/insignia.sqlite). Pending migrations are applied first. SIGTERM or SIGINT stops accepting \
-            connections, lets in-flight requests finish, then closes the database.
+            Listens on HOST:PORT (default 0.0.0.0:8080), and on HOST:METRICS_PORT for /metrics alone when set, \
+            with the database in DATABASE_URL (default: SQLite at ./data/insignia.sqlite). Pending migrations are \
+            applied first. SIGTERM or SIGINT stops accepting connections, lets in-flight requests finish, then \
+            closes the database.
             """
     )
 
@@ -23,10 +24,13 @@ struct Serve: AsyncParsableCommand {
         let config = try CommandEnvironment.load(logToStandardError: false)
         let logger = Logger(label: "insignia")
         try await CommandEnvironment.run {
-            try await OpenedDatabase.withRunning(config.database, logger: logger) { opened in
+            try await OpenedDatabase.withRunning(config.database, postgresPoolSize: config.databasePoolSize, logger: logger) { opened in
+                let metrics = InsigniaMetrics()
+                let opened = metrics.instrument(opened)
                 let applied = try await Migrator.migrate(opened.database, clock: { SystemClock().now() })
                 logger.info("database ready", metadata: [
                     "backend": .string(config.database.backendName), "migrations_applied": .string(applied.map(String.init).joined(separator: ",")),
+                    "pool_size": .stringConvertible(opened.poolSize),
                 ])
                 let (ca, _, report) = try await CABootstrap.start(
                     store: opened.store, clock: SystemClock(), inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath,
@@ -52,11 +56,14 @@ struct Serve: AsyncParsableCommand {
                 if config.clerkWebhook != nil { logger.info("Clerk webhook enabled", metadata: ["path": "/v1/webhooks/clerk"]) }
                 let deps = AppDependencies(
                     config: config, store: opened.store, ca: ca, remoteDIDResolver: DIDWebResolver(allowLoopback: config.allowLoopbackFetch),
-                    jwksFetcher: JWKSFetcher(allowLoopback: config.allowLoopbackFetch),
+                    metrics: metrics, jwksFetcher: JWKSFetcher(allowLoopback: config.allowLoopbackFetch),
                     domainValidator: try Self.domainValidator(config, logger: logger)
                 )
                 let app = buildApplication(deps, logger: logger)
-                logger.info("listening", metadata: ["host": .string(config.host), "port": .stringConvertible(config.port), "issuer": .string(config.issuerURL)])
+                logger.info("listening", metadata: [
+                    "host": .string(config.host), "port": .stringConvertible(config.port),
+                    "metrics_port": .stringConvertible(config.metricsPort ?? config.port), "issuer": .string(config.issuerURL),
+                ])
                 try await app.runService()
             }
         }

@@ -1228,8 +1228,10 @@ add("/v1/events", "get", op(
 add("/metrics", "get", op(
     "getMetrics", "Prometheus metrics",
     "Prometheus text exposition: request counts and latency by route pattern and status, badges issued by "
-    "level/IAL, verifications by result code, revocations, proof-of-possession outcomes, rate-limit refusals and "
-    "the active CA key's age. No identifiers beyond route patterns; expose it only to your monitoring.",
+    "level/IAL, verifications by result code, revocations, proof-of-possession outcomes, rate-limit refusals, "
+    "the active CA key's age, and the database pool (size, statements and transactions in flight, their latency and "
+    "errors). No identifiers beyond route patterns; expose it only to your monitoring. When `METRICS_PORT` is set it "
+    "is served only on that port, and this one answers 404.",
     ["Health"], PUBLIC, {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}))
 
 # Organisations and the Clerk webhook -----------------------------------------------------------

@@ -24,7 +24,11 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 public struct AppConfig: Sendable {
     public var host = "0.0.0.0"
     public var port = 8080
+    /// Port of a second listener that alone serves `GET /metrics` (`METRICS_PORT`); nil: `/metrics` is on `port`.
+    public var metricsPort: Int?
     public var database = DatabaseLocation.sqlite(path: DatabaseLocation.defaultSQLitePath)
+    /// Most PostgreSQL connections (`DATABASE_POOL_SIZE`); SQLite ignores it.
+    public var databasePoolSize = DatabaseLocation.defaultPostgresPoolSize
     public var environment = AppEnvironment.development
     public var logLevel = Logger.Level.info
     /// Issuer origin: `scheme://host[:port]`, no path, no trailing slash (CONTRACT.md §1.1).
@@ -98,6 +102,13 @@ public struct AppConfig: Sendable {
             }
             return number
         }
+        if let port = try integer("METRICS_PORT", 1...65535) {
+            guard Int(port) != config.port else {
+                throw ConfigError("METRICS_PORT", "must differ from PORT (both are \(port))")
+            }
+            config.metricsPort = Int(port)
+        }
+        if let size = try integer("DATABASE_POOL_SIZE", 1...1000) { config.databasePoolSize = Int(size) }
         if let limit = try integer("BADGE_RATE_LIMIT_PER_MINUTE", 0...1_000_000) { config.badgePolicy.issuanceRate.limit = Int(limit) }
         if let limit = try integer("API_RATE_LIMIT_PER_MINUTE", 0...10_000_000) { config.apiRateLimit.limit = Int(limit) }
         if let ttl = try integer("CAPISCIO_BADGE_TTL_MIN", 1...86_400) { config.badgePolicy.minTTL = ttl }

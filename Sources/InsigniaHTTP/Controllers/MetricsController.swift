@@ -3,11 +3,17 @@ import NIOCore
 import Registry
 
 /// `GET /metrics`: Prometheus text exposition. Counts only, no identifiers beyond route patterns;
-/// put it behind the proxy's internal listener in production.
+/// put it behind the proxy's internal listener in production, or on its own port (`METRICS_PORT`).
 struct MetricsController {
     let metrics: InsigniaMetrics
     let ca: CAService
     let clock: any RegistryClock
+
+    init(_ deps: AppDependencies) {
+        metrics = deps.metrics
+        ca = deps.ca
+        clock = deps.clock
+    }
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/metrics") { _, _ in

@@ -1,55 +1,113 @@
 import Prometheus
+import Storage
 
 /// The server's Prometheus metrics, served at `GET /metrics`.
 ///
 /// An instance per application (no global metrics system), so tests can read their own figures.
+/// Handles are made once per label set and kept (see `MetricHandles`): recording an event does not
+/// go through the registry's lock and label formatting again.
 public final class InsigniaMetrics: Sendable {
-    public let registry = PrometheusCollectorRegistry()
+    public let registry: PrometheusCollectorRegistry
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
 
-    public init() {}
+    /// The labels of one request's figures.
+    struct RequestLabels: Hashable, Sendable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    /// The labels of one issued badge.
+    struct BadgeLabels: Hashable, Sendable {
+        let level: String
+        let ial: String
+    }
+
+    /// The handles one request records into.
+    struct RequestHandles: Sendable {
+        let count: Counter
+        let latency: DurationHistogram
+    }
+
+    private let requests: MetricHandles<RequestLabels, RequestHandles>
+    private let badgesIssued: MetricHandles<BadgeLabels, Counter>
+    private let verifications: MetricHandles<String, Counter>
+    private let revocations: Counter
+    private let challenges: MetricHandles<String, Counter>
+    private let rateLimits: MetricHandles<String, Counter>
+    private let caKeyAgeGauge: Gauge
+
+    public init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        requests = MetricHandles { labels in
+            RequestHandles(
+                count: registry.makeCounter(
+                    name: "insignia_http_requests_total",
+                    labels: [("route", labels.route), ("method", labels.method), ("status", String(labels.status))],
+                    help: "HTTP requests by route pattern, method and status."
+                ),
+                latency: registry.makeDurationHistogram(
+                    name: "insignia_http_request_duration_seconds", labels: [("route", labels.route), ("method", labels.method)],
+                    buckets: Self.latencyBuckets, help: "HTTP request latency by route pattern."
+                )
+            )
+        }
+        badgesIssued = MetricHandles { labels in
+            registry.makeCounter(name: "insignia_badges_issued_total", labels: [("level", labels.level), ("ial", labels.ial)], help: "Badges issued.")
+        }
+        verifications = MetricHandles { result in
+            registry.makeCounter(name: "insignia_badge_verifications_total", labels: [("result", result)], help: "Badge verifications by result code.")
+        }
+        revocations = registry.makeCounter(name: "insignia_badge_revocations_total", help: "Badge revocation requests that succeeded.")
+        challenges = MetricHandles { outcome in
+            registry.makeCounter(
+                name: "insignia_pop_challenge_outcomes_total", labels: [("outcome", outcome)],
+                help: "Proof-of-possession challenges created, redeemed, or failed by error code."
+            )
+        }
+        rateLimits = MetricHandles { code in
+            registry.makeCounter(name: "insignia_rate_limited_total", labels: [("code", code)], help: "Requests refused by a rate limit.")
+        }
+        caKeyAgeGauge = registry.makeGauge(name: "insignia_ca_active_key_age_seconds", help: "Age of the active CA signing key.")
+    }
+
+    /// The same database, reporting pool figures (`insignia_db_*`, labelled with its backend) here.
+    public func instrument(_ opened: OpenedDatabase) -> OpenedDatabase {
+        opened.instrumented(by: DatabaseMetrics(registry: registry, backend: opened.database.dialect.rawValue, poolSize: opened.poolSize))
+    }
 
     /// One finished HTTP request. `route` is the matched route pattern, never the raw path (bounded cardinality).
     func request(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(
-            name: "insignia_http_requests_total", labels: [("route", route), ("method", method), ("status", String(status))],
-            help: "HTTP requests by route pattern, method and status."
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "insignia_http_request_duration_seconds", labels: [("route", route), ("method", method)],
-            buckets: Self.latencyBuckets, help: "HTTP request latency by route pattern."
-        ).recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        let handles = requests[RequestLabels(route: route, method: method, status: status)]
+        handles.count.increment()
+        handles.latency.record(duration)
     }
 
     func badgeIssued(level: String, ial: String) {
-        registry.makeCounter(name: "insignia_badges_issued_total", labels: [("level", level), ("ial", ial)], help: "Badges issued.").increment()
+        badgesIssued[BadgeLabels(level: level, ial: ial)].increment()
     }
 
     func verification(result: String) {
-        registry.makeCounter(
-            name: "insignia_badge_verifications_total", labels: [("result", result)], help: "Badge verifications by result code."
-        ).increment()
+        verifications[result].increment()
     }
 
     func revocation() {
-        registry.makeCounter(name: "insignia_badge_revocations_total", help: "Badge revocation requests that succeeded.").increment()
+        revocations.increment()
     }
 
     func challenge(outcome: String) {
-        registry.makeCounter(
-            name: "insignia_pop_challenge_outcomes_total", labels: [("outcome", outcome)],
-            help: "Proof-of-possession challenges created, redeemed, or failed by error code."
-        ).increment()
+        challenges[outcome].increment()
     }
 
     func rateLimited(code: String) {
-        registry.makeCounter(name: "insignia_rate_limited_total", labels: [("code", code)], help: "Requests refused by a rate limit.").increment()
+        rateLimits[code].increment()
     }
 
     func caKeyAge(seconds: Int64) {
-        registry.makeGauge(name: "insignia_ca_active_key_age_seconds", help: "Age of the active CA signing key.").set(Double(seconds))
+        caKeyAgeGauge.set(Double(seconds))
     }
 }

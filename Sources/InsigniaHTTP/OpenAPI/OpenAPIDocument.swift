@@ -2864,7 +2864,7 @@ public enum OpenAPIDocument {
           "get": {
             "operationId": "getMetrics",
             "summary": "Prometheus metrics",
-            "description": "Prometheus text exposition: request counts and latency by route pattern and status, badges issued by level/IAL, verifications by result code, revocations, proof-of-possession outcomes, rate-limit refusals and the active CA key's age. No identifiers beyond route patterns; expose it only to your monitoring.",
+            "description": "Prometheus text exposition: request counts and latency by route pattern and status, badges issued by level/IAL, verifications by result code, revocations, proof-of-possession outcomes, rate-limit refusals, the active CA key's age, and the database pool (size, statements and transactions in flight, their latency and errors). No identifiers beyond route patterns; expose it only to your monitoring. When `METRICS_PORT` is set it is served only on that port, and this one answers 404.",
             "tags": ["Health"],
             "security": [],
             "responses": {"200": {"description": "Metrics.", "content": {"text/plain": {"schema": {"type": "string"}}}}}

@@ -1,5 +1,5 @@
-/// Which SQL dialect a database speaks, for the few statements that differ.
-public enum SQLDialect: Sendable {
+/// Which SQL dialect a database speaks, for the few statements that differ (raw value: the backend's name).
+public enum SQLDialect: String, Sendable {
     case sqlite, postgres
 }
 

@@ -46,6 +46,9 @@ struct TestApp: Sendable {
         let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: keyDirectory) }
         try await backend.withDatabase { opened, _ in
+            // Instrumented as `insignia serve` does, so /metrics reports the pool.
+            let metrics = InsigniaMetrics()
+            let opened = metrics.instrument(opened)
             var config = AppConfig()
             config.host = "127.0.0.1"
             config.port = 0
@@ -60,7 +63,8 @@ struct TestApp: Sendable {
             var logger = Logger(label: "insignia.test")
             logger.logLevel = .critical
             let deps = AppDependencies(
-                config: config, store: opened.store, ca: ca, clock: clock, remoteDIDResolver: remoteDIDResolver, jwksFetcher: jwksFetcher,
+                config: config, store: opened.store, ca: ca, clock: clock, remoteDIDResolver: remoteDIDResolver, metrics: metrics,
+                jwksFetcher: jwksFetcher,
                 domainValidator: domainValidator
             )
             let app = buildApplication(deps, logger: logger)
