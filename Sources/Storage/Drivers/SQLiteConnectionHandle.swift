@@ -79,7 +79,8 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
 
     private static func prepare(_ sql: String, on db: OpaquePointer) throws -> OpaquePointer {
         var statement: OpaquePointer?
-        // PERSISTENT: the statement is kept and reused, which SQLite allocates for differently.
+        // PERSISTENT: the statement is kept for reuse, so SQLite keeps it out of the lookaside
+        // memory meant for short-lived ones.
         let status = sqlite_nio_sqlite3_prepare_v3(
             db, SQLiteSQLDatabase.rewritePlaceholders(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil
         )
