@@ -1,9 +1,5 @@
 import Foundation
 import Logging
-import Registry
-import NIOCore
-import NIOPosix
-import SQLiteNIO
 
 /// SQLite behind `SQLDatabase`: one writer connection, a few read-only connections, WAL journal,
 /// full fsync on commit.
@@ -12,38 +8,47 @@ import SQLiteNIO
 /// statements never interleave with another task's. Plain `SELECT`s outside a transaction go to the
 /// readers, which WAL lets run alongside the writer: each sees every transaction committed before
 /// it started. `synchronous=FULL` makes every answered write survive a crash or power loss.
+///
+/// Each connection talks to SQLite's C API on a thread of its own and keeps its statements
+/// prepared (`SQLiteConnectionThread`, `SQLiteConnectionHandle`).
 public final class SQLiteSQLDatabase: SQLDatabase {
     public let dialect = SQLDialect.sqlite
-    private let writer: Lane
-    private let readers: [Lane]
+    private let writer: SQLiteConnectionThread
+    private let writerLock = AsyncLock()
+    /// No lock of their own: a reader runs only single statements, which its thread already runs
+    /// one at a time.
+    private let readers: [SQLiteConnectionThread]
     private let nextReader = ReaderCounter()
 
-    private init(writer: Lane, readers: [Lane]) {
+    private init(writer: SQLiteConnectionThread, readers: [SQLiteConnectionThread]) {
         self.writer = writer
         self.readers = readers
     }
 
     /// Opens (creating if needed) the database file at `path`, or a private in-memory database
     /// when `path` is nil (no readers then: each in-memory connection is a database of its own).
-    public static func open(path: String?, readers readerCount: Int = 2, logger: Logger) async throws -> SQLiteSQLDatabase {
+    /// `logger` is accepted for symmetry with the PostgreSQL driver; failures are thrown, not logged.
+    public static func open(path: String?, readers readerCount: Int = 2, logger _: Logger) async throws -> SQLiteSQLDatabase {
         if let path {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         // busy_timeout: sqlite's default busy handler would fail at once when another process
         // holds the write lock (e.g. `insignia migrate` next to a running server).
-        let writer = try await Lane.open(
-            path: path, logger: logger,
+        let writer = try await SQLiteConnectionThread.open(
+            path: path,
             pragmas: ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]
         )
-        var readers: [Lane] = []
+        var readers: [SQLiteConnectionThread] = []
         if path != nil {
             do {
                 for _ in 0..<readerCount {
-                    readers.append(try await Lane.open(path: path, logger: logger, pragmas: ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"]))
+                    readers.append(try await SQLiteConnectionThread.open(
+                        path: path, pragmas: ["PRAGMA busy_timeout = 10000", "PRAGMA query_only = ON"]
+                    ))
                 }
             } catch {
-                for lane in readers { await lane.close() }
+                for reader in readers { await reader.close() }
                 await writer.close()
                 throw error
             }
@@ -51,9 +56,12 @@ public final class SQLiteSQLDatabase: SQLDatabase {
         return SQLiteSQLDatabase(writer: writer, readers: readers)
     }
 
+    @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        let lane = Self.isReadOnly(sql) && !readers.isEmpty ? readers[nextReader.next() % readers.count] : writer
-        return try await lane.lock.withLock { try await lane.run(sql, binds) }
+        if Self.isReadOnly(sql), !readers.isEmpty {
+            return try await readers[nextReader.next() % readers.count].run(sql, binds)
+        }
+        return try await writerLock.withLock { try await writer.run(sql, binds) }
     }
 
     /// A statement a read-only connection can run: a plain SELECT (the store's reads all start so).
@@ -65,10 +73,10 @@ public final class SQLiteSQLDatabase: SQLDatabase {
     public func transaction<T: Sendable>(lock _: Int64?, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         // SQLite needs no advisory lock: BEGIN IMMEDIATE takes the database's write lock, which
         // already serialises writers across processes.
-        try await writer.lock.withLock {
+        try await writerLock.withLock {
             try await self.writer.run("BEGIN IMMEDIATE", [])
             do {
-                let value = try await body(Unlocked(lane: self.writer))
+                let value = try await body(Unlocked(connection: self.writer))
                 try await self.writer.run("COMMIT", [])
                 return value
             } catch {
@@ -79,86 +87,8 @@ public final class SQLiteSQLDatabase: SQLDatabase {
     }
 
     public func close() async {
-        for lane in readers { await lane.close() }
+        for reader in readers { await reader.close() }
         await writer.close()
-    }
-
-    /// One connection on a thread of its own, with the lock that serialises its statements.
-    ///
-    /// The own thread matters: SQLite blocks its thread while waiting for another process's write
-    /// lock, and on a shared pool that wait could starve the connection holding the lock.
-    final class Lane: Sendable {
-        let connection: SQLiteConnection
-        let threadPool: NIOThreadPool
-        let lock = AsyncLock()
-
-        private init(connection: SQLiteConnection, threadPool: NIOThreadPool) {
-            self.connection = connection
-            self.threadPool = threadPool
-        }
-
-        static func open(path: String?, logger: Logger, pragmas: [String]) async throws -> Lane {
-            let threadPool = NIOThreadPool(numberOfThreads: 1)
-            threadPool.start()
-            let connection: SQLiteConnection
-            do {
-                connection = try await SQLiteConnection.open(
-                    storage: path.map { .file(path: $0) } ?? .memory, threadPool: threadPool, logger: logger,
-                    on: MultiThreadedEventLoopGroup.singleton.any()
-                )
-            } catch {
-                try? await threadPool.shutdownGracefully()
-                throw error
-            }
-            let lane = Lane(connection: connection, threadPool: threadPool)
-            do {
-                for pragma in pragmas { _ = try await connection.query(pragma, []) }
-            } catch {
-                await lane.close()
-                throw error
-            }
-            return lane
-        }
-
-        func close() async {
-            // The future-returning close: the async one gives up when the task is cancelled, which
-            // would leave the file open.
-            let closed: EventLoopFuture<Void> = connection.close()
-            try? await closed.get()
-            try? await threadPool.shutdownGracefully()
-        }
-
-        /// Runs one statement; the caller holds the lock.
-        func run(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-            let data: [SQLiteData] = binds.map {
-                switch $0 {
-                case .null: .null
-                case .int(let i): .integer(SQLiteInt64(i))
-                case .double(let d): .float(d)
-                case .text(let s): .text(s)
-                }
-            }
-            do {
-                let rows = try await connection.query(SQLiteSQLDatabase.rewritePlaceholders(sql), data)
-                return rows.map { row in
-                    var values: [String: SQLValue] = [:]
-                    for column in row.columns {
-                        values[column.name.lowercased()] = switch column.data {
-                        case .null: .null
-                        case .integer(let i): .int(Int64(i))
-                        case .float(let d): .double(d)
-                        case .text(let s): .text(s)
-                        case .blob(let b): .text(String(buffer: b))
-                        }
-                    }
-                    return SQLRow(values: values)
-                }
-            } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
-                // Message form: "UNIQUE constraint failed: agents.did"
-                let constraint = error.message.components(separatedBy: "failed: ").last ?? error.message
-                throw StoreError.uniqueViolation(constraint: constraint.components(separatedBy: ",").first ?? constraint)
-            }
-        }
     }
 
     /// Round-robin position over the readers.
@@ -187,9 +117,9 @@ public final class SQLiteSQLDatabase: SQLDatabase {
 
     /// The executor handed to a transaction body: the writer's lock is already held.
     private struct Unlocked: SQLExecutor {
-        let lane: Lane
+        let connection: SQLiteConnectionThread
         func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-            try await lane.run(sql, binds)
+            try await connection.run(sql, binds)
         }
     }
 }
