@@ -12,9 +12,11 @@ public enum DatabaseLocation: Sendable, Equatable {
     /// The default when `DATABASE_URL` is unset.
     public static let defaultSQLitePath = "./data/insignia.sqlite"
 
-    /// The PostgreSQL pool's default size: two connections per core (a backend often waits on I/O,
-    /// and the server's own tasks share the cores), at least 4.
-    public static let defaultPostgresPoolSize = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
+    /// The PostgreSQL pool's default size: four connections per core, at least 8. A statement's
+    /// round trip is mostly waiting (on the backend, the scheduler, fsync), so a pool sized to the
+    /// cores runs dry: on 2 cores, 4 connections gave status lookups ~5.4 k/s and 8–16 gave ~7.1–7.6 k/s
+    /// (`scripts/bench`); 48 was slower again.
+    public static let defaultPostgresPoolSize = max(8, 4 * ProcessInfo.processInfo.activeProcessorCount)
 
     /// A malformed `DATABASE_URL`; the message is safe to print (no password).
     public struct ParseError: Error, Sendable, CustomStringConvertible {

@@ -33,6 +33,21 @@ struct JSONSerializationTests {
         }
     }
 
+    @Test("the UTF-8 key comparison agrees with UTF-16 code-unit order on every pair")
+    func keyOrderMatchesUTF16() {
+        let samples = [
+            "", "a", "b", "ab", "aa", "A", "Z", "~", "\u{7F}", "é", "éa", "ı", "\u{0800}", "\u{D7FF}", "\u{E000}", "\u{FB33}",
+            "\u{FFFD}", "\u{FFFF}", "\u{10000}", "\u{1F600}", "\u{1F600}a", "\u{10FFFF}", "a\u{1F600}", "a\u{FFFD}", "€", "日本",
+        ]
+        for a in samples {
+            for b in samples {
+                #expect(JSONWriter.utf16Precedes(a, b) == a.utf16.lexicographicallyPrecedes(b.utf16), "\(a.unicodeScalars.map(\.value)) vs \(b.unicodeScalars.map(\.value))")
+            }
+        }
+        // The case UTF-8 order alone gets wrong: U+FFFD sorts before U+1F600 in UTF-8 but after it in UTF-16.
+        #expect(JSONWriter.utf16Precedes("\u{1F600}", "\u{FFFD}"))
+    }
+
     @Test("ECMAScript number formatting (RFC 8785 Appendix B samples)")
     func numbers() {
         let cases: [(Double, String)] = [
