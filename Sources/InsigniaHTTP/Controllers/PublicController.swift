@@ -38,8 +38,7 @@ struct PublicController {
     private func didDocument(_ context: AppRequestContext) async throws -> Response {
         let id = try context.pathParameter("id")
         // Only the UUID form: the path mirrors did:web:<host>:agents:<uuid>.
-        guard UUIDText.isUUID(id), let agent = try await agents.forPublicDocument(id: id.lowercased()) else { throw RegistryError.agentNotFound }
-        let document = try agents.didDocument(for: agent, key: badges.agentKey(agent))
+        guard UUIDText.isUUID(id), let document = try await agents.publicDocument(id: id.lowercased()) else { throw RegistryError.agentNotFound }
         return APIResponse.json(document.json(), contentType: "application/did+json", headers: Self.publicCache)
     }
 

@@ -33,7 +33,7 @@ public struct BadgeService: Sendable {
 
     /// Resolves any DID this CA accepts (did:key, our registry did:web, remote did:web).
     public var didResolver: any DIDResolving {
-        RegistryDIDResolver(agents: agents, badges: self, remote: remoteDIDResolver)
+        RegistryDIDResolver(agents: agents, remote: remoteDIDResolver)
     }
 
     var issuer: IssuerIdentity { agents.issuer }
@@ -57,7 +57,7 @@ public struct BadgeService: Sendable {
         try await checkLevel(level, domain: domain, agent: agent)
         let ttl = try clampedTTL(request.ttlSeconds)
         // The key claim comes only from registry data, never from the request (RFC-002 §7.2.1).
-        guard let key = agentKey(agent) else {
+        guard let key = agent.publicKey else {
             throw RegistryError(.conflict, "agent_key_missing", "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity")
         }
         let rate = try await limiter.hit("badge:agent:\(agent.id)", policy.issuanceRate)
@@ -88,7 +88,7 @@ public struct BadgeService: Sendable {
         let now = clock.now()
         if cached, let agent = recentAgents.value(cacheKey, now: now) { return agent }
         let agent = try await agents.get(principal, reference)
-        if agent.status.isUsable, agentKey(agent) != nil {
+        if agent.status.isUsable, agent.publicKey != nil {
             recentAgents.remember(agent, for: cacheKey, now: now)
         } else {
             recentAgents.forget(cacheKey)
@@ -141,13 +141,6 @@ public struct BadgeService: Sendable {
         guard let requested else { return policy.defaultTTL }
         guard requested > 0 else { throw RegistryError(.invalidInput, "invalid_ttl", "ttl must be a positive number of seconds") }
         return min(max(requested, policy.minTTL), policy.maxTTL)
-    }
-
-    /// The agent's public key: the registered JWK, else the key inside its `did:key`.
-    public func agentKey(_ agent: Agent) -> PublicJWK? {
-        if let stored = agent.publicKeyJWK.flatMap(PublicJWK.fromCompactJSON) { return stored }
-        if let did = agent.did, did.hasPrefix("did:key:") { return try? DIDKey.publicKey(fromDID: did) }
-        return nil
     }
 
     func sign(_ claims: BadgeClaims) async throws -> (token: String, kid: String) {

@@ -17,7 +17,6 @@ struct OwnKeyResolver: BadgeKeyResolver {
 /// fetched over the network, CONTRACT.md §5.8), any other `did:web` through `remote`.
 struct RegistryDIDResolver: DIDResolving {
     let agents: AgentService
-    let badges: BadgeService
     let remote: (any DIDResolving)?
 
     func resolve(_ did: String) async throws -> DIDDocument {
@@ -30,7 +29,7 @@ struct RegistryDIDResolver: DIDResolving {
             guard let agent = try await agents.resolve(did) else {
                 throw RegistryError(.badGateway, "did_resolution_failed", "no registry agent has this DID")
             }
-            return try agents.didDocument(for: agent, did: did, key: badges.agentKey(agent))
+            return try agents.didDocument(for: agent, did: did)
         }
         guard did.hasPrefix("did:web:"), let remote else {
             throw RegistryError(.badGateway, "did_resolution_failed", "this server cannot resolve that DID")

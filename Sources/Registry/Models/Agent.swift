@@ -73,3 +73,12 @@ public struct PageCursor: Sendable, Equatable {
         self.id = id
     }
 }
+
+extension Agent {
+    /// The agent's public key: the registered JWK, else the key inside its `did:key`.
+    public var publicKey: PublicJWK? {
+        if let stored = publicKeyJWK.flatMap(PublicJWK.fromCompactJSON) { return stored }
+        if let did, did.hasPrefix("did:key:") { return try? DIDKey.publicKey(fromDID: did) }
+        return nil
+    }
+}

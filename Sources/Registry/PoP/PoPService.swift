@@ -35,7 +35,7 @@ public struct PoPService: Sendable {
             throw RegistryError(.forbidden, "agent_not_owned", "this agent belongs to another organisation")
         }
         guard agent.status.isUsable else { throw RegistryError(.forbidden, "agent_disabled", "agent is \(agent.status.rawValue)") }
-        if issuer.agentID(fromRegistryDID: did) != nil, badges.agentKey(agent) == nil {
+        if issuer.agentID(fromRegistryDID: did) != nil, agent.publicKey == nil {
             throw RegistryError(.conflict, "agent_key_missing", "agent has no public key to publish in its DID document")
         }
         try await checkCooldown(did)

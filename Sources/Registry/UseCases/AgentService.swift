@@ -7,10 +7,10 @@ public struct AgentService: Sendable {
     let store: any RegistryStore
     let clock: any RegistryClock
     public let issuer: IssuerIdentity
-    /// Agents recently read for their public DID document, by id. The document is published with
-    /// `Cache-Control: max-age=300`, so serving a read that is a few seconds old promises nothing
-    /// the header does not; changes made through this service drop the entry at once.
-    let documentReads = RecentReads<Agent>(lifetime: 5)
+    /// Public DID documents recently built, by agent id. The document is published with
+    /// `Cache-Control: max-age=300`, so serving one built a few seconds ago promises nothing the
+    /// header does not; changes made through this service drop the entry at once.
+    let documentReads = RecentReads<DIDDocument>(lifetime: 5)
 
     public init(store: any RegistryStore, clock: any RegistryClock, issuer: IssuerIdentity) {
         self.store = store
@@ -34,15 +34,16 @@ public struct AgentService: Sendable {
         return try await store.agent(did: reference)
     }
 
-    /// The agent with id `id` for its public DID document (`/agents/{id}/did.json`): a read at most
-    /// `documentReads.lifetime` seconds old. Never for decisions: issuance and verification read
-    /// (or re-check) the store.
-    public func forPublicDocument(id: String) async throws -> Agent? {
+    /// The registry `did:web` document of agent `id` as published at `/agents/{id}/did.json`,
+    /// built from a read at most `documentReads.lifetime` seconds old. Never for decisions:
+    /// issuance and verification read (or re-check) the store.
+    public func publicDocument(id: String) async throws -> DIDDocument? {
         let now = clock.now()
-        if let agent = documentReads.value(id, now: now) { return agent }
+        if let document = documentReads.value(id, now: now) { return document }
         guard let agent = try await resolve(id) else { return nil }
-        documentReads.remember(agent, for: id, now: now)
-        return agent
+        let document = try didDocument(for: agent)
+        documentReads.remember(document, for: id, now: now)
+        return document
     }
 
     /// The caller's agent named by `reference`, or `agent_not_found`.
