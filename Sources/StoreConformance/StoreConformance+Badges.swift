@@ -75,6 +75,36 @@ extension StoreConformance {
             )
             try await expect(try await store.revocations(since: nil, after: nil, limit: 0).isEmpty, "limit 0")
         },
+        ConformanceCase(name: "a badge is read with the agents that may be its subject") { store in
+            let org = try await makeOrg(store)
+            let issuedTo = makeAgent(org)
+            var registered = makeAgent(org, did: "did:web:example.com:agents:\(issuedTo.id)")
+            registered.status = .disabled
+            let bystander = makeAgent(org, did: "did:key:z6Mk\(uuid())")
+            for agent in [issuedTo, registered, bystander] { try await store.insertAgent(agent) }
+            func badge(agentID: String?, subject: String) -> BadgeRecord {
+                BadgeRecord(jti: uuid(), orgID: org.id, agentID: agentID, subject: subject, level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2)
+            }
+            let both = badge(agentID: issuedTo.id, subject: registered.did!)
+            let onlyIssuedTo = badge(agentID: issuedTo.id, subject: "did:web:example.com:agents:other")
+            let minted = badge(agentID: nil, subject: "did:web:minted.example")
+            for b in [both, onlyIssuedTo, minted] { try await store.insertBadge(b) }
+
+            guard let read = try await store.badgeWithSubjectAgents(jti: both.jti) else {
+                throw ConformanceFailure(description: "badge \(both.jti) not found")
+            }
+            try await expect(read.badge == both, "the ledger entry, every field")
+            try await expect(
+                Set(read.agents.map(\.id)) == [issuedTo.id, registered.id]
+                    && read.agents.contains(SubjectAgent(id: registered.id, did: registered.did, status: .disabled))
+                    && read.agents.contains(SubjectAgent(id: issuedTo.id, did: nil, status: .active)),
+                "the agent registered with the subject DID and the agent it was issued to, with their status"
+            )
+            try await expect(try await store.badgeWithSubjectAgents(jti: onlyIssuedTo.jti)?.agents.map(\.id) == [issuedTo.id], "only the agent it was issued to")
+            let alone = try await store.badgeWithSubjectAgents(jti: minted.jti)
+            try await expect(alone?.badge == minted && alone?.agents.isEmpty == true, "no agent: the badge alone")
+            try await expect(try await store.badgeWithSubjectAgents(jti: uuid()) == nil, "unknown jti: nil")
+        },
         ConformanceCase(name: "a ledger entry whose issuance basis no longer holds is left out of its batch") { store in
             let org = try await makeOrg(store)
             let agent = makeAgent(org)

@@ -1,4 +1,4 @@
-import InsigniaHTTP
+@testable import InsigniaHTTP
 import Testing
 
 @Suite struct TimestampTests {
@@ -13,4 +13,13 @@ import Testing
         #expect(Timestamp.parse("2026-03-04T11:15:00.250+01:00") == 1_772_619_300)
         #expect(Timestamp.parse("yesterday") == nil)
     }
+}
+
+@Test("request durations are logged in milliseconds with two decimals")
+func requestDurationFormatting() {
+    #expect(RequestLogMiddleware.milliseconds(.zero) == "0.00")
+    #expect(RequestLogMiddleware.milliseconds(.microseconds(50)) == "0.05")
+    #expect(RequestLogMiddleware.milliseconds(.microseconds(12_349)) == "12.34")
+    #expect(RequestLogMiddleware.milliseconds(.milliseconds(5)) == "5.00")
+    #expect(RequestLogMiddleware.milliseconds(.seconds(2) + .microseconds(1_500)) == "2001.50")
 }

@@ -18,13 +18,20 @@ struct RequestLogMiddleware: RouterMiddleware {
         response.headers[Self.requestIDHeader] = context.id
         let elapsed = ContinuousClock.now - start
         metrics.request(route: context.endpointPath ?? "unmatched", method: request.method.rawValue, status: Int(response.status.code), duration: elapsed)
-        let millis = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("request", metadata: [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
             "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.2f", millis)),
+            "duration_ms": .string(Self.milliseconds(elapsed)),
         ])
         return response
+    }
+
+    /// `elapsed` in milliseconds with two decimals ("12.34"), without Foundation's `String(format:)`
+    /// (this runs on every request).
+    static func milliseconds(_ elapsed: Duration) -> String {
+        let hundredths = elapsed.components.seconds * 100_000 + elapsed.components.attoseconds / 10_000_000_000_000
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

@@ -1,4 +1,5 @@
 import BadgeCore
+import Foundation
 
 /// Badge keys for verification: only our own issuer is trusted, with the published key set.
 struct OwnKeyResolver: BadgeKeyResolver {
@@ -39,21 +40,46 @@ struct RegistryDIDResolver: DIDResolving {
 }
 
 /// Revocation and agent state from our own ledger and registry (RFC-002 §8.1 steps 8–9).
-struct LedgerStatusChecker: BadgeStatusChecking {
-    let service: BadgeService
+///
+/// One per verification: the revocation check reads the ledger entry together with the agents
+/// that may be its subject, so the agent check that follows usually needs no second read.
+final class LedgerStatusChecker: BadgeStatusChecking, @unchecked Sendable {
+    // @unchecked: `prefetched` is written by `isRevoked` and read by `isAgentActive`, which the
+    // verifier calls one after the other, never concurrently; the lock makes that explicit.
+    private let service: BadgeService
+    private let lock = NSLock()
+    private var prefetched: (badge: BadgeRecord, agents: [SubjectAgent])?
+
+    init(service: BadgeService) {
+        self.service = service
+    }
 
     /// A jti missing from the ledger counts as revoked: we never issued it, so fail closed.
     func isRevoked(jti: String) async throws -> Bool {
-        guard let record = try await service.store.badge(jti: jti) else { return true }
-        return record.revokedAt != nil
+        guard let entry = try await service.store.badgeWithSubjectAgents(jti: jti) else { return true }
+        lock.withLock { prefetched = entry }
+        return entry.badge.revokedAt != nil
     }
 
     /// Unknown or deleted agents are not active, except subjects of minted (anonymous DV) badges:
     /// they are active while one of their badges is live (CONTRACT.md §4.3.9).
     func isAgentActive(sub: String) async throws -> Bool {
+        if let agent = lock.withLock({ prefetched.flatMap { Self.subjectAgent(sub, in: $0, agents: service.agents) } }) {
+            return agent.status.isUsable
+        }
         guard let agent = try await service.agents.resolve(sub) else {
             return try await service.store.liveMintedSubject(subject: sub, now: service.clock.now()) != nil
         }
         return agent.status.isUsable
+    }
+
+    /// The agent `AgentService.resolve(sub)` would find, when the prefetched rows settle it: the
+    /// agent registered with `sub` as its DID, else the agent the badge was issued to when `sub`
+    /// is that agent's registry `did:web`. Nil: ask the store.
+    static func subjectAgent(_ sub: String, in entry: (badge: BadgeRecord, agents: [SubjectAgent]), agents: AgentService) -> SubjectAgent? {
+        guard entry.badge.subject == sub else { return nil }
+        if let registered = entry.agents.first(where: { $0.did == sub }) { return registered }
+        guard let agentID = entry.badge.agentID, agents.issuer.agentID(fromRegistryDID: sub)?.lowercased() == agentID else { return nil }
+        return entry.agents.first { $0.id == agentID }
     }
 }

@@ -25,6 +25,9 @@ public protocol BadgeStore: Sendable {
     /// Opens its own transaction: not for use inside `inTransaction`.
     func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String>
     func badge(jti: String) async throws -> BadgeRecord?
+    /// The ledger entry `jti` with the agents that may be its subject: the one registered with the
+    /// badge's subject DID and the one it was issued to (zero, one or two). Nil when no such badge.
+    func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])?
     /// Revokes the badge `jti` of `orgID` unless already revoked, keeping the first revocation's
     /// time and reason. Returns the record afterwards; nil when the org has no such badge.
     func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord?

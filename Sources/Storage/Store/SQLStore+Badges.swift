@@ -88,6 +88,23 @@ extension SQLStore {
         try await executor.query("SELECT * FROM badges WHERE jti = $1", [.text(jti)]).first.map(Self.badge(from:))
     }
 
+    public func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])? {
+        let rows = try await executor.query(
+            """
+            SELECT b.*, a.id AS subject_agent_id, a.did AS subject_agent_did, a.status AS subject_agent_status
+            FROM badges b LEFT JOIN agents a ON a.did = b.subject OR a.id = b.agent_id WHERE b.jti = $1
+            """,
+            [.text(jti)]
+        )
+        guard let first = rows.first else { return nil }
+        let agents = try rows.compactMap { row -> SubjectAgent? in
+            guard let id = try row.optionalString("subject_agent_id") else { return nil }
+            guard let status = AgentStatus(rawValue: try row.string("subject_agent_status")) else { throw SQLRowError.unexpected("subject_agent_status") }
+            return SubjectAgent(id: id, did: try row.optionalString("subject_agent_did"), status: status)
+        }
+        return (try Self.badge(from: first), agents)
+    }
+
     public func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord? {
         // `revoked_at IS NULL` keeps the first revocation; the read below answers for both cases.
         try await executor.query(
