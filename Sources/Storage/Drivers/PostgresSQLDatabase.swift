@@ -57,8 +57,11 @@ public final class PostgresSQLDatabase: SQLDatabase {
         var result: [SQLRow] = []
         for try await row in rows {
             var values: [String: SQLValue] = [:]
+            values.reserveCapacity(row.count)
+            // PostgreSQL folds unquoted identifiers to lower case and no statement quotes one, so
+            // names arrive as `SQLRow` expects them (no per-cell lowercasing on the hot path).
             for cell in row {
-                values[cell.columnName.lowercased()] = try decode(cell)
+                values[cell.columnName] = try decode(cell)
             }
             result.append(SQLRow(values: values))
         }
