@@ -25,6 +25,7 @@ final class DocumentHost: @unchecked Sendable {
     /// Runs `body` with the host listening; passes its port.
     func run(_ body: @Sendable (Int) async throws -> Void) async throws {
         let router = Router()
+        router.get("/health/ready") { _, _ in Response(status: .ok) }  // `awaitServing`, not counted
         router.get("**") { request, _ -> Response in
             let entry = self.lock.withLock { () -> (body: String, contentType: String, status: HTTPResponse.Status)? in
                 self.hits += 1
@@ -38,7 +39,10 @@ final class DocumentHost: @unchecked Sendable {
         var logger = Logger(label: "doc-host")
         logger.logLevel = .critical
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
-        try await app.test(.live) { client in try await body(client.port!) }
+        try await app.test(.live) { client in
+            try await client.awaitServing()
+            try await body(client.port!)
+        }
     }
 }
 

@@ -69,6 +69,7 @@ struct TestApp: Sendable {
             )
             let app = buildApplication(deps, logger: logger)
             try await app.test(.live) { client in
+                try await client.awaitServing()
                 try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca))
             }
         }
@@ -114,4 +115,15 @@ struct TestResult: Sendable {
     var data: JSONValue { json["data"] ?? .null }
     var errorCode: String? { json["error"]?.stringValue }
     var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+extension TestClientProtocol {
+    /// One request before the test proper, so the test client's eagerly opened connection is being
+    /// served before anything else happens. Without it, a test that ends at once (say, a backend
+    /// that is not configured) shuts the server down while that connection is still queued
+    /// unaccepted, which traps in NIO (apple/swift-nio#3481: "Deinited NIOAsyncWriter without
+    /// calling finish()") and takes the whole test process down.
+    func awaitServing() async throws {
+        _ = try await execute(uri: "/health/ready", method: .get)
+    }
 }
