@@ -56,6 +56,9 @@ import Testing
         (["BADGE_RATE_LIMIT_PER_MINUTE": "-1"], "BADGE_RATE_LIMIT_PER_MINUTE"),
         (["API_RATE_LIMIT_PER_MINUTE": "lots"], "API_RATE_LIMIT_PER_MINUTE"),
         (["CAPISCIO_BADGE_TTL_DEFAULT": "5000"], "CAPISCIO_BADGE_TTL_DEFAULT"),
+        (["METRICS_PORT": "0"], "METRICS_PORT"), (["METRICS_PORT": "65536"], "METRICS_PORT"), (["METRICS_PORT": "metrics"], "METRICS_PORT"),
+        (["METRICS_PORT": "8080"], "METRICS_PORT"), (["PORT": "9000", "METRICS_PORT": "9000"], "METRICS_PORT"),
+        (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE"), (["DATABASE_POOL_SIZE": "many"], "DATABASE_POOL_SIZE"),
     ])
     func rejectsBadValuesNamingTheVariable(environment: [String: String], variable: String) {
         #expect {

