@@ -75,6 +75,24 @@ extension StoreConformance {
             )
             try await expect(try await store.revocations(since: nil, after: nil, limit: 0).isEmpty, "limit 0")
         },
+        ConformanceCase(name: "badges are read many at a time") { store in
+            let org = try await makeOrg(store)
+            let agent = makeAgent(org)
+            try await store.insertAgent(agent)
+            let stored = (0..<5).map { n in
+                BadgeRecord(jti: uuid(), orgID: org.id, agentID: n == 0 ? nil : agent.id, subject: "did:web:example.com:agents:\(agent.id)",
+                            level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2 + Int64(n))
+            }
+            for badge in stored { try await store.insertBadge(badge) }
+            let asked = [stored[3].jti, uuid(), stored[0].jti, stored[3].jti, stored[4].jti]
+            let found = try await store.badges(jtis: asked)
+            try await expect(found.sorted { $0.jti < $1.jti } == [stored[0], stored[3], stored[4]].sorted { $0.jti < $1.jti }, "each known jti once, every field; unknown ones left out")
+            try await expect(try await store.badges(jtis: []).isEmpty, "no jtis: nothing")
+            let withAgents = try await store.badgesWithSubjectAgents(jtis: [stored[0].jti, stored[1].jti, uuid()])
+            try await expect(Set(withAgents.keys) == [stored[0].jti, stored[1].jti], "keyed by jti, unknown left out")
+            try await expect(withAgents[stored[1].jti]?.agents == [SubjectAgent(id: agent.id, did: nil, status: .active)], "the agent it was issued to")
+            try await expect(withAgents[stored[0].jti]?.badge == stored[0] && withAgents[stored[0].jti]?.agents.isEmpty == true, "no agent_id: no agent")
+        },
         ConformanceCase(name: "a badge is read with the agents that may be its subject") { store in
             let org = try await makeOrg(store)
             let issuedTo = makeAgent(org)

@@ -16,6 +16,10 @@ public struct BadgeService: Sendable {
     let ledger: LedgerWriter
     /// Agents recently read for issuance, by org and reference (re-checked by the ledger write).
     let recentAgents = RecentReads<Agent>()
+    /// Concurrent status lookups, one statement per batch.
+    let statusReads: BatchedLookup<BadgeRecord>
+    /// Concurrent verification lookups (badge and subject agents), one statement per batch.
+    let verificationReads: BatchedLookup<(badge: BadgeRecord, agents: [SubjectAgent])>
 
     public init(
         store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
@@ -29,6 +33,10 @@ public struct BadgeService: Sendable {
         self.limiter = RateLimiter(store: store, clock: clock)
         self.remoteDIDResolver = remoteDIDResolver
         self.ledger = LedgerWriter(store: store)
+        self.statusReads = BatchedLookup { jtis in
+            Dictionary(try await store.badges(jtis: jtis).map { ($0.jti, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        self.verificationReads = BatchedLookup { jtis in try await store.badgesWithSubjectAgents(jtis: jtis) }
     }
 
     /// Resolves any DID this CA accepts (did:key, our registry did:web, remote did:web).
@@ -170,7 +178,7 @@ public struct BadgeService: Sendable {
     /// The ledger entry of `jti` (any org: status is public).
     public func status(jti: String) async throws -> BadgeRecord? {
         guard !jti.isEmpty, jti.utf8.count <= 200 else { return nil }
-        return try await store.badge(jti: jti)
+        return try await statusReads.value(for: jti)
     }
 
     /// Revokes one of the caller's badges. Idempotent: a second call returns the first

@@ -25,9 +25,11 @@ public protocol BadgeStore: Sendable {
     /// Opens its own transaction: not for use inside `inTransaction`.
     func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String>
     func badge(jti: String) async throws -> BadgeRecord?
-    /// The ledger entry `jti` with the agents that may be its subject: the one registered with the
-    /// badge's subject DID and the one it was issued to (zero, one or two). Nil when no such badge.
-    func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])?
+    /// The ledger entries among `jtis` (one statement; unknown jtis are left out).
+    func badges(jtis: [String]) async throws -> [BadgeRecord]
+    /// The ledger entries among `jtis`, by jti, each with the agents that may be its subject: the
+    /// one registered with the badge's subject DID and the one it was issued to (zero, one or two).
+    func badgesWithSubjectAgents(jtis: [String]) async throws -> [String: (badge: BadgeRecord, agents: [SubjectAgent])]
     /// Revokes the badge `jti` of `orgID` unless already revoked, keeping the first revocation's
     /// time and reason. Returns the record afterwards; nil when the org has no such badge.
     func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord?
@@ -57,6 +59,11 @@ public protocol BadgeStore: Sendable {
 }
 
 extension BadgeStore {
+    /// The ledger entry `jti` with the agents that may be its subject; nil when no such badge.
+    public func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])? {
+        try await badgesWithSubjectAgents(jtis: [jti])[jti]
+    }
+
     /// Every event of one org (or of all when nil), oldest first.
     public func events(orgID: String?) async throws -> [AuditEvent] {
         try await events(EventQuery(orgID: orgID))

@@ -88,21 +88,40 @@ extension SQLStore {
         try await executor.query("SELECT * FROM badges WHERE jti = $1", [.text(jti)]).first.map(Self.badge(from:))
     }
 
-    public func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])? {
+    public func badges(jtis: [String]) async throws -> [BadgeRecord] {
+        guard !jtis.isEmpty else { return [] }
+        let (list, binds) = Self.inList(jtis)
+        return try await executor.query("SELECT * FROM badges WHERE jti IN (\(list))", binds).map(Self.badge(from:))
+    }
+
+    public func badgesWithSubjectAgents(jtis: [String]) async throws -> [String: (badge: BadgeRecord, agents: [SubjectAgent])] {
+        guard !jtis.isEmpty else { return [:] }
+        let (list, binds) = Self.inList(jtis)
         let rows = try await executor.query(
             """
             SELECT b.*, a.id AS subject_agent_id, a.did AS subject_agent_did, a.status AS subject_agent_status
-            FROM badges b LEFT JOIN agents a ON a.did = b.subject OR a.id = b.agent_id WHERE b.jti = $1
+            FROM badges b LEFT JOIN agents a ON a.did = b.subject OR a.id = b.agent_id WHERE b.jti IN (\(list))
             """,
-            [.text(jti)]
+            binds
         )
-        guard let first = rows.first else { return nil }
-        let agents = try rows.compactMap { row -> SubjectAgent? in
-            guard let id = try row.optionalString("subject_agent_id") else { return nil }
+        var result: [String: (badge: BadgeRecord, agents: [SubjectAgent])] = [:]
+        for row in rows {
+            let jti = try row.string("jti")
+            if result[jti] == nil { result[jti] = (try Self.badge(from: row), []) }
+            guard let id = try row.optionalString("subject_agent_id") else { continue }
             guard let status = AgentStatus(rawValue: try row.string("subject_agent_status")) else { throw SQLRowError.unexpected("subject_agent_status") }
-            return SubjectAgent(id: id, did: try row.optionalString("subject_agent_did"), status: status)
+            result[jti]?.agents.append(SubjectAgent(id: id, did: try row.optionalString("subject_agent_did"), status: status))
         }
-        return (try Self.badge(from: first), agents)
+        return result
+    }
+
+    /// `$1, …, $n` for `values`, padded to a power of two by repeating the last value, so batched
+    /// lookups use a handful of statement texts (SQLite keeps each prepared) instead of one per size.
+    static func inList(_ values: [String]) -> (placeholders: String, binds: [SQLValue]) {
+        var size = 1
+        while size < values.count { size *= 2 }
+        let binds = values.map(SQLValue.text) + Array(repeating: SQLValue.text(values[values.count - 1]), count: size - values.count)
+        return (placeholders(size), binds)
     }
 
     public func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord? {

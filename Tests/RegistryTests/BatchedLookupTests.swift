@@ -1,0 +1,65 @@
+import Foundation
+import Registry
+import Testing
+
+/// A store stand-in: counts reads and answers each key with the version current when the read began.
+private final class VersionedSource: @unchecked Sendable {
+    private let lock = NSLock()
+    private var version = 0
+    private var reads: [[String]] = []
+
+    func bump() -> Int { lock.withLock { version += 1; return version } }
+    var readCount: Int { lock.withLock { reads.count } }
+    var largestRead: Int { lock.withLock { reads.map(\.count).max() ?? 0 } }
+
+    func read(_ keys: [String]) async throws -> [String: Int] {
+        let current = lock.withLock { reads.append(keys); return version }
+        try await Task.sleep(for: .milliseconds(2))  // a round trip, so lookups pile up behind it
+        return Dictionary(uniqueKeysWithValues: keys.filter { $0 != "missing" }.map { ($0, current) })
+    }
+}
+
+private struct ReadFailed: Error {}
+
+@Suite struct BatchedLookupTests {
+    @Test func concurrentLookupsShareReadsAndEachGetsItsOwnKey() async throws {
+        let source = VersionedSource()
+        let lookup = BatchedLookup<Int>(fetch: source.read)
+        let answers = try await withThrowingTaskGroup(of: (String, Int?).self) { group in
+            for n in 0..<200 {
+                let key = n % 7 == 0 ? "missing" : "k\(n % 50)"
+                group.addTask { (key, try await lookup.value(for: key)) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.count == 200)
+        #expect(answers.allSatisfy { key, value in key == "missing" ? value == nil : value == 0 })
+        #expect(source.readCount < 200, "lookups were coalesced (\(source.readCount) reads)")
+        #expect(source.largestRead > 1)
+    }
+
+    @Test func aLookupNeverSeesAReadThatBeganBeforeIt() async throws {
+        let source = VersionedSource()
+        let lookup = BatchedLookup<Int>(fetch: source.read)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<40 {
+                let required = source.bump()
+                group.addTask {
+                    let seen = try await lookup.value(for: "k")
+                    #expect((seen ?? -1) >= required, "a change made before the lookup is visible to it")
+                }
+                try await Task.sleep(for: .microseconds(300))
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func aFailedReadFailsItsLookupsOnly() async throws {
+        let failing = BatchedLookup<Int> { keys in
+            if keys.contains("bad") { throw ReadFailed() }
+            return Dictionary(uniqueKeysWithValues: keys.map { ($0, 1) })
+        }
+        await #expect(throws: ReadFailed.self) { try await failing.value(for: "bad") }
+        #expect(try await failing.value(for: "good") == 1)
+    }
+}
