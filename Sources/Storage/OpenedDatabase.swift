@@ -14,7 +14,7 @@ public struct OpenedDatabase: Sendable {
     public var store: SQLStore { SQLStore(database: database) }
 
     /// Read-only connections beside SQLite's writer.
-    static let sqliteReaders = 2
+    public static let sqliteReaders = 2
 
     /// Opens the database at `location`, with at most `postgresPoolSize` connections to PostgreSQL
     /// (unless the URL's `pool_max` says otherwise). PostgreSQL needs `postgresClient` running before

@@ -7,13 +7,21 @@ private final class VersionedSource: @unchecked Sendable {
     private let lock = NSLock()
     private var version = 0
     private var reads: [[String]] = []
+    private var inFlight = 0
+    private(set) var mostInFlight = 0
 
     func bump() -> Int { lock.withLock { version += 1; return version } }
     var readCount: Int { lock.withLock { reads.count } }
     var largestRead: Int { lock.withLock { reads.map(\.count).max() ?? 0 } }
 
     func read(_ keys: [String]) async throws -> [String: Int] {
-        let current = lock.withLock { reads.append(keys); return version }
+        let current = lock.withLock {
+            reads.append(keys)
+            inFlight += 1
+            mostInFlight = max(mostInFlight, inFlight)
+            return version
+        }
+        defer { lock.withLock { inFlight -= 1 } }
         try await Task.sleep(for: .milliseconds(2))  // a round trip, so lookups pile up behind it
         return Dictionary(uniqueKeysWithValues: keys.filter { $0 != "missing" }.map { ($0, current) })
     }
@@ -36,6 +44,7 @@ private struct ReadFailed: Error {}
         #expect(answers.allSatisfy { key, value in key == "missing" ? value == nil : value == 0 })
         #expect(source.readCount < 200, "lookups were coalesced (\(source.readCount) reads)")
         #expect(source.largestRead > 1)
+        #expect(source.mostInFlight <= 2, "at most maxConcurrentReads reads at once")
     }
 
     @Test func aLookupNeverSeesAReadThatBeganBeforeIt() async throws {

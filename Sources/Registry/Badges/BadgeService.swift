@@ -33,10 +33,12 @@ public struct BadgeService: Sendable {
         self.limiter = RateLimiter(store: store, clock: clock)
         self.remoteDIDResolver = remoteDIDResolver
         self.ledger = LedgerWriter(store: store)
-        self.statusReads = BatchedLookup { jtis in
+        self.statusReads = BatchedLookup(maxConcurrentReads: policy.concurrentLedgerReads) { jtis in
             Dictionary(try await store.badges(jtis: jtis).map { ($0.jti, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        self.verificationReads = BatchedLookup { jtis in try await store.badgesWithSubjectAgents(jtis: jtis) }
+        self.verificationReads = BatchedLookup(maxConcurrentReads: policy.concurrentLedgerReads) { jtis in
+            try await store.badgesWithSubjectAgents(jtis: jtis)
+        }
     }
 
     /// Resolves any DID this CA accepts (did:key, our registry did:web, remote did:web).
