@@ -82,7 +82,8 @@ ERROR_CODES = (
     "`invalid_did` / `invalid_public_key` (400), `payload_too_large` (413), `did_in_use` / "
     "`identity_immutable` (409), `rate_limit_exceeded` (429), `internal_error` (500), `not_ready` (503); "
     "badge issuance adds `invalid_trust_level` / `invalid_ttl` (400), `trust_level_not_permitted` / "
-    "`DOMAIN_NOT_VERIFIED` (403), `domain_required` / `agent_key_missing` (409)."
+    "`DOMAIN_NOT_VERIFIED` (403), `domain_required` / `agent_key_missing` / `issuance_basis_stale` (409; "
+    "the agent or key changed twice while the badge was being issued: retry)."
 )
 
 VALIDATION_CODES = [
@@ -879,7 +880,8 @@ for base, pre, tagname in AGENT_PREFIXES:
             "404": R("AgentNotFound"),
             "409": err_response("Issuance precondition not met.", {
                 "domain_required": "trust level 2 and above require a domain",
-                "agent_key_missing": "agent has no registered public key"}),
+                "agent_key_missing": "agent has no registered public key",
+                "issuance_basis_stale": "the agent or API key changed while the badge was being issued; retry the request"}),
             **STD()},
         parameters=ID, request_body=body(S("BadgeRequest"),
                                          "Issuance options; the body may be missing or empty.", required=False)))

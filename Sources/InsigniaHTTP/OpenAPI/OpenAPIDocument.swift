@@ -832,6 +832,13 @@ public enum OpenAPIDocument {
                           "error": "agent_key_missing",
                           "message": "agent has no registered public key"
                         }
+                      },
+                      "issuance_basis_stale": {
+                        "value": {
+                          "success": false,
+                          "error": "issuance_basis_stale",
+                          "message": "the agent or API key changed while the badge was being issued; retry the request"
+                        }
                       }
                     }
                   }
@@ -1582,6 +1589,13 @@ public enum OpenAPIDocument {
                           "success": false,
                           "error": "agent_key_missing",
                           "message": "agent has no registered public key"
+                        }
+                      },
+                      "issuance_basis_stale": {
+                        "value": {
+                          "success": false,
+                          "error": "issuance_basis_stale",
+                          "message": "the agent or API key changed while the badge was being issued; retry the request"
                         }
                       }
                     }
@@ -3066,7 +3080,7 @@ public enum OpenAPIDocument {
         "schemas": {
           "Error": {
             "type": "object",
-            "description": "Body of every non-2xx response. Codes: `unauthorized` (401), `forbidden` / `insufficient_scope` (403), `agent_disabled` (403), `not_found` / `agent_not_found` / `badge_not_found` (404), `invalid_request` / `invalid_json` / `invalid_did` / `invalid_public_key` (400), `payload_too_large` (413), `did_in_use` / `identity_immutable` (409), `rate_limit_exceeded` (429), `internal_error` (500), `not_ready` (503); badge issuance adds `invalid_trust_level` / `invalid_ttl` (400), `trust_level_not_permitted` / `DOMAIN_NOT_VERIFIED` (403), `domain_required` / `agent_key_missing` (409).",
+            "description": "Body of every non-2xx response. Codes: `unauthorized` (401), `forbidden` / `insufficient_scope` (403), `agent_disabled` (403), `not_found` / `agent_not_found` / `badge_not_found` (404), `invalid_request` / `invalid_json` / `invalid_did` / `invalid_public_key` (400), `payload_too_large` (413), `did_in_use` / `identity_immutable` (409), `rate_limit_exceeded` (429), `internal_error` (500), `not_ready` (503); badge issuance adds `invalid_trust_level` / `invalid_ttl` (400), `trust_level_not_permitted` / `DOMAIN_NOT_VERIFIED` (403), `domain_required` / `agent_key_missing` / `issuance_basis_stale` (409; the agent or key changed twice while the badge was being issued: retry).",
             "required": ["success", "error", "message"],
             "properties": {
               "success": {"const": false},
