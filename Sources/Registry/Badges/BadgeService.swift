@@ -17,9 +17,9 @@ public struct BadgeService: Sendable {
     /// Agents recently read for issuance, by org and reference (re-checked by the ledger write).
     let recentAgents = RecentReads<Agent>()
     /// Concurrent status lookups, one statement per batch.
-    let statusReads: BatchedLookup<BadgeRecord>
+    let statusReads: Coalescer<String, BadgeRecord?>
     /// Concurrent verification lookups (badge and subject agents), one statement per batch.
-    let verificationReads: BatchedLookup<(badge: BadgeRecord, agents: [SubjectAgent])>
+    let verificationReads: Coalescer<String, (badge: BadgeRecord, agents: [SubjectAgent])?>
 
     public init(
         store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
@@ -33,10 +33,10 @@ public struct BadgeService: Sendable {
         self.limiter = RateLimiter(store: store, clock: clock)
         self.remoteDIDResolver = remoteDIDResolver
         self.ledger = LedgerWriter(store: store)
-        self.statusReads = BatchedLookup(maxConcurrentReads: policy.concurrentLedgerReads) { jtis in
+        self.statusReads = .lookup(maxConcurrent: policy.concurrentLedgerReads) { jtis in
             Dictionary(try await store.badges(jtis: jtis).map { ($0.jti, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        self.verificationReads = BatchedLookup(maxConcurrentReads: policy.concurrentLedgerReads) { jtis in
+        self.verificationReads = .lookup(maxConcurrent: policy.concurrentLedgerReads) { jtis in
             try await store.badgesWithSubjectAgents(jtis: jtis)
         }
     }
@@ -180,7 +180,7 @@ public struct BadgeService: Sendable {
     /// The ledger entry of `jti` (any org: status is public).
     public func status(jti: String) async throws -> BadgeRecord? {
         guard !jti.isEmpty, jti.utf8.count <= 200 else { return nil }
-        return try await statusReads.value(for: jti)
+        return try await statusReads.submit(jti)
     }
 
     /// Revokes one of the caller's badges. Idempotent: a second call returns the first

@@ -1,20 +1,29 @@
-/// Group commit for the badge ledger: concurrent issuances share one transaction.
+/// Group commit for the badge ledger: concurrent issuances share one transaction (`Coalescer`).
 ///
-/// While a batch is being written, new entries queue; the next batch takes them all. Under light
-/// load every badge is written alone (no added latency); under heavy load one commit serves many
-/// requests. Each caller returns only after the transaction holding its row has committed, so an
-/// answered badge is never lost. If a batch fails, its entries are retried one by one so that only
-/// a failing entry's caller sees the error. An entry whose `basis` no longer held is not written:
-/// its caller gets `staleBasis`.
-actor LedgerWriter {
-    private let store: any RegistryStore
-    private let maxBatch: Int
-    private var pending: [(entry: LedgerEntry, waiter: CheckedContinuation<Void, any Error>)] = []
-    private var flushing = false
+/// Each caller returns only after the transaction holding its row has committed, so an answered
+/// badge is never lost. If a batch fails, its entries are retried one by one so that only a failing
+/// entry's caller sees the error. An entry whose `basis` no longer held is not written: its caller
+/// gets `staleBasis`.
+struct LedgerWriter: Sendable {
+    private let batches: Coalescer<LedgerEntry, Void>
 
     init(store: any RegistryStore, maxBatch: Int = 256) {
-        self.store = store
-        self.maxBatch = maxBatch
+        batches = Coalescer(maxBatch: maxBatch) { entries in
+            do {
+                let stale = try await store.insertBadges(entries)
+                return entries.map { Self.result(stale: stale.contains($0.badge.jti)) }
+            } catch {
+                var results: [Result<Void, any Error>] = []
+                for entry in entries {
+                    do {
+                        results.append(Self.result(stale: !(try await store.insertBadges([entry])).isEmpty))
+                    } catch {
+                        results.append(.failure(error))
+                    }
+                }
+                return results
+            }
+        }
     }
 
     /// Thrown to a caller whose entry was left out because its basis changed under it.
@@ -24,37 +33,10 @@ actor LedgerWriter {
 
     /// Writes `entry`; returns once it is committed.
     func write(_ entry: LedgerEntry) async throws {
-        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
-            pending.append((entry, waiter))
-            if !flushing {
-                flushing = true
-                Task { await flush() }
-            }
-        }
+        try await batches.submit(entry)
     }
 
-    private func flush() async {
-        while !pending.isEmpty {
-            let batch = Array(pending.prefix(maxBatch))
-            pending.removeFirst(batch.count)
-            do {
-                let stale = try await store.insertBadges(batch.map(\.entry))
-                for item in batch { Self.answer(item.waiter, stale: stale.contains(item.entry.badge.jti)) }
-            } catch {
-                for item in batch {
-                    do {
-                        let stale = try await store.insertBadges([item.entry])
-                        Self.answer(item.waiter, stale: !stale.isEmpty)
-                    } catch {
-                        item.waiter.resume(throwing: error)
-                    }
-                }
-            }
-        }
-        flushing = false
-    }
-
-    private static func answer(_ waiter: CheckedContinuation<Void, any Error>, stale: Bool) {
-        if stale { waiter.resume(throwing: staleBasis) } else { waiter.resume() }
+    private static func result(stale: Bool) -> Result<Void, any Error> {
+        stale ? .failure(staleBasis) : .success(())
     }
 }

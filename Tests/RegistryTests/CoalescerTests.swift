@@ -29,14 +29,14 @@ private final class VersionedSource: @unchecked Sendable {
 
 private struct ReadFailed: Error {}
 
-@Suite struct BatchedLookupTests {
+@Suite struct CoalescerTests {
     @Test func concurrentLookupsShareReadsAndEachGetsItsOwnKey() async throws {
         let source = VersionedSource()
-        let lookup = BatchedLookup<Int>(fetch: source.read)
+        let lookup = Coalescer<String, Int?>.lookup(maxConcurrent: 2, fetch: source.read)
         let answers = try await withThrowingTaskGroup(of: (String, Int?).self) { group in
             for n in 0..<200 {
                 let key = n % 7 == 0 ? "missing" : "k\(n % 50)"
-                group.addTask { (key, try await lookup.value(for: key)) }
+                group.addTask { (key, try await lookup.submit(key)) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
@@ -49,12 +49,12 @@ private struct ReadFailed: Error {}
 
     @Test func aLookupNeverSeesAReadThatBeganBeforeIt() async throws {
         let source = VersionedSource()
-        let lookup = BatchedLookup<Int>(fetch: source.read)
+        let lookup = Coalescer<String, Int?>.lookup(maxConcurrent: 2, fetch: source.read)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<40 {
                 let required = source.bump()
                 group.addTask {
-                    let seen = try await lookup.value(for: "k")
+                    let seen = try await lookup.submit("k")
                     #expect((seen ?? -1) >= required, "a change made before the lookup is visible to it")
                 }
                 try await Task.sleep(for: .microseconds(300))
@@ -64,11 +64,23 @@ private struct ReadFailed: Error {}
     }
 
     @Test func aFailedReadFailsItsLookupsOnly() async throws {
-        let failing = BatchedLookup<Int> { keys in
+        let failing = Coalescer<String, Int?>.lookup(maxConcurrent: 1) { keys in
             if keys.contains("bad") { throw ReadFailed() }
             return Dictionary(uniqueKeysWithValues: keys.map { ($0, 1) })
         }
-        await #expect(throws: ReadFailed.self) { try await failing.value(for: "bad") }
-        #expect(try await failing.value(for: "good") == 1)
+        await #expect(throws: ReadFailed.self) { try await failing.submit("bad") }
+        #expect(try await failing.submit("good") == 1)
+    }
+
+    @Test func eachCallGetsItsOwnResultFromASharedBatch() async throws {
+        let doubling = Coalescer<Int, Int>(maxBatch: 64) { inputs in
+            inputs.map { $0 % 2 == 0 ? .success($0 * 2) : .failure(ReadFailed()) }
+        }
+        let results = await withTaskGroup(of: (Int, Int?).self) { group in
+            for n in 0..<100 { group.addTask { (n, try? await doubling.submit(n)) } }
+            return await group.reduce(into: [(Int, Int?)]()) { $0.append($1) }
+        }
+        #expect(Set(results.map(\.0)) == Set(0..<100))
+        #expect(results.allSatisfy { n, value in n % 2 == 0 ? value == n * 2 : value == nil })
     }
 }
