@@ -108,7 +108,7 @@ extension StoreConformance {
             let minted = badge(agentID: nil, subject: "did:web:minted.example")
             for b in [both, onlyIssuedTo, minted] { try await store.insertBadge(b) }
 
-            guard let read = try await store.badgeWithSubjectAgents(jti: both.jti) else {
+            guard let read = try await store.badgesWithSubjectAgents(jtis: [both.jti])[both.jti] else {
                 throw ConformanceFailure(description: "badge \(both.jti) not found")
             }
             try await expect(read.badge == both, "the ledger entry, every field")
@@ -118,10 +118,10 @@ extension StoreConformance {
                     && read.agents.contains(SubjectAgent(id: issuedTo.id, did: nil, status: .active)),
                 "the agent registered with the subject DID and the agent it was issued to, with their status"
             )
-            try await expect(try await store.badgeWithSubjectAgents(jti: onlyIssuedTo.jti)?.agents.map(\.id) == [issuedTo.id], "only the agent it was issued to")
-            let alone = try await store.badgeWithSubjectAgents(jti: minted.jti)
+            try await expect(try await store.badgesWithSubjectAgents(jtis: [onlyIssuedTo.jti])[onlyIssuedTo.jti]?.agents.map(\.id) == [issuedTo.id], "only the agent it was issued to")
+            let alone = try await store.badgesWithSubjectAgents(jtis: [minted.jti])[minted.jti]
             try await expect(alone?.badge == minted && alone?.agents.isEmpty == true, "no agent: the badge alone")
-            try await expect(try await store.badgeWithSubjectAgents(jti: uuid()) == nil, "unknown jti: nil")
+            try await expect(try await store.badgesWithSubjectAgents(jtis: [uuid()]).isEmpty, "unknown jti: nil")
         },
         ConformanceCase(name: "a ledger entry whose issuance basis no longer holds is left out of its batch") { store in
             let org = try await makeOrg(store)

@@ -24,7 +24,6 @@ public protocol BadgeStore: Sendable {
     /// gone, API key revoked or expired at the badge's `issuedAt`). Returns the jtis left out.
     /// Opens its own transaction: not for use inside `inTransaction`.
     func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String>
-    func badge(jti: String) async throws -> BadgeRecord?
     /// The ledger entries among `jtis` (one statement; unknown jtis are left out).
     func badges(jtis: [String]) async throws -> [BadgeRecord]
     /// The ledger entries among `jtis`, by jti, each with the agents that may be its subject: the
@@ -59,9 +58,9 @@ public protocol BadgeStore: Sendable {
 }
 
 extension BadgeStore {
-    /// The ledger entry `jti` with the agents that may be its subject; nil when no such badge.
-    public func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])? {
-        try await badgesWithSubjectAgents(jtis: [jti])[jti]
+    /// The ledger entry `jti`; nil when no such badge.
+    public func badge(jti: String) async throws -> BadgeRecord? {
+        try await badges(jtis: [jti]).first
     }
 
     /// Every event of one org (or of all when nil), oldest first.

@@ -84,10 +84,6 @@ extension SQLStore {
         return sql
     }
 
-    public func badge(jti: String) async throws -> BadgeRecord? {
-        try await executor.query("SELECT * FROM badges WHERE jti = $1", [.text(jti)]).first.map(Self.badge(from:))
-    }
-
     public func badges(jtis: [String]) async throws -> [BadgeRecord] {
         guard !jtis.isEmpty else { return [] }
         let (list, binds) = Self.inList(jtis)
