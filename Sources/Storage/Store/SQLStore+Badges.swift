@@ -40,16 +40,14 @@ extension SQLStore {
         let based = entries.compactMap { entry in entry.basis.map { (badge: entry.badge, basis: $0) } }
         guard !based.isEmpty else { return [] }
         let agentIDs = Array(Set(based.map(\.basis.agent.id)))
-        let agents = try await tx.query(
-            "SELECT * FROM agents WHERE id IN (\(placeholders(agentIDs.count)))", agentIDs.map(SQLValue.text)
-        ).map(Self.agent(from:))
+        let (agentList, agentBinds) = Self.inList(agentIDs)
+        let agents = try await tx.query("SELECT * FROM agents WHERE id IN (\(agentList))", agentBinds).map(Self.agent(from:))
         let current = Dictionary(agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let keyIDs = Array(Set(based.compactMap(\.basis.apiKeyID)))
         var keyExpiry: [String: Int64?] = [:]
         if !keyIDs.isEmpty {
-            let rows = try await tx.query(
-                "SELECT id, expires_at FROM api_keys WHERE revoked_at IS NULL AND id IN (\(placeholders(keyIDs.count)))", keyIDs.map(SQLValue.text)
-            )
+            let (keyList, keyBinds) = Self.inList(keyIDs)
+            let rows = try await tx.query("SELECT id, expires_at FROM api_keys WHERE revoked_at IS NULL AND id IN (\(keyList))", keyBinds)
             for row in rows { keyExpiry[try row.string("id")] = try row.optionalInt("expires_at") }
         }
         var stale: Set<String> = []
@@ -61,11 +59,6 @@ extension SQLStore {
             if current[basis.agent.id] != basis.agent || !keyHolds { stale.insert(badge.jti) }
         }
         return stale
-    }
-
-    /// `$1, $2, …, $count`.
-    static func placeholders(_ count: Int) -> String {
-        (1...count).map { "$\($0)" }.joined(separator: ", ")
     }
 
     /// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows.
@@ -117,7 +110,7 @@ extension SQLStore {
         var size = 1
         while size < values.count { size *= 2 }
         let binds = values.map(SQLValue.text) + Array(repeating: SQLValue.text(values[values.count - 1]), count: size - values.count)
-        return (placeholders(size), binds)
+        return ((1...size).map { "$\($0)" }.joined(separator: ", "), binds)
     }
 
     public func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord? {
