@@ -16,7 +16,7 @@ public enum CABootstrap {
     /// Loads the primary key from `inlineJWK` or `keyPath` (generating it there if missing) and
     /// bootstraps `CAService`. `production` forbids an ephemeral key.
     public static func start(
-        store: any RegistryStore, clock: any RegistryClock, inlineJWK: String?, keyPath: String, production: Bool
+        store: any CAService.Store, clock: any RegistryClock, inlineJWK: String?, keyPath: String, production: Bool
     ) async throws -> (service: CAService, keys: FileCAKeys, report: Report) {
         let (key, kid, source) = try CAKeyFiles.loadPrimary(inlineJWK: inlineJWK, path: keyPath, allowEphemeral: !production, now: clock.now())
         let keys = FileCAKeys(primary: key, primaryKID: kid, directory: directory(of: keyPath))

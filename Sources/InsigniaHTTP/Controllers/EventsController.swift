@@ -4,7 +4,7 @@ import Registry
 
 /// `GET /v1/events`: the caller's organisation's audit log (issue #7).
 struct EventsController {
-    let store: any RegistryStore
+    let store: any AuditStore
     let agents: AgentService
 
     func register(on group: RouterGroup<AppRequestContext>) {

@@ -4,7 +4,10 @@ import Foundation
 /// The Badge CA's use cases: IAL-0 issuance, verification, status, revocation and the
 /// revocation feed (RFC-002; CONTRACT.md §4.4, §4.6, §4.7).
 public struct BadgeService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = BadgeLedgerStore & OrganizationStore & DVStore & RateCounterStore & LedgerBatching & UnitOfWork
+
+    let store: any Store
     let clock: any RegistryClock
     let agents: AgentService
     let ca: CAService
@@ -22,7 +25,7 @@ public struct BadgeService: Sendable {
     let verificationReads: Coalescer<String, (badge: BadgeRecord, agents: [SubjectAgent])?>
 
     public init(
-        store: any RegistryStore, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
+        store: any Store, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
         remoteDIDResolver: (any DIDResolving)? = nil
     ) {
         self.store = store
@@ -109,7 +112,7 @@ public struct BadgeService: Sendable {
     /// Writes a badge to the ledger with its audit event and the caller's other changes (`also`),
     /// in one transaction; the response is sent only after this commits. (IAL-0 issuance, which
     /// has no other changes, goes through the group-committing `ledger` instead.)
-    func commit(_ badge: BadgeRecord, event: AuditEvent, also: @Sendable (any RegistryStore) async throws -> Void) async throws {
+    func commit(_ badge: BadgeRecord, event: AuditEvent, also: @Sendable (any StoreTransaction) async throws -> Void) async throws {
         try await store.inTransaction { tx in
             try await tx.insertBadge(badge)
             try await also(tx)

@@ -7,7 +7,7 @@
 struct LedgerWriter: Sendable {
     private let batches: Coalescer<LedgerEntry, Void>
 
-    init(store: any RegistryStore, maxBatch: Int = 256) {
+    init(store: any LedgerBatching, maxBatch: Int = 256) {
         batches = Coalescer(maxBatch: maxBatch) { entries in
             do {
                 let stale = try await store.insertBadges(entries)

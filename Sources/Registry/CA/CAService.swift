@@ -7,7 +7,10 @@ import Foundation
 /// Key *states* live in the database so every process agrees on the active key; private key
 /// *material* stays behind `CASigningKeys`.
 public final class CAService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = CAKeyStore & CAKeyElection & BadgeLedgerStore & AuditStore
+
+    let store: any Store
     let keys: any CASigningKeys
     let clock: any RegistryClock
     /// How long a process may keep using its view of the key states before re-reading them.
@@ -15,7 +18,7 @@ public final class CAService: Sendable {
     let cacheSeconds: Int64
     private let cache = Cache()
 
-    public init(store: any RegistryStore, keys: any CASigningKeys, clock: any RegistryClock, cacheSeconds: Int64 = 5) {
+    public init(store: any Store, keys: any CASigningKeys, clock: any RegistryClock, cacheSeconds: Int64 = 5) {
         self.store = store
         self.keys = keys
         self.clock = clock

@@ -4,7 +4,10 @@ import Foundation
 /// Domain validation (ACME-lite, RFC-002 §7.2.4; CONTRACT.md §4.8.1–4.8.3): orders, challenge
 /// checks through a `DomainValidating` port, and CA-signed DV grants.
 public struct DVService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = DVStore & ChallengeStore & RateCounterStore & UnitOfWork
+
+    let store: any Store
     let clock: any RegistryClock
     let ca: CAService
     let issuer: IssuerIdentity
@@ -14,7 +17,7 @@ public struct DVService: Sendable {
     let limiter: RateLimiter
 
     public init(
-        store: any RegistryStore, clock: any RegistryClock, ca: CAService, issuer: IssuerIdentity, policy: DVPolicy,
+        store: any Store, clock: any RegistryClock, ca: CAService, issuer: IssuerIdentity, policy: DVPolicy,
         validator: (any DomainValidating)?
     ) {
         self.store = store
@@ -200,7 +203,7 @@ public struct DVService: Sendable {
     }
 
     /// Whether `orgID` holds an active grant for exactly `domain`.
-    public static func isValidated(_ domain: String, orgID: String, store: any RegistryStore, now: Int64) async throws -> Bool {
+    public static func isValidated(_ domain: String, orgID: String, store: any DVStore, now: Int64) async throws -> Bool {
         try await store.activeDVGrants(domain: domain.lowercased(), now: now).contains { $0.orgID == orgID }
     }
 

@@ -10,7 +10,10 @@ import Foundation
 /// revoke badges minted from its grants with its API key. A side table links each minted badge to
 /// its grant and subject so agent status can answer for `did:web:<host>:agents:<id>` subjects.
 public struct MintService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = DVStore & ChallengeStore & RateCounterStore & UnitOfWork
+
+    let store: any Store
     let clock: any RegistryClock
     let ca: CAService
     let badges: BadgeService
@@ -25,7 +28,7 @@ public struct MintService: Sendable {
     public static let ttlRange: ClosedRange<Int64> = 60...3600
     public static let defaultTTL: Int64 = 300
 
-    public init(store: any RegistryStore, clock: any RegistryClock, ca: CAService, badges: BadgeService, issuer: IssuerIdentity, policy: DVPolicy) {
+    public init(store: any Store, clock: any RegistryClock, ca: CAService, badges: BadgeService, issuer: IssuerIdentity, policy: DVPolicy) {
         self.store = store
         self.clock = clock
         self.ca = ca

@@ -23,7 +23,7 @@ enum StandaloneProof {
     /// `iat` within `skew` of now (both ways: without a lower bound an exp-less proof would be
     /// usable again once its jti is forgotten), `exp` if present in the future and ≤ `iat` + 60,
     /// and a `jti` never seen within max(120 s, lifetime) in `namespace`.
-    static func checkFreshness(_ claims: JSONValue, now: Int64, skew: Int64, namespace: String, store: any RegistryStore) async throws {
+    static func checkFreshness(_ claims: JSONValue, now: Int64, skew: Int64, namespace: String, store: any ChallengeStore) async throws {
         guard let iat = claims["iat"]?.intValue, let jti = claims["jti"]?.stringValue, !jti.isEmpty, jti.utf8.count <= 200 else {
             throw failed("proof must carry iat and jti")
         }

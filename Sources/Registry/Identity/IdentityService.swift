@@ -4,11 +4,23 @@ import Foundation
 /// Dashboard identities: turns verified session claims into a `Principal`, applies the identity
 /// provider's (Clerk's) user/organisation/membership events, and answers the `/v1/orgs` queries.
 public struct IdentityService: Sendable {
-    let store: any RegistryStore
+    /// The records this use case reads and writes.
+    public typealias Records = IdentityStore & OrganizationStore
+    /// The storage ports this use case needs.
+    public typealias Store = Records & UnitOfWork
+
+    /// Where reads and writes go: the store, or the transaction of a webhook delivery.
+    let store: any Records
+    let transactions: any UnitOfWork
     let clock: any RegistryClock
 
-    public init(store: any RegistryStore, clock: any RegistryClock) {
-        self.store = store
+    public init(store: any Store, clock: any RegistryClock) {
+        self.init(records: store, transactions: store, clock: clock)
+    }
+
+    private init(records: any Records, transactions: any UnitOfWork, clock: any RegistryClock) {
+        self.store = records
+        self.transactions = transactions
         self.clock = clock
     }
 
@@ -122,10 +134,10 @@ public struct IdentityService: Sendable {
     public func handle(deliveryID: String, type: String, data: JSONValue) async throws -> WebhookOutcome {
         let known = Self.handledTypes.contains(type)
         let now = clock.now()
-        return try await store.inTransaction { store in
-            guard try await store.recordWebhookDelivery(id: deliveryID, type: type, at: now) else { return .duplicate }
+        return try await transactions.inTransaction { tx in
+            guard try await tx.recordWebhookDelivery(id: deliveryID, type: type, at: now) else { return .duplicate }
             guard known else { return .ignored }
-            try await IdentityService(store: store, clock: clock).apply(type: type, data: data)
+            try await IdentityService(records: tx, transactions: transactions, clock: clock).apply(type: type, data: data)
             return .processed
         }
     }

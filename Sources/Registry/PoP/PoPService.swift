@@ -4,14 +4,17 @@ import Foundation
 /// Proof-of-possession issuance (RFC-003): phase 1 hands out a single-use challenge, phase 2
 /// checks a proof signed by the DID's key and issues an IAL-1 badge bound to that key.
 public struct PoPService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = AgentStore & ChallengeStore & AuditStore & RateCounterStore & UnitOfWork
+
+    let store: any Store
     let clock: any RegistryClock
     let agents: AgentService
     let badges: BadgeService
     let policy: PoPPolicy
     let limiter: RateLimiter
 
-    public init(store: any RegistryStore, clock: any RegistryClock, agents: AgentService, badges: BadgeService, policy: PoPPolicy) {
+    public init(store: any Store, clock: any RegistryClock, agents: AgentService, badges: BadgeService, policy: PoPPolicy) {
         self.store = store
         self.clock = clock
         self.agents = agents

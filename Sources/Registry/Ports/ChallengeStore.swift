@@ -1,4 +1,4 @@
-/// Storage for proof-of-possession issuance (RFC-003). Part of `RegistryStore`.
+/// Storage for proof-of-possession issuance (RFC-003). One of the ports `StoreTransaction` unites.
 public protocol ChallengeStore: Sendable {
     func insertChallenge(_ challenge: ChallengeRecord) async throws
     func challenge(id: String) async throws -> ChallengeRecord?

@@ -1,4 +1,4 @@
-/// Storage for domain validation: orders and the grants finalize issues. Part of `RegistryStore`.
+/// Storage for domain validation: orders and the grants finalize issues. One of the ports `StoreTransaction` unites.
 public protocol DVStore: Sendable {
     /// Throws `StoreError.uniqueViolation` if the id or token is taken.
     func insertDVOrder(_ order: DVOrder) async throws

@@ -1,5 +1,5 @@
 /// Storage for dashboard identities: users, organisation memberships and processed webhook
-/// deliveries. Part of `RegistryStore`.
+/// deliveries. One of the ports `StoreTransaction` unites.
 public protocol IdentityStore: Sendable {
     // MARK: Users
 

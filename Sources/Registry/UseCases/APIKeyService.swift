@@ -4,6 +4,9 @@ import Foundation
 
 /// Creates, lists, revokes and authenticates API keys.
 public struct APIKeyService: Sendable {
+    /// The storage ports this use case needs.
+    public typealias Store = APIKeyStore & RateCounterStore & AuditStore & UnitOfWork
+
     /// Every key we emit starts with this (issue #2; CONTRACT.md D-25 lists the alternatives).
     public static let keyPrefix = "cpsc_live_"
     /// How many characters of a key are kept for display.
@@ -11,12 +14,12 @@ public struct APIKeyService: Sendable {
     /// `last_used_at` is refreshed at most this often, so authentication is not a write per request.
     static let touchInterval: Int64 = 60
 
-    let store: any RegistryStore
+    let store: any Store
     let clock: any RegistryClock
     /// Usable keys recently read, by hash, for callers that re-check the key (issuance).
     let recentKeys = RecentReads<APIKeyRecord>()
 
-    public init(store: any RegistryStore, clock: any RegistryClock) {
+    public init(store: any Store, clock: any RegistryClock) {
         self.store = store
         self.clock = clock
     }

@@ -4,7 +4,10 @@ import Foundation
 /// Agent registry use cases. Every operation is scoped to the caller's organisation; another
 /// organisation's agent is reported as not found so existence never leaks (CONTRACT.md §2.7).
 public struct AgentService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = AgentStore & UnitOfWork
+
+    let store: any Store
     let clock: any RegistryClock
     public let issuer: IssuerIdentity
     /// Public DID documents recently built, by agent id. The document is published with
@@ -12,7 +15,7 @@ public struct AgentService: Sendable {
     /// header does not; changes made through this service drop the entry at once.
     let documentReads = RecentReads<DIDDocument>(lifetime: 5)
 
-    public init(store: any RegistryStore, clock: any RegistryClock, issuer: IssuerIdentity) {
+    public init(store: any Store, clock: any RegistryClock, issuer: IssuerIdentity) {
         self.store = store
         self.clock = clock
         self.issuer = issuer

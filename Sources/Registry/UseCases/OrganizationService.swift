@@ -3,10 +3,13 @@ import Foundation
 
 /// Finds and creates organisations (operator CLI and bootstrap).
 public struct OrganizationService: Sendable {
-    let store: any RegistryStore
+    /// The storage ports this use case needs.
+    public typealias Store = OrganizationStore & UnitOfWork
+
+    let store: any Store
     let clock: any RegistryClock
 
-    public init(store: any RegistryStore, clock: any RegistryClock) {
+    public init(store: any Store, clock: any RegistryClock) {
         self.store = store
         self.clock = clock
     }

@@ -23,10 +23,10 @@ public struct RateLimitStatus: Sendable, Equatable {
 
 /// Fixed-window counters kept in the database, so a limit holds across every server process.
 public struct RateLimiter: Sendable {
-    let store: any RegistryStore
+    let store: any RateCounterStore
     let clock: any RegistryClock
 
-    public init(store: any RegistryStore, clock: any RegistryClock) {
+    public init(store: any RateCounterStore, clock: any RegistryClock) {
         self.store = store
         self.clock = clock
     }

@@ -1,6 +1,6 @@
 import Registry
 
-extension SQLStore {
+extension SQLQueries {
     public func insertAPIKey(_ key: APIKeyRecord) async throws {
         try await executor.query(
             """

@@ -1,13 +1,10 @@
 import BadgeCore
 import Registry
 
-extension SQLStore {
-    private static let agentColumns =
-        "id, org_id, user_id, name, description, domain, did, public_key_jwk, status, protocol, agent_card, trust_level, created_at, updated_at, disabled_at, disable_reason"
-
+extension SQLQueries {
     public func insertAgent(_ agent: Agent) async throws {
         try await executor.query(
-            "INSERT INTO agents (\(Self.agentColumns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            "INSERT INTO agents (\(SQLColumns.agent)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             Self.binds(agent)
         )
     }

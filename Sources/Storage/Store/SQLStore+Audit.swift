@@ -1,7 +1,6 @@
 import Registry
 
-extension SQLStore {
-    static let eventColumns = ["id", "org_id", "type", "actor", "subject", "agent_id", "details", "created_at"]
+extension SQLQueries {
 
     static func eventBinds(_ event: AuditEvent) -> [SQLValue] {
         [
@@ -11,7 +10,7 @@ extension SQLStore {
     }
 
     public func appendEvent(_ event: AuditEvent) async throws {
-        try await executor.query(Self.multiRowInsert("audit_events", columns: Self.eventColumns, rows: 1), Self.eventBinds(event))
+        try await executor.query(Self.multiRowInsert("audit_events", columns: SQLColumns.event, rows: 1), Self.eventBinds(event))
     }
 
     /// Events sharing a `created_at` come in id order.

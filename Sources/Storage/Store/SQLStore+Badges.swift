@@ -1,12 +1,7 @@
 import BadgeCore
 import Registry
 
-extension SQLStore {
-    static let badgeColumns = [
-        "jti", "org_id", "agent_id", "subject", "level", "ial", "kid", "issued_at", "expires_at", "audience", "revoked_at",
-        "revocation_reason",
-    ]
-
+extension SQLQueries {
     static func badgeBinds(_ badge: BadgeRecord) -> [SQLValue] {
         [
             .text(badge.jti), .text(badge.orgID), .optional(badge.agentID), .text(badge.subject), .text(badge.level),
@@ -16,22 +11,7 @@ extension SQLStore {
     }
 
     public func insertBadge(_ badge: BadgeRecord) async throws {
-        try await executor.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: 1), Self.badgeBinds(badge))
-    }
-
-    public func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String> {
-        guard !entries.isEmpty else { return [] }
-        return try await database.transaction { tx in
-            let stale = try await Self.staleBases(of: entries, tx)
-            let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
-            // 12 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
-            for start in stride(from: 0, to: kept.count, by: 500) {
-                let chunk = kept[start..<min(start + 500, kept.count)]
-                try await tx.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: chunk.count), chunk.flatMap { Self.badgeBinds($0.badge) })
-                try await tx.query(Self.multiRowInsert("audit_events", columns: Self.eventColumns, rows: chunk.count), chunk.flatMap { Self.eventBinds($0.event) })
-            }
-            return stale
-        }
+        try await executor.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: 1), Self.badgeBinds(badge))
     }
 
     /// The jtis of entries whose basis no longer holds, read inside the ledger transaction: two
@@ -165,5 +145,22 @@ extension SQLStore {
             audience: try audience(fromText: try row.string("audience")), revokedAt: try row.optionalInt("revoked_at"),
             revocationReason: try row.optionalString("revocation_reason")
         )
+    }
+}
+
+extension SQLStore {
+    public func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String> {
+        guard !entries.isEmpty else { return [] }
+        return try await database.transaction { tx in
+            let stale = try await Self.staleBases(of: entries, tx)
+            let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
+            // 12 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
+            for start in stride(from: 0, to: kept.count, by: 500) {
+                let chunk = kept[start..<min(start + 500, kept.count)]
+                try await tx.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count), chunk.flatMap { Self.badgeBinds($0.badge) })
+                try await tx.query(Self.multiRowInsert("audit_events", columns: SQLColumns.event, rows: chunk.count), chunk.flatMap { Self.eventBinds($0.event) })
+            }
+            return stale
+        }
     }
 }

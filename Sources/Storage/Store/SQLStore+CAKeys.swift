@@ -1,10 +1,6 @@
 import Registry
 
-extension SQLStore {
-    /// Advisory lock serialising CA key state changes across server processes ("CAKEYS" in
-    /// ASCII); distinct from `Migrator.advisoryLock`.
-    static let caKeyLock: Int64 = 0x4341_4B45_5953
-
+extension SQLQueries {
     public func caKeys() async throws -> [CAKeyRecord] {
         try await executor.query("SELECT * FROM ca_keys ORDER BY created_at, kid").map(Self.caKey(from:))
     }
@@ -21,6 +17,31 @@ extension SQLStore {
             ]
         )
     }
+
+    public func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String> {
+        guard !kids.isEmpty else { return [] }
+        let placeholders = (0..<kids.count).map { "$\($0 + 2)" }.joined(separator: ", ")
+        let rows = try await executor.query(
+            "SELECT DISTINCT kid FROM badges WHERE expires_at > $1 AND kid IN (\(placeholders))",
+            [.int(now)] + kids.map(SQLValue.text)
+        )
+        return Set(try rows.map { try $0.string("kid") })
+    }
+
+    static func caKey(from row: SQLRow) throws -> CAKeyRecord {
+        guard let state = CAKeyRecord.State(rawValue: try row.string("state")) else { throw SQLRowError.unexpected("state") }
+        return CAKeyRecord(
+            kid: try row.string("kid"), publicJWK: try row.string("public_jwk"), state: state,
+            createdAt: try row.int("created_at"), activatedAt: try row.optionalInt("activated_at"),
+            retiredAt: try row.optionalInt("retired_at")
+        )
+    }
+}
+
+extension SQLStore {
+    /// Advisory lock serialising CA key state changes across server processes ("CAKEYS" in
+    /// ASCII); distinct from `Migrator.advisoryLock`.
+    static let caKeyLock: Int64 = 0x4341_4B45_5953
 
     /// The candidate is stored active with `activated_at` = its `activatedAt`, or its `createdAt`
     /// when it has none. A kid already stored (prepared or retired) keeps its stored public key.
@@ -58,24 +79,5 @@ extension SQLStore {
             )
             return true
         }
-    }
-
-    public func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String> {
-        guard !kids.isEmpty else { return [] }
-        let placeholders = (0..<kids.count).map { "$\($0 + 2)" }.joined(separator: ", ")
-        let rows = try await executor.query(
-            "SELECT DISTINCT kid FROM badges WHERE expires_at > $1 AND kid IN (\(placeholders))",
-            [.int(now)] + kids.map(SQLValue.text)
-        )
-        return Set(try rows.map { try $0.string("kid") })
-    }
-
-    static func caKey(from row: SQLRow) throws -> CAKeyRecord {
-        guard let state = CAKeyRecord.State(rawValue: try row.string("state")) else { throw SQLRowError.unexpected("state") }
-        return CAKeyRecord(
-            kid: try row.string("kid"), publicJWK: try row.string("public_jwk"), state: state,
-            createdAt: try row.int("created_at"), activatedAt: try row.optionalInt("activated_at"),
-            retiredAt: try row.optionalInt("retired_at")
-        )
     }
 }

@@ -1,7 +1,7 @@
 import BadgeCore
 import Registry
 
-extension SQLStore {
+extension SQLQueries {
     public func insertChallenge(_ c: ChallengeRecord) async throws {
         try await executor.query(
             """

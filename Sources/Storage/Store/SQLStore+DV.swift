@@ -1,6 +1,6 @@
 import Registry
 
-extension SQLStore {
+extension SQLQueries {
     public func insertDVOrder(_ o: DVOrder) async throws {
         try await executor.query(
             """

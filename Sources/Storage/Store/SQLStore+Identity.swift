@@ -1,6 +1,6 @@
 import Registry
 
-extension SQLStore {
+extension SQLQueries {
     // MARK: Users
 
     public func upsertUser(_ user: User) async throws -> User {

@@ -1,6 +1,6 @@
 import Registry
 
-extension SQLStore {
+extension SQLQueries {
     public func insertOrganization(_ org: Organization) async throws {
         try await executor.query(
             """

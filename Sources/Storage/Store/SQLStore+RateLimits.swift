@@ -1,6 +1,6 @@
 import Registry
 
-extension SQLStore {
+extension SQLQueries {
     public func incrementRateCounter(bucket: String, windowStart: Int64) async throws -> Int {
         // One upsert statement: atomic on both databases without an explicit transaction.
         let rows = try await executor.query(

@@ -15,7 +15,7 @@ extension SQLStore {
             var start = 0
             while start < badges.count {
                 let chunk = badges[start..<min(start + Self.seedRowsPerStatement, badges.count)]
-                try await tx.query(Self.multiRowInsert("badges", columns: Self.badgeColumns, rows: chunk.count), chunk.flatMap(Self.badgeBinds))
+                try await tx.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count), chunk.flatMap(Self.badgeBinds))
                 start += chunk.count
             }
         }

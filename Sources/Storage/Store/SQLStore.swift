@@ -1,32 +1,37 @@
 import Registry
 
-/// The registry's storage port over any `SQLDatabase`: one set of queries for SQLite and PostgreSQL.
-public struct SQLStore: RegistryStore {
+/// The statements behind every `StoreTransaction` operation, written once for SQLite and
+/// PostgreSQL and run on `executor`: the database itself (`SQLStore`) or an open transaction
+/// (`SQLTransaction`).
+public protocol SQLQueries: StoreTransaction {
+    /// Where statements go.
+    var executor: any SQLExecutor { get }
+}
+
+/// The registry's storage port over any `SQLDatabase`.
+public struct SQLStore: RegistryStore, SQLQueries {
     /// The database, for transactions and its dialect.
     public let database: any SQLDatabase
-    /// Where statements go: the database itself, or the transaction of `inTransaction`.
-    let executor: any SQLExecutor
+    public var executor: any SQLExecutor { database }
 
     public init(database: any SQLDatabase) {
         self.database = database
-        self.executor = database
     }
 
     public func ping() async throws {
         try await executor.query("SELECT 1 AS one")
     }
 
-    /// Runs `body` against a store whose every statement joins one transaction: committed when
-    /// `body` returns, rolled back when it throws. Used to write a change and its audit event
-    /// together. `body` must not call methods that open their own transaction (CA key election).
-    public func inTransaction<T: Sendable>(_ body: @Sendable (any RegistryStore) async throws -> T) async throws -> T {
+    /// Runs `body` against a handle whose every statement joins one transaction: committed when
+    /// `body` returns, rolled back when it throws.
+    public func inTransaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
         try await database.transaction { tx in
-            try await body(SQLStore(database: database, executor: tx))
+            try await body(SQLTransaction(executor: tx))
         }
     }
+}
 
-    private init(database: any SQLDatabase, executor: any SQLExecutor) {
-        self.database = database
-        self.executor = executor
-    }
+/// The handle `SQLStore.inTransaction` gives its body: the single-statement operations only.
+struct SQLTransaction: SQLQueries {
+    let executor: any SQLExecutor
 }

@@ -1,0 +1,25 @@
+/// Storage port for the badge ledger: every badge the CA signed, its revocation, and the reads
+/// verification needs.
+public protocol BadgeLedgerStore: Sendable {
+    func insertBadge(_ badge: BadgeRecord) async throws
+    /// The ledger entries among `jtis` (one statement; unknown jtis are left out).
+    func badges(jtis: [String]) async throws -> [BadgeRecord]
+    /// The ledger entries among `jtis`, by jti, each with the agents that may be its subject: the
+    /// one registered with the badge's subject DID and the one it was issued to (zero, one or two).
+    func badgesWithSubjectAgents(jtis: [String]) async throws -> [String: (badge: BadgeRecord, agents: [SubjectAgent])]
+    /// Revokes the badge `jti` of `orgID` unless already revoked, keeping the first revocation's
+    /// time and reason. Returns the record afterwards; nil when the org has no such badge.
+    func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord?
+    /// Revoked badges with `revoked_at >= since`, ordered by (revoked_at, jti), after `cursor`,
+    /// at most `limit` (nil: all).
+    func revocations(since: Int64?, after cursor: RevocationCursor?, limit: Int?) async throws -> [BadgeRecord]
+    /// Kids among `kids` that signed at least one badge with `expires_at > now`.
+    func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String>
+}
+
+extension BadgeLedgerStore {
+    /// The ledger entry `jti`; nil when no such badge.
+    public func badge(jti: String) async throws -> BadgeRecord? {
+        try await badges(jtis: [jti]).first
+    }
+}
