@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "InsigniaHTTP",
             dependencies: [
-                "BadgeCore", "Registry", "Storage",
+                "BadgeCore", "Registry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,13 +81,22 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The composition root: configuration, logging, store, CA keys, outbound clients, use cases
+        // and the HTTP application, for `insignia serve` and every operator command.
+        .target(
+            name: "InsigniaApp",
+            dependencies: [
+                "BadgeCore", "Registry", "Storage", "CAKeys", "Outbound", "InsigniaHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .executableTarget(
             name: "insignia",
             dependencies: [
-                "BadgeCore", "InsigniaHTTP", "Registry", "Storage", "CAKeys", "Outbound",
+                "BadgeCore", "InsigniaApp", "InsigniaHTTP", "Registry", "Storage", "CAKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "BadgeCoreTests", dependencies: ["BadgeCore"]),
@@ -109,7 +118,7 @@ let package = Package(
         .testTarget(
             name: "InsigniaHTTPTests",
             dependencies: [
-                "InsigniaHTTP", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance", "Outbound",
+                "InsigniaHTTP", "InsigniaApp", "Storage", "Registry", "BadgeCore", "CAKeys", "StoreConformance", "Outbound",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -5,34 +5,77 @@ import Logging
 import Registry
 import ServiceLifecycle
 
-/// Everything the HTTP layer needs, assembled by the composition root.
-public struct AppDependencies: Sendable {
-    public let config: AppConfig
-    public let store: any RegistryStore
-    public let clock: any RegistryClock
-    /// The CA's keys, already bootstrapped.
-    public let ca: CAService
-    /// Resolver for `did:web` documents on other hosts (nil: not resolvable).
-    public let remoteDIDResolver: (any DIDResolving)?
-    /// Counters and histograms behind `GET /metrics`.
-    public let metrics: InsigniaMetrics
-    /// Fetches the Clerk JWKS (`CLERK_JWKS_URL`); nil: JWKS mode cannot fetch keys.
-    public let jwksFetcher: (any JWKSFetching)?
-    /// Performs HTTP-01 and DNS-01 checks (nil: orders cannot be finalized).
-    public let domainValidator: (any DomainValidating)?
+/// The use cases the HTTP layer serves, built by the composition root (`InsigniaApp`). Nothing in
+/// this target constructs a use case.
+public struct AppServices: Sendable {
+    public var agents: AgentService
+    public var badges: BadgeService
+    public var pop: PoPService
+    public var apiKeys: APIKeyService
+    public var identities: IdentityService
+    public var mint: MintService
+    public var dv: DVService
+    public var ca: CAService
+    public var organizations: OrganizationService
+    public var auditLog: AuditLogService
+    /// Counts authenticated requests per API key (`API_RATE_LIMIT_PER_MINUTE`).
+    public var limiter: RateLimiter
+    /// Verifies dashboard session tokens; nil: Clerk sign-in is off.
+    public var sessionTokens: SessionTokenVerifier?
+    /// Verifies Clerk webhook deliveries; nil: the webhook is off.
+    public var clerkWebhook: SvixVerifier?
+    public var clock: any RegistryClock
+    /// Named checks behind `GET /health/ready` (database, CA key).
+    public var readiness: [(name: String, check: @Sendable () async throws -> Void)]
 
     public init(
-        config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock = SystemClock(),
-        remoteDIDResolver: (any DIDResolving)? = nil, metrics: InsigniaMetrics = InsigniaMetrics(),
-        jwksFetcher: (any JWKSFetching)? = nil, domainValidator: (any DomainValidating)? = nil
+        agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, identities: IdentityService,
+        mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, limiter: RateLimiter,
+        sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
+        readiness: [(name: String, check: @Sendable () async throws -> Void)]
     ) {
-        self.jwksFetcher = jwksFetcher
-        self.domainValidator = domainValidator
-        self.config = config
-        self.store = store
+        self.agents = agents
+        self.badges = badges
+        self.pop = pop
+        self.apiKeys = apiKeys
+        self.identities = identities
+        self.mint = mint
+        self.dv = dv
         self.ca = ca
+        self.organizations = organizations
+        self.auditLog = auditLog
+        self.limiter = limiter
+        self.sessionTokens = sessionTokens
+        self.clerkWebhook = clerkWebhook
         self.clock = clock
-        self.remoteDIDResolver = remoteDIDResolver
+        self.readiness = readiness
+    }
+}
+
+/// The HTTP layer's own settings: listeners and request limits.
+public struct HTTPSettings: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8080
+    /// Port of a second listener that alone serves `GET /metrics`; nil: `/metrics` is on `port`.
+    public var metricsPort: Int?
+    /// Largest request body accepted, in bytes.
+    public var maxBodyBytes = 1 << 20
+    /// Requests per API key per minute on authenticated routes.
+    public var apiRateLimit = RateLimit.perMinute(1000)
+
+    public init() {}
+}
+
+/// Everything the HTTP layer needs, assembled by the composition root.
+public struct AppDependencies: Sendable {
+    public let services: AppServices
+    public let settings: HTTPSettings
+    /// Counters and histograms behind `GET /metrics`.
+    public let metrics: InsigniaMetrics
+
+    public init(services: AppServices, settings: HTTPSettings, metrics: InsigniaMetrics) {
+        self.services = services
+        self.settings = settings
         self.metrics = metrics
     }
 }
@@ -46,60 +89,39 @@ public enum InsigniaVersion {
 /// `GET /metrics` is among them unless `METRICS_PORT` moves it to `buildMetricsRouter`.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let router = makeRouter(deps)
+    let services = deps.services
+    let limit = deps.settings.maxBodyBytes
 
-    let store = deps.store
-    let ca = deps.ca
-    HealthController(
-        readinessChecks: [
-            ("database", { try await store.ping() }),
-            ("ca_key", { _ = try await ca.activeSigner() }),
-        ],
-        version: InsigniaVersion.version,
-        commit: ProcessInfoCommit.value
-    ).register(on: router)
+    HealthController(readinessChecks: services.readiness, version: InsigniaVersion.version, commit: ProcessInfoCommit.value)
+        .register(on: router)
     DocsController().register(on: router)
-    if deps.config.metricsPort == nil { MetricsController(deps).register(on: router) }
+    if deps.settings.metricsPort == nil { MetricsController(deps).register(on: router) }
 
-    let limit = deps.config.maxBodyBytes
-    let agents = AgentService(store: deps.store, clock: deps.clock, issuer: IssuerIdentity(origin: deps.config.issuerURL))
-    let badges = BadgeService(
-        store: deps.store, clock: deps.clock, agents: agents, ca: deps.ca, policy: deps.config.badgePolicy,
-        remoteDIDResolver: deps.remoteDIDResolver
-    )
-    let pop = PoPService(store: deps.store, clock: deps.clock, agents: agents, badges: badges, policy: deps.config.popPolicy)
-    let apiKeys = APIKeyService(store: deps.store, clock: deps.clock)
-    let identities = IdentityService(store: deps.store, clock: deps.clock)
-    var authenticator = Authenticator(
-        apiKeys: apiKeys, limiter: RateLimiter(store: deps.store, clock: deps.clock), rateLimit: deps.config.apiRateLimit
-    )
-    if let settings = deps.config.sessionTokens {
-        authenticator.sessions = SessionAuthentication(
-            verifier: SessionTokenVerifier(settings: settings, fetcher: deps.jwksFetcher, clock: deps.clock), identities: identities
-        )
+    var authenticator = Authenticator(apiKeys: services.apiKeys, limiter: services.limiter, rateLimit: deps.settings.apiRateLimit)
+    if let verifier = services.sessionTokens {
+        authenticator.sessions = SessionAuthentication(verifier: verifier, identities: services.identities)
     }
-    ClerkWebhookController(verifier: deps.config.clerkWebhook, identities: identities, clock: deps.clock, bodyLimit: limit).register(on: router)
-    let mint = MintService(
-        store: deps.store, clock: deps.clock, ca: deps.ca, badges: badges, issuer: agents.issuer, policy: deps.config.dvPolicy
-    )
-    PublicController(badges: badges, agents: agents, mint: mint, ca: deps.ca, metrics: deps.metrics, bodyLimit: limit).register(on: router)
+    ClerkWebhookController(verifier: services.clerkWebhook, identities: services.identities, clock: services.clock, bodyLimit: limit)
+        .register(on: router)
+    PublicController(
+        badges: services.badges, agents: services.agents, mint: services.mint, ca: services.ca, metrics: deps.metrics, bodyLimit: limit
+    ).register(on: router)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
-    let badgeController = BadgeController(badges: badges, pop: pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit)
-    badgeController.registerIssuance(on: router)
-    let dv = DVService(
-        store: deps.store, clock: deps.clock, ca: deps.ca, issuer: agents.issuer, policy: deps.config.dvPolicy,
-        validator: deps.domainValidator
+    let badgeController = BadgeController(
+        badges: services.badges, pop: services.pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit
     )
-    let dvController = DVController(dv: dv, authenticator: authenticator, bodyLimit: limit)
+    badgeController.registerIssuance(on: router)
+    let dvController = DVController(dv: services.dv, authenticator: authenticator, bodyLimit: limit)
     dvController.register(on: router)
     dvController.registerGrants(on: router)
-    MintController(mint: mint, bodyLimit: limit).register(on: router)
+    MintController(mint: services.mint, bodyLimit: limit).register(on: router)
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
-    APIKeyController(apiKeys: apiKeys, bodyLimit: limit).register(on: authenticated)
-    AgentController(agents: agents, bodyLimit: limit).register(on: authenticated)
-    OrganizationController(identities: identities).register(on: authenticated)
+    APIKeyController(apiKeys: services.apiKeys, bodyLimit: limit).register(on: authenticated)
+    AgentController(agents: services.agents, bodyLimit: limit).register(on: authenticated)
+    OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
-    EventsController(store: deps.store, agents: agents).register(on: authenticated)
+    EventsController(auditLog: services.auditLog, agents: services.agents).register(on: authenticated)
     return router
 }
 
@@ -123,16 +145,16 @@ private func makeRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
 /// the signal that stops the server stops it too.
 public func buildApplication(_ deps: AppDependencies, services: [any Service] = [], logger: Logger) -> some ApplicationProtocol {
     var services = services
-    if let metricsPort = deps.config.metricsPort {
+    if let metricsPort = deps.settings.metricsPort {
         services.append(Application(
             router: buildMetricsRouter(deps),
-            configuration: .init(address: .hostname(deps.config.host, port: metricsPort), serverName: "insignia"),
+            configuration: .init(address: .hostname(deps.settings.host, port: metricsPort), serverName: "insignia"),
             logger: logger
         ))
     }
     return Application(
         router: buildRouter(deps),
-        configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "insignia"),
+        configuration: .init(address: .hostname(deps.settings.host, port: deps.settings.port), serverName: "insignia"),
         services: services,
         logger: logger
     )

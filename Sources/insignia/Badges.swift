@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import InsigniaApp
 import InsigniaHTTP
 import Registry
-import Storage
 
 /// `insignia badges …`: operator actions on issued badges.
 struct Badges: AsyncParsableCommand {
@@ -22,13 +22,11 @@ struct Badges: AsyncParsableCommand {
         @Option(name: .customLong("by"), help: "Operator name for the audit record (default: $USER).") var operatorName: String?
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withCA(config) { ca, store in
-                    let agents = AgentService(store: store, clock: SystemClock(), issuer: IssuerIdentity(origin: config.issuerURL))
-                    let badges = BadgeService(store: store, clock: SystemClock(), agents: agents, ca: ca, policy: config.badgePolicy)
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .migrate) { context in
                     let who = operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
-                    let record = try await badges.revokeAsOperator(jti: jti, reason: reason, operatorName: who)
+                    let record = try await context.services.badges.revokeAsOperator(jti: jti, reason: reason, operatorName: who)
                     print("badge \(record.jti) revoked at \(Timestamp.rfc3339(record.revokedAt ?? 0))")
                 }
             }

@@ -1,10 +1,9 @@
 import ArgumentParser
 import CAKeys
 import Foundation
+import InsigniaApp
 import InsigniaHTTP
-import Logging
 import Registry
-import Storage
 
 /// `insignia ca …`: the CA's signing keys.
 struct CA: AsyncParsableCommand {
@@ -26,10 +25,10 @@ struct CA: AsyncParsableCommand {
         )
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withCA(config) { ca, _ in
-                    let record = try await CABootstrap.rotate(service: ca, keyPath: config.caKeyPath)
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .migrate, caKeys: .signing) { context in
+                    let record = try await CABootstrap.rotate(service: context.services.ca, keyPath: config.caKeyPath)
                     print("rotated: \(record.kid) is now the active signing key")
                 }
             }
@@ -40,11 +39,11 @@ struct CA: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List CA keys with their state and whether they are published in the JWKS.")
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withCA(config) { ca, _ in
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .requireCurrent) { context in
                     print(["KID", "STATE", "CREATED", "ACTIVATED", "RETIRED", "IN_JWKS"].joined(separator: "\t"))
-                    for (record, published) in try await ca.listKeys() {
+                    for (record, published) in try await context.services.ca.listKeys() {
                         print([
                             record.kid, record.state.rawValue, Timestamp.rfc3339(record.createdAt),
                             record.activatedAt.map(Timestamp.rfc3339) ?? "-", record.retiredAt.map(Timestamp.rfc3339) ?? "-",
@@ -54,17 +53,6 @@ struct CA: AsyncParsableCommand {
                 }
             }
         }
-    }
-}
-
-/// Opens the database and the CA keys for a one-shot command.
-func withCA(_ config: AppConfig, _ body: @Sendable (CAService, SQLStore) async throws -> Void) async throws {
-    try await withStore(config) { store in
-        let (ca, _, _) = try await CABootstrap.start(
-            store: store, clock: SystemClock(), inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath,
-            production: config.environment == .production
-        )
-        try await body(ca, store)
     }
 }
 
@@ -87,11 +75,11 @@ struct Orgs: AsyncParsableCommand {
         @Option(name: .customLong("by"), help: "Operator name for the record (default: $USER).") var operatorName: String?
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withStore(config) { store in
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .migrate) { context in
                     let who = operatorName ?? ProcessInfo.processInfo.environment["USER"] ?? "operator"
-                    let verified = try await OrganizationService(store: store, clock: SystemClock()).verify(org, level: level, note: note, by: who)
+                    let verified = try await context.services.organizations.verify(org, level: level, note: note, by: who)
                     print("organisation \(verified.name) [\(verified.id)] verified at level \(level) by \(who)")
                 }
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BadgeCore
+import InsigniaApp
 import CAKeys
 import Foundation
 
@@ -19,7 +20,7 @@ struct DevKeygen: AsyncParsableCommand {
             do {
                 try CAKeyFiles.write(key, to: out)
             } catch {
-                CommandEnvironment.fail("cannot write \(out): \(error)")
+                Startup.fail("cannot write \(out): \(error)")
             }
             print("private key written to \(out)")
         } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BadgeCore
+import InsigniaApp
 import Foundation
 
 /// `insignia dev prove`: signs a proof of possession for a challenge, as the capiscio Go client does.
@@ -25,14 +26,14 @@ struct DevProve: AsyncParsableCommand {
             let input = challenge == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: challenge))
             challengeJSON = try JSONValue.parse(Array(input))
         } catch {
-            CommandEnvironment.fail("cannot read the key or challenge: \(error)")
+            Startup.fail("cannot read the key or challenge: \(error)")
         }
         let subject = did ?? DIDKey.did(for: privateKey.publicKey)
         let kid = subject.hasPrefix("did:key:") ? subject + "#" + subject.dropFirst("did:key:".count) : subject + "#key-1"
         let now = Int64(Date().timeIntervalSince1970)
         var payload: [String: JSONValue] = ["sub": .string(subject), "htm": "POST", "iat": .int(now), "exp": .int(now + 60), "jti": .string(UUID().uuidString)]
         for (claim, member) in [("cid", "challenge_id"), ("nonce", "nonce"), ("aud", "aud"), ("htu", "htu")] {
-            guard let value = challengeJSON[member]?.stringValue else { CommandEnvironment.fail("the challenge has no \(member)") }
+            guard let value = challengeJSON[member]?.stringValue else { Startup.fail("the challenge has no \(member)") }
             payload[claim] = .string(value)
         }
         let proof = try await JWS.sign(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BadgeCore
+import InsigniaApp
 import Foundation
 import InsigniaHTTP
 import Registry
@@ -31,22 +32,23 @@ struct DevSeed: AsyncParsableCommand {
     func run() async throws {
         // Checked before the rest of the configuration, which has its own production rules.
         if ProcessInfo.processInfo.environment["ENVIRONMENT"]?.lowercased() == "production" {
-            CommandEnvironment.fail("dev seed refuses to run with ENVIRONMENT=production")
+            Startup.fail("dev seed refuses to run with ENVIRONMENT=production")
         }
-        let config = try CommandEnvironment.load(logToStandardError: true)
+        let config = Startup.load(logToStandardError: true)
         let count = badges
         let orgReference = org
-        try await CommandEnvironment.run {
-            try await withStore(config) { store in
+        try await Startup.run {
+            try await OperatorContext.with(config, schema: .migrate) { context in
+                let store = context.store
                 let clock = SystemClock()
                 let issuer = IssuerIdentity(origin: config.issuerURL)
-                let organization = try await OrganizationService(store: store, clock: clock).findOrCreate(orgReference)
+                let organization = try await context.services.organizations.findOrCreate(orgReference)
                 let principal = Principal(orgID: organization.id, apiKeyID: nil, scopes: [])
                 var input = AgentInput()
                 input.name = .some("seed-\(UUID().uuidString.lowercased().prefix(8))")
                 input.description = .some("synthetic agent created by insignia dev seed")
                 input.did = .some(DIDKey.did(for: try PublicJWK(rawKey: (0..<32).map { _ in UInt8.random(in: 0...255) })))
-                let agent = try await AgentService(store: store, clock: clock, issuer: issuer).create(principal, input)
+                let agent = try await context.services.agents.create(principal, input)
                 let kid = try await store.caKeys().first { $0.state == .active }?.kid ?? "seed"
                 let subject = issuer.agentDID(agent.id)
 

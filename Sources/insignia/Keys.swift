@@ -1,10 +1,8 @@
 import ArgumentParser
 import Foundation
-import CAKeys
+import InsigniaApp
 import InsigniaHTTP
-import Logging
 import Registry
-import Storage
 
 /// `insignia keys …`: operator management of API keys, straight on the database.
 struct Keys: AsyncParsableCommand {
@@ -24,12 +22,11 @@ struct Keys: AsyncParsableCommand {
         var scopes: [String] = []
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withStore(config) { store in
-                    let clock = SystemClock()
-                    let organization = try await OrganizationService(store: store, clock: clock).findOrCreate(org)
-                    let created = try await APIKeyService(store: store, clock: clock).create(orgID: organization.id, name: name, scopes: scopes)
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .migrate) { context in
+                    let organization = try await context.services.organizations.findOrCreate(org)
+                    let created = try await context.services.apiKeys.create(orgID: organization.id, name: name, scopes: scopes)
                     print("created API key \(created.record.id) (\(created.record.prefix)…) for organisation \(organization.name) [\(organization.id)]")
                     print("store it now; it is not shown again:")
                     print(created.plaintext)
@@ -43,17 +40,15 @@ struct Keys: AsyncParsableCommand {
         @Option(help: "Only this organisation (id or name).") var org: String?
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withStore(config) { store in
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .requireCurrent) { context in
                     var orgID: String?
                     if let org {
-                        let byID = try await store.organization(id: org.lowercased())
-                        let byName = try await store.organization(named: org)
-                        guard let found = byID ?? byName else { throw RegistryError.notFound("organisation") }
+                        guard let found = try await context.services.organizations.find(org) else { throw RegistryError.notFound("organisation") }
                         orgID = found.id
                     }
-                    let keys = try await APIKeyService(store: store, clock: SystemClock()).list(orgID: orgID)
+                    let keys = try await context.services.apiKeys.list(orgID: orgID)
                     print(["ID", "ORG", "NAME", "PREFIX", "STATE", "CREATED", "LAST_USED"].joined(separator: "\t"))
                     let now = SystemClock().now()
                     for key in keys {
@@ -71,24 +66,13 @@ struct Keys: AsyncParsableCommand {
         @Argument(help: "The key id (from `insignia keys list`).") var id: String
 
         func run() async throws {
-            let config = try CommandEnvironment.load(logToStandardError: true)
-            try await CommandEnvironment.run {
-                try await withStore(config) { store in
-                    try await APIKeyService(store: store, clock: SystemClock()).revoke(id: id, orgID: nil)
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .migrate) { context in
+                    try await context.services.apiKeys.revoke(id: id, orgID: nil)
                     print("revoked API key \(id)")
                 }
             }
         }
     }
 }
-
-/// Opens and migrates the configured database for a one-shot command.
-func withStore(_ config: AppConfig, _ body: @Sendable (SQLStore) async throws -> Void) async throws {
-    try await OpenedDatabase.withRunning(config.database, logger: Logger(label: "insignia")) { opened in
-        try await Migrator.migrate(opened.database, clock: { SystemClock().now() })
-        try await body(opened.store)
-    }
-}
-
-extension RegistryError: RegistryErrorLike {}
-extension CAKeyError: RegistryErrorLike {}

@@ -1,5 +1,6 @@
 import BadgeCore
 import CAKeys
+import InsigniaApp
 import Foundation
 import Registry
 import Storage

@@ -1,6 +1,7 @@
 import BadgeCore
 import Crypto
 import Foundation
+import InsigniaApp
 import InsigniaHTTP
 import Outbound
 import Registry

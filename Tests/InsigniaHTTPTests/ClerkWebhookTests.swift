@@ -1,6 +1,7 @@
 import BadgeCore
 import Foundation
 import HTTPTypes
+import InsigniaApp
 import InsigniaHTTP
 import Registry
 import StoreConformance

@@ -1,3 +1,4 @@
+import InsigniaApp
 import InsigniaHTTP
 import Registry
 import Storage

@@ -1,5 +1,6 @@
 import BadgeCore
 import CAKeys
+import InsigniaApp
 import Registry
 import StoreConformance
 import Testing

@@ -1,5 +1,6 @@
 import BadgeCore
 import Hummingbird
+import InsigniaApp
 import InsigniaHTTP
 import Registry
 import StoreConformance
@@ -60,7 +61,7 @@ import Testing
         let document = try JSONValue.parse(Array(OpenAPIDocument.json.utf8))
         let paths = try #require(document["paths"]?.objectValue)
         try await TestApp.run(.sqlite) { app in
-            let router = buildRouter(AppDependencies(config: app.config, store: app.store, ca: app.ca))
+            let router = buildRouter(app.dependencies())
             #expect(router.routes.count > 20)
             for route in router.routes {
                 let operation = paths[route.path.description]?[route.method.rawValue.lowercased()]

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdTesting
+import InsigniaApp
 import InsigniaHTTP
 import NIOCore
 import NIOPosix
@@ -18,7 +19,7 @@ import Testing
         try await TestApp.run(.sqlite) { app in
             var config = app.config
             config.metricsPort = 9464
-            let deps = AppDependencies(config: config, store: app.store, ca: app.ca)
+            let deps = app.dependencies(config)
             try await Application(router: buildRouter(deps)).test(.router) { client in
                 let metrics = try await client.execute(uri: "/metrics", method: .get)
                 let health = try await client.execute(uri: "/health", method: .get)

@@ -1,5 +1,6 @@
 import BadgeCore
 import Foundation
+import InsigniaApp
 import InsigniaHTTP
 import Logging
 import Registry

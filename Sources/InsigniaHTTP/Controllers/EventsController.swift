@@ -4,7 +4,7 @@ import Registry
 
 /// `GET /v1/events`: the caller's organisation's audit log (issue #7).
 struct EventsController {
-    let store: any AuditStore
+    let auditLog: AuditLogService
     let agents: AgentService
 
     func register(on group: RouterGroup<AppRequestContext>) {
@@ -34,7 +34,7 @@ struct EventsController {
             limit = value
         }
         filter.limit = limit + 1
-        let rows = try await store.events(filter)
+        let rows = try await auditLog.events(filter)
         let page = Array(rows.prefix(limit))
         var extra: [String: JSONValue] = [:]
         if rows.count > limit, let last = page.last {

@@ -11,8 +11,8 @@ struct MetricsController {
 
     init(_ deps: AppDependencies) {
         metrics = deps.metrics
-        ca = deps.ca
-        clock = deps.clock
+        ca = deps.services.ca
+        clock = deps.services.clock
     }
 
     func register(on router: Router<AppRequestContext>) {

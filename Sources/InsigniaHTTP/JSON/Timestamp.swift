@@ -36,7 +36,7 @@ public enum Timestamp {
     }
 
     /// RFC 3339 with milliseconds, for log lines.
-    static func rfc3339Fractional(_ date: Date) -> String {
+    public static func rfc3339Fractional(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         let whole = Int64(seconds.rounded(.down))
         let millis = Int((seconds - Double(whole)) * 1000)

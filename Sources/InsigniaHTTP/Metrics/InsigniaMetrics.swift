@@ -1,5 +1,4 @@
 import Prometheus
-import Storage
 
 /// The server's Prometheus metrics, served at `GET /metrics`.
 ///
@@ -8,7 +7,8 @@ import Storage
 /// go through the registry's lock and label formatting again.
 public final class InsigniaMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    static let latencyBuckets: [Duration] = [
+    /// Latency histogram buckets shared by HTTP and database metrics.
+    public static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
     ]
@@ -73,11 +73,6 @@ public final class InsigniaMetrics: Sendable {
             registry.makeCounter(name: "insignia_rate_limited_total", labels: [("code", code)], help: "Requests refused by a rate limit.")
         }
         caKeyAgeGauge = registry.makeGauge(name: "insignia_ca_active_key_age_seconds", help: "Age of the active CA signing key.")
-    }
-
-    /// The same database, reporting pool figures (`insignia_db_*`, labelled with its backend) here.
-    public func instrument(_ opened: OpenedDatabase) -> OpenedDatabase {
-        opened.instrumented(by: DatabaseMetrics(registry: registry, backend: opened.database.dialect.rawValue, poolSize: opened.poolSize))
     }
 
     /// One finished HTTP request. `route` is the matched route pattern, never the raw path (bounded cardinality).

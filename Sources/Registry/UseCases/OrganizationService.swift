@@ -14,14 +14,19 @@ public struct OrganizationService: Sendable {
         self.clock = clock
     }
 
+    /// The organisation whose id or name is `reference`; nil when there is none.
+    public func find(_ reference: String) async throws -> Organization? {
+        if let org = try await store.organization(id: reference.lowercased()) { return org }
+        return try await store.organization(named: reference)
+    }
+
     /// The organisation whose id or name is `reference`, created (with that name) if there is none.
     public func findOrCreate(_ reference: String) async throws -> Organization {
         let reference = reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reference.isEmpty, reference.count <= 200 else {
             throw RegistryError.invalidRequest("organisation name must be 1–200 characters")
         }
-        if let org = try await store.organization(id: reference.lowercased()) { return org }
-        if let org = try await store.organization(named: reference) { return org }
+        if let org = try await find(reference) { return org }
         let org = Organization(id: UUID().uuidString.lowercased(), name: reference, createdAt: clock.now())
         do {
             try await store.insertOrganization(org)
@@ -41,9 +46,7 @@ extension OrganizationService {
         guard level == 3 || level == 4 else { throw RegistryError.invalidRequest("level must be 3 (OV) or 4 (EV)") }
         let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !note.isEmpty, note.count <= 1000 else { throw RegistryError.invalidRequest("a note of 1–1000 characters is required") }
-        let byID = try await store.organization(id: reference.lowercased())
-        let byName = try await store.organization(named: reference)
-        guard let org = byID ?? byName else { throw RegistryError.notFound("organisation") }
+        guard let org = try await find(reference) else { throw RegistryError.notFound("organisation") }
         let now = clock.now()
         try await store.inTransaction { tx in
             guard try await tx.setOrganizationVerification(orgID: org.id, level: level, note: note, by: operatorName, at: now) else {

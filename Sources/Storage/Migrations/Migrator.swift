@@ -34,6 +34,17 @@ public enum Migrator {
     /// The highest version the code knows.
     public static var latestVersion: Int { Migration.all.last?.version ?? 0 }
 
+    /// Versions the code knows that the database has not applied (all of them for an empty
+    /// database). Reads only: for commands that must not change the schema.
+    public static func pendingVersions(_ database: any SQLDatabase) async throws -> [Int] {
+        let exists = switch database.dialect {
+        case .sqlite: try await database.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+        case .postgres: try await database.query("SELECT tablename FROM pg_tables WHERE tablename = 'schema_migrations' AND schemaname = ANY(current_schemas(false))")
+        }
+        let applied = exists.isEmpty ? [] : Set(try await appliedVersions(database))
+        return Migration.all.map(\.version).filter { !applied.contains($0) }
+    }
+
     /// Versions recorded as applied.
     public static func appliedVersions(_ database: any SQLDatabase) async throws -> [Int] {
         try await database.query("SELECT version FROM schema_migrations ORDER BY version").map { Int(try $0.int("version")) }

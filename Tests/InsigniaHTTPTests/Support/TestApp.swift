@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InsigniaApp
 import InsigniaHTTP
 import Logging
 import NIOCore
@@ -62,10 +63,10 @@ struct TestApp: Sendable {
             )
             var logger = Logger(label: "insignia.test")
             logger.logLevel = .critical
-            let deps = AppDependencies(
-                config: config, store: opened.store, ca: ca, clock: clock, remoteDIDResolver: remoteDIDResolver, metrics: metrics,
-                jwksFetcher: jwksFetcher,
-                domainValidator: domainValidator
+            let deps = Composition.dependencies(
+                config: config, store: opened.store, ca: ca, clock: clock,
+                outbound: .init(remoteDIDResolver: remoteDIDResolver, jwksFetcher: jwksFetcher, domainValidator: domainValidator),
+                metrics: metrics
             )
             let app = buildApplication(deps, logger: logger)
             try await app.test(.live) { client in
@@ -73,6 +74,12 @@ struct TestApp: Sendable {
                 try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca))
             }
         }
+    }
+
+    /// Dependencies built by the composition root over this app's store, CA and clock, with `config`
+    /// (default: this app's) and no outbound ports.
+    func dependencies(_ config: AppConfig? = nil) -> AppDependencies {
+        Composition.dependencies(config: config ?? self.config, store: store, ca: ca, clock: clock, outbound: .init(), metrics: InsigniaMetrics())
     }
 
     /// A new organisation and API key (scopes: all unless given).

@@ -1,3 +1,4 @@
+import InsigniaHTTP
 import Logging
 import Registry
 import Storage
@@ -22,6 +23,17 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 
 /// Server configuration, read from environment variables (CONTRACT.md §9).
 public struct AppConfig: Sendable {
+    /// What the HTTP layer needs of it.
+    public var http: HTTPSettings {
+        var settings = HTTPSettings()
+        settings.host = host
+        settings.port = port
+        settings.metricsPort = metricsPort
+        settings.maxBodyBytes = maxBodyBytes
+        settings.apiRateLimit = apiRateLimit
+        return settings
+    }
+
     public var host = "0.0.0.0"
     public var port = 8080
     /// Port of a second listener that alone serves `GET /metrics` (`METRICS_PORT`); nil: `/metrics` is on `port`.

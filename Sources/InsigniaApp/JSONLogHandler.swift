@@ -1,5 +1,6 @@
 import BadgeCore
 import Foundation
+import InsigniaHTTP
 import Logging
 
 /// Writes one JSON object per line to stdout: `time`, `level`, `message`, `label` and metadata.

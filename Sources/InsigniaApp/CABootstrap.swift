@@ -1,5 +1,6 @@
 import BadgeCore
 import Foundation
+import CAKeys
 import Registry
 
 /// Start-up of the CA: load (or create) the primary key, make the key directory available for

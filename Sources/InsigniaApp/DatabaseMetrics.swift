@@ -1,4 +1,5 @@
 import Prometheus
+import InsigniaHTTP
 import Storage
 
 /// Database pool figures for one backend, fed by `InstrumentedSQLDatabase`.
