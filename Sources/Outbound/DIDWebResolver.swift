@@ -28,7 +28,7 @@ public final class DIDWebResolver: DIDResolving, DIDCacheInvalidating {
     public func resolve(_ did: String) async throws -> DIDDocument {
         if let cached = cache.get(did, now: now()) { return cached }
         guard var url = try? DIDWeb.documentURL(for: did) else {
-            throw RegistryError(.invalidInput, "invalid_did", "not a valid did:web")
+            throw RegistryError(.invalidDID, "not a valid did:web")
         }
         if allowLoopback, let host = try? DIDWeb.parse(did).host, Self.isLoopbackHost(host) {
             url = "http://" + url.dropFirst("https://".count)
@@ -37,7 +37,7 @@ public final class DIDWebResolver: DIDResolving, DIDCacheInvalidating {
         do {
             response = try await fetcher.get(url, policy: .didDocument(allowLoopback: allowLoopback))
         } catch {
-            throw RegistryError(.badGateway, "did_resolution_failed", "fetching the DID document failed: \(error.code.rawValue)")
+            throw RegistryError(.didResolutionFailed, "fetching the DID document failed: \(error.code.rawValue)")
         }
         let mediaType = response.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "application/did+json" || mediaType == "application/json" else {
@@ -63,7 +63,7 @@ public final class DIDWebResolver: DIDResolving, DIDCacheInvalidating {
     }
 
     static func invalid(_ message: String) -> RegistryError {
-        RegistryError(.badGateway, "did_document_invalid", message)
+        RegistryError(.didDocumentInvalid, message)
     }
 
     private final class Cache: @unchecked Sendable {

@@ -1,43 +1,46 @@
 /// The one error type of the registry's use cases.
 ///
-/// Use cases and stores throw this; the HTTP layer turns `kind` into a status and sends `code` and
-/// `message` as the JSON error body. Nothing below the web edge knows about HTTP.
+/// Use cases and stores throw this; the HTTP layer turns `category` into a status and sends `code`
+/// and `message` as the JSON error body. Nothing below the web edge knows about HTTP.
 public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Broad class of failure; decides the HTTP status at the edge.
-    public enum Kind: Sendable, Equatable {
+    public enum Category: Sendable, Equatable {
         case invalidInput
         case unauthorized
         case forbidden
         case notFound
         case conflict
         case tooLarge
-        case rateLimited(RateLimitStatus)
+        case rateLimited
         /// An upstream this server depends on (a DID document host) failed.
         case badGateway
         case unavailable
         case `internal`
     }
 
-    public let kind: Kind
-    /// Machine-readable code sent on the wire, e.g. `agent_not_found`.
-    public let code: String
+    /// Machine-readable code sent on the wire, from the one catalogue.
+    public let code: ErrorCode
     /// Human-readable explanation. Never contains secrets.
     public let message: String
+    /// For rate-limit refusals: the counter behind the `Retry-After` and `X-RateLimit-*` headers.
+    public let rateLimit: RateLimitStatus?
 
-    public init(_ kind: Kind, _ code: String, _ message: String) {
-        self.kind = kind
+    public init(_ code: ErrorCode, _ message: String, rateLimit: RateLimitStatus? = nil) {
         self.code = code
         self.message = message
+        self.rateLimit = rateLimit
     }
 
-    public var description: String { "\(code): \(message)" }
+    public var category: Category { code.category }
+
+    public var description: String { "\(code.rawValue): \(message)" }
 
     public static func invalidRequest(_ message: String) -> RegistryError {
-        RegistryError(.invalidInput, "invalid_request", message)
+        RegistryError(.invalidRequest, message)
     }
-    public static let unauthorized = RegistryError(.unauthorized, "unauthorized", "missing or invalid API key")
-    public static let agentNotFound = RegistryError(.notFound, "agent_not_found", "agent not found")
+    public static let unauthorized = RegistryError(.unauthorized, "missing or invalid API key")
+    public static let agentNotFound = RegistryError(.agentNotFound, "agent not found")
     public static func notFound(_ what: String) -> RegistryError {
-        RegistryError(.notFound, "not_found", "\(what) not found")
+        RegistryError(.notFound, "\(what) not found")
     }
 }

@@ -86,20 +86,20 @@ final class DocumentHost: @unchecked Sendable {
             let resolver = DIDWebResolver(allowLoopback: true, cacheSeconds: 0)
             let (did, json) = Self.document(port: port, keys: keys, name: "a")
             host.serve("/agents/a/did.json", json, contentType: "text/html")
-            await #expect(throws: RegistryError(.badGateway, "did_document_invalid", "the DID document is not served as application/did+json or application/json")) {
+            await #expect(throws: RegistryError(.didDocumentInvalid, "the DID document is not served as application/did+json or application/json")) {
                 _ = try await resolver.resolve(did)
             }
             let (wrongDID, wrongJSON) = Self.document(port: port, keys: keys, name: "b", id: "did:web:evil.example")
             host.serve("/agents/b/did.json", wrongJSON)
-            await #expect { _ = try await resolver.resolve(wrongDID) } throws: { ($0 as? RegistryError)?.code == "did_document_invalid" }
+            await #expect { _ = try await resolver.resolve(wrongDID) } throws: { ($0 as? RegistryError)?.code == .didDocumentInvalid }
             let (redirectDID, _) = Self.document(port: port, keys: keys, name: "c")
             host.serve("/agents/c/did.json", "", status: .found)
-            await #expect { _ = try await resolver.resolve(redirectDID) } throws: { ($0 as? RegistryError)?.code == "did_resolution_failed" }
+            await #expect { _ = try await resolver.resolve(redirectDID) } throws: { ($0 as? RegistryError)?.code == .didResolutionFailed }
             let (missingDID, _) = Self.document(port: port, keys: keys, name: "missing")
-            await #expect { _ = try await resolver.resolve(missingDID) } throws: { ($0 as? RegistryError)?.code == "did_resolution_failed" }
+            await #expect { _ = try await resolver.resolve(missingDID) } throws: { ($0 as? RegistryError)?.code == .didResolutionFailed }
             host.serve("/agents/d/did.json", "{not json")
             await #expect { _ = try await resolver.resolve(Self.document(port: port, keys: keys, name: "d").did) } throws: {
-                ($0 as? RegistryError)?.code == "did_document_invalid"
+                ($0 as? RegistryError)?.code == .didDocumentInvalid
             }
         }
     }
@@ -111,7 +111,7 @@ final class DocumentHost: @unchecked Sendable {
             let (did, json) = Self.document(port: port, keys: keys)
             host.serve("/agents/bot/did.json", json)
             let resolver = DIDWebResolver(allowLoopback: false)
-            await #expect { _ = try await resolver.resolve(did) } throws: { ($0 as? RegistryError)?.code == "did_resolution_failed" }
+            await #expect { _ = try await resolver.resolve(did) } throws: { ($0 as? RegistryError)?.code == .didResolutionFailed }
             #expect(host.requestCount == 0)
         }
     }

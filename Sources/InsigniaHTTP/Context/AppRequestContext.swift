@@ -28,9 +28,9 @@ public struct AppRequestContext: RequestContext {
         guard let principal else { throw RegistryError.unauthorized }
         if let scope, !principal.allows(scope) {
             if principal.userID != nil {
-                throw RegistryError(.forbidden, "insufficient_role", "this needs the organisation admin role")
+                throw RegistryError(.insufficientRole, "this needs the organisation admin role")
             }
-            throw RegistryError(.forbidden, "insufficient_scope", "this API key lacks the '\(scope)' scope")
+            throw RegistryError(.insufficientScope, "this API key lacks the '\(scope)' scope")
         }
         return principal
     }

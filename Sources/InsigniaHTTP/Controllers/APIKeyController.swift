@@ -37,7 +37,7 @@ struct APIKeyController {
         // A key never grants more than the key that created it.
         let granted = scopes.isEmpty ? principal.scopes : scopes
         for scope in granted where !principal.allows(scope) {
-            throw RegistryError(.forbidden, "insufficient_scope", "cannot grant scope '\(scope)' that the calling key lacks")
+            throw RegistryError(.insufficientScope, "cannot grant scope '\(scope)' that the calling key lacks")
         }
         var expiresAt: Int64?
         if let text = try body.string("expires_at", "expiresAt") {

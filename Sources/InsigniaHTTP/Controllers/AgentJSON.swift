@@ -33,7 +33,7 @@ enum AgentJSON {
         input.publicKey = try member(body, "publicKey", "public_key") { value in
             switch value {
             case .string, .object: return value
-            default: throw RegistryError(.invalidInput, "invalid_public_key", "publicKey must be a JWK object or its JSON string")
+            default: throw RegistryError(.invalidPublicKey, "publicKey must be a JWK object or its JSON string")
             }
         }
         input.agentCard = try member(body, "agentCard", "agent_card") { value in

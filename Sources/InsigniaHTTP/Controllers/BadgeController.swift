@@ -42,25 +42,20 @@ struct BadgeController {
         }
     }
 
-    /// IAL-0 issuance, first from recently read key and agent data; if the ledger transaction
-    /// finds either changed (`issuance_basis_stale`), once more from fresh reads, which also turn
-    /// a revoked key or disabled agent into the proper 401/403. (A retried request counts twice
-    /// against the API-key rate limit; retries follow only a concurrent change.)
+    /// IAL-0 issuance; the use case decides whether the caller is authenticated afresh (see
+    /// `BadgeService.issueIAL0(_:_:authenticate:)`).
     private func issue(_ request: Request, _ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
-        func attempt(cached: Bool, _ context: inout AppRequestContext) async throws -> IssuedBadge {
-            try await authenticator.authenticate(request, &context, cachedKeys: cached)
-            return try await badges.issueIAL0(
-                try context.requirePrincipal(scope: Scope.badgesIssue), try context.pathParameter("id"), try BadgeRequestJSON.ial0(body),
-                cached: cached
-            )
+        let reference = try context.pathParameter("id")
+        let input = try BadgeRequestJSON.ial0(body)
+        let clientIP = context.clientIP
+        let (issued, caller) = try await badges.issueIAL0(reference, input) { fresh in
+            let caller = try await authenticator.authenticate(request, clientIP: clientIP, cachedKeys: !fresh)
+            var scoped = context
+            scoped.record(caller)
+            return (try scoped.requirePrincipal(scope: Scope.badgesIssue), caller)
         }
         var context = context
-        let issued: IssuedBadge
-        do {
-            issued = try await attempt(cached: true, &context)
-        } catch let error as RegistryError where error.code == "issuance_basis_stale" {
-            issued = try await attempt(cached: false, &context)
-        }
+        context.record(caller)
         context.logger.debug("badge issued", metadata: ["jti": .string(issued.claims.jti), "level": .string(issued.claims.level.rawValue)])
         metrics.badgeIssued(level: issued.claims.level.rawValue, ial: "0")
         var response = APIResponse.wrapped(
@@ -101,7 +96,7 @@ struct BadgeController {
                 proofJWS: try body.string("proof_jws", "proof"), clientIP: context.clientIP
             )
         } catch let error as RegistryError {
-            metrics.challenge(outcome: error.code)
+            metrics.challenge(outcome: error.code.rawValue)
             throw error
         }
         metrics.challenge(outcome: "redeemed")

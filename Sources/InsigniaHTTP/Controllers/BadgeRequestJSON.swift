@@ -7,7 +7,7 @@ enum BadgeRequestJSON {
         var request = IAL0Request()
         if let level = body.first("trustLevel", "trust_level") {
             guard let parsed = TrustLevel(lenient: level.value) else {
-                throw RegistryError(.invalidInput, "invalid_trust_level", "\(level.key) must be \"1\" to \"4\"")
+                throw RegistryError(.invalidTrustLevel, "\(level.key) must be \"1\" to \"4\"")
             }
             request.level = parsed
         }
@@ -31,7 +31,7 @@ enum BadgeRequestJSON {
             case .int(let seconds): return seconds
             case .double(let seconds) where seconds.isFinite && seconds.rounded() == seconds && abs(seconds) < 1e12: return Int64(seconds)
             case .string(let text) where Int64(text) != nil: return Int64(text)
-            default: throw RegistryError(.invalidInput, "invalid_ttl", "\(key) must be a whole number of seconds")
+            default: throw RegistryError(.invalidTTL, "\(key) must be a whole number of seconds")
             }
         }
         return nil
@@ -42,7 +42,7 @@ enum BadgeRequestJSON {
         if let seconds = try seconds(body, "badge_ttl", "ttl") { return seconds }
         if let (_, value) = body.first("duration") {
             guard let text = value.stringValue, let seconds = GoDuration.seconds(text) else {
-                throw RegistryError(.invalidInput, "invalid_ttl", "duration must be a Go duration such as \"5m0s\"")
+                throw RegistryError(.invalidTTL, "duration must be a Go duration such as \"5m0s\"")
             }
             return Int64(seconds.rounded(.down))
         }

@@ -20,14 +20,14 @@ struct ClerkWebhookController {
 
     private func receive(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         guard let verifier else {
-            throw RegistryError(.unavailable, "clerk_webhook_not_configured", "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook")
+            throw RegistryError(.clerkWebhookNotConfigured, "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook")
         }
         var request = request
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: bodyLimit)
         } catch is NIOTooManyBytesError {
-            throw RegistryError(.tooLarge, "payload_too_large", "request body exceeds \(bodyLimit) bytes")
+            throw RegistryError(.payloadTooLarge, "request body exceeds \(bodyLimit) bytes")
         }
         let body = Array(buffer.readableBytesView)
         func header(_ name: String) -> String { request.headers[HTTPField.Name(name)!] ?? "" }
@@ -35,10 +35,10 @@ struct ClerkWebhookController {
         guard id.count <= 200,
               verifier.verify(id: id, timestamp: header("svix-timestamp"), signatureHeader: header("svix-signature"), body: body, now: clock.now())
         else {
-            throw RegistryError(.unauthorized, "invalid_webhook_signature", "missing, invalid or outdated Svix signature")
+            throw RegistryError(.invalidWebhookSignature, "missing, invalid or outdated Svix signature")
         }
         guard let event = try? JSONValue.parse(body), let type = event["type"]?.stringValue, let data = event["data"], data.objectValue != nil else {
-            throw RegistryError(.invalidInput, "invalid_request", "the event must be a JSON object with type and data")
+            throw RegistryError(.invalidRequest, "the event must be a JSON object with type and data")
         }
         let outcome = try await identities.handle(deliveryID: id, type: type, data: data)
         context.logger.info("clerk webhook", metadata: ["svix_id": .string(id), "event_type": .string(type), "outcome": .string(outcome.rawValue)])

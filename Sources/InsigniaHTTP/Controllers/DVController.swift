@@ -75,14 +75,14 @@ struct DVController {
     /// members are dropped here, before anything else sees the key.
     static func orderRequest(_ body: [String: JSONValue]) throws -> DVService.OrderRequest {
         guard let domain = try? body.string("domain") else {
-            throw RegistryError(.invalidInput, "INVALID_DOMAIN", "domain is required and must be a string")
+            throw RegistryError(.invalidDomain, "domain is required and must be a string")
         }
         guard let type = try? body.string("challenge_type") else {
-            throw RegistryError(.invalidInput, "UNSUPPORTED_CHALLENGE", "challenge_type is required: http-01 or dns-01")
+            throw RegistryError(.unsupportedChallenge, "challenge_type is required: http-01 or dns-01")
         }
         guard let presented = body.first("agent_public_key_jwk", "jwk")?.value,
               let key = try? PublicJWK(json: Self.publicMembers(presented)) else {
-            throw RegistryError(.invalidInput, "INVALID_KEY", "jwk (or agent_public_key_jwk) must be an Ed25519 public JWK: kty OKP, crv Ed25519, 32-byte x")
+            throw RegistryError(.invalidKey, "jwk (or agent_public_key_jwk) must be an Ed25519 public JWK: kty OKP, crv Ed25519, 32-byte x")
         }
         return DVService.OrderRequest(domain: domain, challengeType: type, key: key)
     }

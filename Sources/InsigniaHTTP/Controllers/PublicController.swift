@@ -60,7 +60,7 @@ struct PublicController {
 
     private func badgeStatus(_ context: AppRequestContext) async throws -> Response {
         guard let record = try await badges.status(jti: try context.pathParameter("jti")) else {
-            throw RegistryError(.notFound, "badge_not_found", "badge not found")
+            throw RegistryError(.badgeNotFound, "badge not found")
         }
         var body: [String: JSONValue] = [
             "jti": .string(record.jti), "sub": .string(record.subject), "revoked": .bool(record.revokedAt != nil),

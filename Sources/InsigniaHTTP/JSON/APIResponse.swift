@@ -1,6 +1,7 @@
 import BadgeCore
 import HTTPTypes
 import Hummingbird
+import Registry
 import NIOCore
 
 /// Builders for JSON responses in the two envelope families of CONTRACT.md §1.3.
@@ -26,8 +27,8 @@ enum APIResponse {
     }
 
     /// The error body every non-2xx response carries: `{"success": false, "error", "message"}`.
-    static func error(status: HTTPResponse.Status, code: String, message: String, headers: HTTPFields = [:]) -> Response {
-        json(.object(["success": .bool(false), "error": .string(code), "message": .string(message)]), status: status, headers: headers)
+    static func error(status: HTTPResponse.Status, code: ErrorCode, message: String, headers: HTTPFields = [:]) -> Response {
+        json(.object(["success": .bool(false), "error": .string(code.rawValue), "message": .string(message)]), status: status, headers: headers)
     }
 }
 

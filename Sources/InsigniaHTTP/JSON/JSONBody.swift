@@ -13,7 +13,7 @@ enum JSONBody {
         do {
             buffer = try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw RegistryError(.tooLarge, "payload_too_large", "request body exceeds \(limit) bytes")
+            throw RegistryError(.payloadTooLarge, "request body exceeds \(limit) bytes")
         }
         if buffer.readableBytes == 0 { return [:] }
         let bytes = buffer.readableBytesView
@@ -22,10 +22,10 @@ enum JSONBody {
         do {
             value = try JSONValue.parse(bytes)
         } catch {
-            throw RegistryError(.invalidInput, "invalid_json", "request body is not valid JSON: \(error.message)")
+            throw RegistryError(.invalidJSON, "request body is not valid JSON: \(error.message)")
         }
         guard case .object(let object) = value else {
-            throw RegistryError(.invalidInput, "invalid_json", "request body must be a JSON object")
+            throw RegistryError(.invalidJSON, "request body must be a JSON object")
         }
         return object
     }

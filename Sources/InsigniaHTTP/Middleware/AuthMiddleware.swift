@@ -30,9 +30,15 @@ struct Authenticator: Sendable {
     /// Nil when no Clerk key source is configured: JWT-shaped Bearer values are refused.
     var sessions: SessionAuthentication? = nil
 
-    /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429. `cachedKeys`: see
-    /// `APIKeyService.authenticate(_:cached:)`; only for routes that re-check the key.
-    func authenticate(_ request: Request, _ context: inout AppRequestContext, cachedKeys: Bool = false) async throws {
+    /// An authenticated caller and its per-caller rate-limit count.
+    struct Authenticated: Sendable {
+        let principal: Principal
+        let apiRateLimit: RateLimitStatus?
+    }
+
+    /// Resolves the request's credential, or throws 401/429. `cachedKeys`: see
+    /// `APIKeyService.authenticate(_:cached:)`; only for use cases that re-check the key.
+    func authenticate(_ request: Request, clientIP: String?, cachedKeys: Bool = false) async throws -> Authenticated {
         let principal: Principal
         do {
             switch try Self.presentedCredential(request) {
@@ -42,18 +48,22 @@ struct Authenticator: Sendable {
                 guard let sessions else { throw RegistryError.unauthorized }
                 principal = try await sessions.identities.principal(for: try await sessions.verifier.verify(token))
             }
-        } catch let error as RegistryError where error.kind == .unauthorized {
-            await apiKeys.recordFailedAuthentication(clientIP: context.clientIP)
+        } catch let error as RegistryError where error.category == .unauthorized {
+            await apiKeys.recordFailedAuthentication(clientIP: clientIP)
             throw error
         }
-        context.principal = principal
+        var rate: RateLimitStatus?
         if let keyID = principal.apiKeyID {
-            context.logger[metadataKey: "api_key_id"] = .string(keyID)
-            context.apiRateLimit = try await limiter.hit("api:key:\(keyID)", rateLimit)
+            rate = try await limiter.hit("api:key:\(keyID)", rateLimit)
         } else if let userID = principal.userID {
-            context.logger[metadataKey: "user_id"] = .string(userID)
-            context.apiRateLimit = try await limiter.hit("api:user:\(userID)", rateLimit)
+            rate = try await limiter.hit("api:user:\(userID)", rateLimit)
         }
+        return Authenticated(principal: principal, apiRateLimit: rate)
+    }
+
+    /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429.
+    func authenticate(_ request: Request, _ context: inout AppRequestContext) async throws {
+        context.record(try await authenticate(request, clientIP: context.clientIP))
     }
 
     /// The credential a request presents. The registry-key header wins when both are present; a
@@ -72,6 +82,19 @@ struct Authenticator: Sendable {
 }
 
 /// Authenticates every route of a group with `Authenticator`.
+extension AppRequestContext {
+    /// Makes `authenticated` the request's caller (and names it in the request's log lines).
+    mutating func record(_ authenticated: Authenticator.Authenticated) {
+        principal = authenticated.principal
+        apiRateLimit = authenticated.apiRateLimit
+        if let keyID = authenticated.principal.apiKeyID {
+            logger[metadataKey: "api_key_id"] = .string(keyID)
+        } else if let userID = authenticated.principal.userID {
+            logger[metadataKey: "user_id"] = .string(userID)
+        }
+    }
+}
+
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 

@@ -9,8 +9,8 @@ import Registry
 /// Domain code throws `RegistryError`; framework errors (unknown route, oversized body) are
 /// translated here too, so every non-2xx answer has the same JSON body and nothing leaks a trace.
 enum ErrorMapping {
-    static func status(for kind: RegistryError.Kind) -> HTTPResponse.Status {
-        switch kind {
+    static func status(for category: RegistryError.Category) -> HTTPResponse.Status {
+        switch category {
         case .invalidInput: .badRequest
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
@@ -28,32 +28,32 @@ enum ErrorMapping {
         switch error {
         case let error as RegistryError:
             var headers: HTTPFields = [:]
-            if case .rateLimited(let status) = error.kind {
+            if let status = error.rateLimit {
                 headers = RateLimitHeaders.fields(status)
                 headers[.retryAfter] = String(status.retryAfter)
             }
-            if case .internal = error.kind {
-                logger.error("internal error", metadata: ["error": "\(error.code)"])
+            if error.category == .internal {
+                logger.error("internal error", metadata: ["error": "\(error.code.rawValue)"])
             }
-            return APIResponse.error(status: status(for: error.kind), code: error.code, message: error.message, headers: headers)
+            return APIResponse.error(status: status(for: error.category), code: error.code, message: error.message, headers: headers)
         case is NIOTooManyBytesError:
-            return APIResponse.error(status: .contentTooLarge, code: "payload_too_large", message: "request body too large")
+            return APIResponse.error(status: .contentTooLarge, code: .payloadTooLarge, message: "request body too large")
         case let error as any HTTPResponseError:
             let status = error.status
-            let code = switch status {
-            case .notFound: "not_found"
-            case .methodNotAllowed: "method_not_allowed"
-            case .badRequest: "invalid_request"
-            case .contentTooLarge: "payload_too_large"
-            case .unauthorized: "unauthorized"
-            default: status.code >= 500 ? "internal_error" : "invalid_request"
+            let code: ErrorCode = switch status {
+            case .notFound: .notFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .badRequest: .invalidRequest
+            case .contentTooLarge: .payloadTooLarge
+            case .unauthorized: .unauthorized
+            default: status.code >= 500 ? .internalError : .invalidRequest
             }
             let message = status == .notFound ? "no such route" : status.reasonPhrase
             return APIResponse.error(status: status, code: code, message: message)
         default:
             // Log the type only: error descriptions from drivers may quote SQL parameters.
             logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])
-            return APIResponse.error(status: .internalServerError, code: "internal_error", message: "internal server error")
+            return APIResponse.error(status: .internalServerError, code: .internalError, message: "internal server error")
         }
     }
 }
@@ -67,7 +67,7 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            if let error = error as? RegistryError, case .rateLimited = error.kind { metrics.rateLimited(code: error.code) }
+            if let error = error as? RegistryError, error.category == .rateLimited { metrics.rateLimited(code: error.code.rawValue) }
             return ErrorMapping.response(for: error, logger: context.logger)
         }
     }

@@ -53,6 +53,29 @@ public struct BadgeService: Sendable {
 
     // MARK: Issuance
 
+    /// Issues an IAL-0 badge for the agent `reference` of the caller `authenticate` resolves
+    /// (CONTRACT.md §4.4 processing), returning the badge and what `authenticate` returned with the
+    /// principal it used.
+    ///
+    /// The first attempt lets `authenticate` use a recently read API key (`fresh` false) and uses a
+    /// recently read agent; the ledger transaction re-checks both. If either changed in between
+    /// (`issuance_basis_stale`), the badge is neither recorded nor returned and the request is
+    /// attempted once more from fresh reads, which also turn a revoked key or disabled agent into
+    /// the proper 401/403. (A retried request counts twice against the API-key rate limit; retries
+    /// follow only a concurrent change.)
+    public func issueIAL0<Caller: Sendable>(
+        _ reference: String, _ request: IAL0Request,
+        authenticate: @Sendable (_ fresh: Bool) async throws -> (principal: Principal, caller: Caller)
+    ) async throws -> (badge: IssuedBadge, caller: Caller) {
+        let first = try await authenticate(false)
+        do {
+            return (try await issueIAL0(first.principal, reference, request, cached: true), first.caller)
+        } catch let error as RegistryError where error.code == .issuanceBasisStale {
+            let fresh = try await authenticate(true)
+            return (try await issueIAL0(fresh.principal, reference, request, cached: false), fresh.caller)
+        }
+    }
+
     /// Issues an IAL-0 badge for the caller's agent `reference` (CONTRACT.md §4.4 processing).
     ///
     /// With `cached`, a usable agent read in the last few seconds is used without reading it again;
@@ -63,7 +86,7 @@ public struct BadgeService: Sendable {
     public func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request, cached: Bool = false) async throws -> IssuedBadge {
         let agent = try await issuingAgent(principal, reference, cached: cached)
         guard agent.status.isUsable else {
-            throw RegistryError(.forbidden, "agent_disabled", "agent is \(agent.status.rawValue); no badges are issued for it")
+            throw RegistryError(.agentDisabled, "agent is \(agent.status.rawValue); no badges are issued for it")
         }
         let level = request.level ?? .registered
         let domain = request.domain.flatMap { $0.isEmpty ? nil : $0.lowercased() } ?? agent.domain
@@ -71,7 +94,7 @@ public struct BadgeService: Sendable {
         let ttl = try clampedTTL(request.ttlSeconds)
         // The key claim comes only from registry data, never from the request (RFC-002 §7.2.1).
         guard let key = agent.publicKey else {
-            throw RegistryError(.conflict, "agent_key_missing", "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity")
+            throw RegistryError(.agentKeyMissing, "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity")
         }
         let rate = try await limiter.hit("badge:agent:\(agent.id)", policy.issuanceRate)
 
@@ -125,19 +148,19 @@ public struct BadgeService: Sendable {
     private func checkLevel(_ level: TrustLevel, domain: String?, agent: Agent) async throws {
         switch level {
         case .selfSigned:
-            throw RegistryError(.invalidInput, "invalid_trust_level", "level 0 badges are self-signed; this CA issues levels 1–4")
+            throw RegistryError(.invalidTrustLevel, "level 0 badges are self-signed; this CA issues levels 1–4")
         case .registered:
             return
         case .domainValidated:
             guard let domain else { throw Self.domainRequired }
             guard try await isDomainValidated(domain, orgID: agent.orgID) else {
-                throw RegistryError(.forbidden, "DOMAIN_NOT_VERIFIED", "domain \(domain) has not been validated for this organisation")
+                throw RegistryError(.domainNotVerified, "domain \(domain) has not been validated for this organisation")
             }
         case .organizationValidated, .extended:
             guard domain != nil else { throw Self.domainRequired }
             let org = try await store.organization(id: agent.orgID)
             guard let verified = org?.verifiedLevel, verified >= Int(level.rawValue)! else {
-                throw RegistryError(.forbidden, "trust_level_not_permitted", "level \(level.rawValue) needs an operator to verify this organisation at that level")
+                throw RegistryError(.trustLevelNotPermitted, "level \(level.rawValue) needs an operator to verify this organisation at that level")
             }
         }
     }
@@ -148,11 +171,11 @@ public struct BadgeService: Sendable {
         try await DVService.isValidated(domain, orgID: orgID, store: store, now: clock.now())
     }
 
-    static let domainRequired = RegistryError(.conflict, "domain_required", "levels 2–4 name a domain: set the agent's domain or send one")
+    static let domainRequired = RegistryError(.domainRequired, "levels 2–4 name a domain: set the agent's domain or send one")
 
     private func clampedTTL(_ requested: Int64?) throws -> Int64 {
         guard let requested else { return policy.defaultTTL }
-        guard requested > 0 else { throw RegistryError(.invalidInput, "invalid_ttl", "ttl must be a positive number of seconds") }
+        guard requested > 0 else { throw RegistryError(.invalidTTL, "ttl must be a positive number of seconds") }
         return min(max(requested, policy.minTTL), policy.maxTTL)
     }
 
@@ -218,7 +241,7 @@ public struct BadgeService: Sendable {
         }
     }
 
-    static let badgeNotFound = RegistryError(.notFound, "badge_not_found", "badge not found")
+    static let badgeNotFound = RegistryError(.badgeNotFound, "badge not found")
 
     /// The revocation feed: revoked badges since `since`, oldest first.
     public func revocations(since: Int64?, cursor: String?, limit: Int?) async throws -> (entries: [BadgeRecord], nextCursor: String?) {

@@ -23,17 +23,17 @@ struct RegistryDIDResolver: DIDResolving {
     func resolve(_ did: String) async throws -> DIDDocument {
         if did.hasPrefix("did:key:") {
             do { return try DIDKey.document(for: did) } catch {
-                throw RegistryError(.invalidInput, "invalid_did", "not a valid Ed25519 did:key")
+                throw RegistryError(.invalidDID, "not a valid Ed25519 did:key")
             }
         }
         if agents.issuer.agentID(fromRegistryDID: did) != nil {
             guard let agent = try await agents.resolve(did) else {
-                throw RegistryError(.badGateway, "did_resolution_failed", "no registry agent has this DID")
+                throw RegistryError(.didResolutionFailed, "no registry agent has this DID")
             }
             return try agents.didDocument(for: agent, did: did)
         }
         guard did.hasPrefix("did:web:"), let remote else {
-            throw RegistryError(.badGateway, "did_resolution_failed", "this server cannot resolve that DID")
+            throw RegistryError(.didResolutionFailed, "this server cannot resolve that DID")
         }
         return try await remote.resolve(did)
     }

@@ -28,7 +28,7 @@ struct LedgerWriter: Sendable {
 
     /// Thrown to a caller whose entry was left out because its basis changed under it.
     static let staleBasis = RegistryError(
-        .conflict, "issuance_basis_stale", "the agent or API key changed while the badge was being issued; retry the request"
+        .issuanceBasisStale, "the agent or API key changed while the badge was being issued; retry the request"
     )
 
     /// Writes `entry`; returns once it is committed.

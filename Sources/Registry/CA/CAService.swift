@@ -47,10 +47,10 @@ public final class CAService: Sendable {
     public func activeSigner() async throws -> (kid: String, signer: any JWSSigner) {
         let view = try await currentView()
         guard let active = view.active else {
-            throw RegistryError(.unavailable, "ca_key_unavailable", "no active CA key")
+            throw RegistryError(.caKeyUnavailable, "no active CA key")
         }
         guard let signer = try await keys.signer(kid: active.kid) else {
-            throw RegistryError(.unavailable, "ca_key_unavailable", "the active CA key \(active.kid) is not available to this server")
+            throw RegistryError(.caKeyUnavailable, "the active CA key \(active.kid) is not available to this server")
         }
         return (active.kid, signer)
     }

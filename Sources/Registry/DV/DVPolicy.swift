@@ -30,7 +30,7 @@ public enum DVDomain {
     /// characters, no scheme, port, path, wildcard, trailing dot or IP literal.
     public static func normalize(_ value: String) throws -> String {
         let domain = value.lowercased()
-        let invalid = RegistryError(.invalidInput, "INVALID_DOMAIN", "domain must be a fully qualified host name such as agent.example.com (lowercase A-labels; no scheme, port, path, wildcard, trailing dot or IP address)")
+        let invalid = RegistryError(.invalidDomain, "domain must be a fully qualified host name such as agent.example.com (lowercase A-labels; no scheme, port, path, wildcard, trailing dot or IP address)")
         guard !domain.isEmpty, domain.utf8.count <= 253 else { throw invalid }
         let allowed = domain.utf8.allSatisfy { byte in
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E

@@ -19,18 +19,18 @@ public struct GrantProofRequest: Sendable {
 }
 
 extension DVService {
-    static let grantNotFound = RegistryError(.notFound, "GRANT_NOT_FOUND", "grant not found")
+    static let grantNotFound = RegistryError(.grantNotFound, "grant not found")
 
     static func popFailed(_ message: String) -> RegistryError { StandaloneProof.failed(message) }
 
     /// `GET /v1/badges/dv/grants/{jti}/status`: any proof failure and an unknown grant look the same
     /// (404, anti-enumeration); callers are rate limited per address.
     public func grantStatus(jti: String, _ request: GrantProofRequest) async throws -> DVGrant {
-        _ = try await limiter.hit("dv:grant:ip:\(request.clientIP ?? "unknown")", policy.grantLookupRate, code: "RATE_LIMIT_EXCEEDED")
+        _ = try await limiter.hit("dv:grant:ip:\(request.clientIP ?? "unknown")", policy.grantLookupRate, code: .dvRateLimitExceeded)
         guard let grant = try await lookupGrant(jti) else { throw Self.grantNotFound }
         do {
             try await checkProof(request, boundTo: grant)
-        } catch let error as RegistryError where error.code == "POP_VERIFICATION_FAILED" {
+        } catch let error as RegistryError where error.code == .popVerificationFailed {
             throw Self.grantNotFound
         }
         return grant
@@ -38,11 +38,11 @@ extension DVService {
 
     /// `POST /v1/badges/dv/grants/{jti}/revoke`: revokes with a proof by the grant's key.
     public func revokeGrant(jti: String, _ request: GrantProofRequest) async throws -> DVGrant {
-        _ = try await limiter.hit("dv:grant:ip:\(request.clientIP ?? "unknown")", policy.grantLookupRate, code: "RATE_LIMIT_EXCEEDED")
+        _ = try await limiter.hit("dv:grant:ip:\(request.clientIP ?? "unknown")", policy.grantLookupRate, code: .dvRateLimitExceeded)
         guard let grant = try await lookupGrant(jti) else { throw Self.grantNotFound }
         try await checkProof(request, boundTo: grant)
         guard grant.revokedAt == nil else {
-            throw RegistryError(.conflict, "GRANT_ALREADY_REVOKED", "grant was revoked at \(grant.revokedAt!)")
+            throw RegistryError(.grantAlreadyRevoked, "grant was revoked at \(grant.revokedAt!)")
         }
         let now = clock.now()
         let revoked = try await store.inTransaction { tx -> Bool in
@@ -53,7 +53,7 @@ extension DVService {
             ))
             return true
         }
-        guard revoked else { throw RegistryError(.conflict, "GRANT_ALREADY_REVOKED", "grant is already revoked") }
+        guard revoked else { throw RegistryError(.grantAlreadyRevoked, "grant is already revoked") }
         var result = grant
         result.revokedAt = now
         return result

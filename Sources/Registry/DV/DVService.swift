@@ -32,7 +32,7 @@ public struct DVService: Sendable {
     public static let grantType = "capiscio.dvgrant+jwt"
     public static let grantAudience = "capiscio:mint"
 
-    static let orderNotFound = RegistryError(.notFound, "ORDER_NOT_FOUND", "order not found")
+    static let orderNotFound = RegistryError(.orderNotFound, "order not found")
 
     /// What a new order asks for; `key` is the agent's public JWK, already stripped of private members.
     public struct OrderRequest: Sendable {
@@ -53,7 +53,7 @@ public struct DVService: Sendable {
     public func createOrder(_ principal: Principal?, _ request: OrderRequest, clientIP: String?) async throws -> DVOrder {
         let domain = try DVDomain.normalize(request.domain)
         guard let type = DVChallengeType(rawValue: request.challengeType) else {
-            throw RegistryError(.invalidInput, "UNSUPPORTED_CHALLENGE", "challenge_type must be http-01 or dns-01")
+            throw RegistryError(.unsupportedChallenge, "challenge_type must be http-01 or dns-01")
         }
         let now = clock.now()
         if let principal { try await checkNotClaimed(domain, by: principal.orgID, now: now) }
@@ -101,31 +101,31 @@ public struct DVService: Sendable {
         if let owner = order.orgID {
             guard let principal else { throw RegistryError.unauthorized }
             guard principal.orgID == owner else {
-                throw RegistryError(.forbidden, "FORBIDDEN", "this order was created with another organisation's key")
+                throw RegistryError(.forbidden, "this order was created with another organisation's key")
             }
         }
         switch order.status {
         case .valid:
-            guard let grant = try await self.grant(of: order) else { throw RegistryError(.internal, "internal_error", "valid order without grant") }
+            guard let grant = try await self.grant(of: order) else { throw RegistryError(.internalError, "valid order without grant") }
             return (order, grant)
         case .expired:
-            throw RegistryError(.invalidInput, "ORDER_EXPIRED", "order expired; create a new one")
+            throw RegistryError(.orderExpired, "order expired; create a new one")
         case .invalid:
-            throw RegistryError(.invalidInput, "ORDER_INVALID", "order failed too many validation attempts; create a new one")
+            throw RegistryError(.orderInvalid, "order failed too many validation attempts; create a new one")
         case .pending:
             break
         }
         let now = clock.now()
         if let owner = order.orgID { try await checkNotClaimed(order.domain, by: owner, now: now) }
         guard let validator else {
-            throw RegistryError(.unavailable, "VALIDATION_UNAVAILABLE", "domain validation is not configured on this server")
+            throw RegistryError(.validationUnavailable, "domain validation is not configured on this server")
         }
         let challenge = DVChallenge(type: order.challengeType, domain: order.domain, token: order.token, expected: order.expectedContent)
         let result = await validator.check(challenge)
         let actor = principal?.actor ?? "anonymous"
         guard result.passed else {
             try await recordFailure(&order, result: result, actor: actor)
-            throw RegistryError(.invalidInput, "CHALLENGE_FAILED", "\(order.challengeType.rawValue) challenge failed: \(result.detail)")
+            throw RegistryError(.challengeFailed, "\(order.challengeType.rawValue) challenge failed: \(result.detail)")
         }
         let checkedAt = clock.now()
         let grant = try await signGrant(order, now: checkedAt)
@@ -152,7 +152,7 @@ public struct DVService: Sendable {
         // A concurrent finalize won: return what it stored.
         let current = try await self.order(id: id)
         guard current.status == .valid, let stored = try await self.grant(of: current) else {
-            throw RegistryError(.conflict, "ORDER_NOT_PENDING", "order is \(current.status.rawValue)")
+            throw RegistryError(.orderNotPending, "order is \(current.status.rawValue)")
         }
         return (current, stored)
     }
@@ -198,7 +198,7 @@ public struct DVService: Sendable {
     private func checkNotClaimed(_ domain: String, by orgID: String, now: Int64) async throws {
         let holders = try await store.activeDVGrants(domain: domain, now: now).compactMap(\.orgID)
         if holders.contains(where: { $0 != orgID }) {
-            throw RegistryError(.conflict, "DOMAIN_CLAIMED", "another organisation holds an active validation for \(domain)")
+            throw RegistryError(.domainClaimed, "another organisation holds an active validation for \(domain)")
         }
     }
 
@@ -220,6 +220,6 @@ public struct DVService: Sendable {
 
     static func tooMany(_ message: String, limit: Int, now: Int64) -> RegistryError {
         let status = RateLimitStatus(limit: limit, remaining: 0, resetAt: now + 60, retryAfter: 60)
-        return RegistryError(.rateLimited(status), "RATE_LIMIT_EXCEEDED", message + "; finalize or let some expire first")
+        return RegistryError(.dvRateLimitExceeded, message + "; finalize or let some expire first", rateLimit: status)
     }
 }

@@ -62,17 +62,17 @@ public struct MintService: Sendable {
     /// The mint URL the proof's `aud` and `htu` are bound to.
     public var mintURL: String { issuer.origin + "/v1/badges/mint" }
 
-    static func bad(_ code: String, _ message: String) -> RegistryError { RegistryError(.invalidInput, code, message) }
+    static func bad(_ code: ErrorCode, _ message: String) -> RegistryError { RegistryError(code, message) }
     static func popFailed(_ message: String) -> RegistryError { StandaloneProof.failed(message) }
 
     /// Runs the six phases of CONTRACT.md §6.4 in order (first failure wins), then issues.
     public func mint(_ request: Request) async throws -> Minted {
-        _ = try await limiter.hit("mint:ip:\(request.clientIP ?? "unknown")", policy.mintPerClient, code: "RATE_LIMIT_EXCEEDED")
+        _ = try await limiter.hit("mint:ip:\(request.clientIP ?? "unknown")", policy.mintPerClient, code: .dvRateLimitExceeded)
         let now = clock.now()
 
         // Phase 1: the grant.
         let grant = try await checkGrant(request.grant, now: now)
-        _ = try await limiter.hit("mint:grant:\(grant.jti)", policy.mintPerGrant, code: "RATE_LIMIT_EXCEEDED")
+        _ = try await limiter.hit("mint:grant:\(grant.jti)", policy.mintPerGrant, code: .dvRateLimitExceeded)
 
         // Phase 2: the DID anchor, before anything is resolved.
         let badgeRequest = try checkBadgeRequest(request.badgeRequest, grantDomain: grant.domain)
@@ -85,7 +85,7 @@ public struct MintService: Sendable {
         do {
             document = try await badges.didResolver.resolve(badgeRequest.sub)
         } catch {
-            throw RegistryError(.badGateway, "DID_RESOLUTION_FAILED", "the DID document of \(badgeRequest.sub) could not be resolved")
+            throw RegistryError(.dvDIDResolutionFailed, "the DID document of \(badgeRequest.sub) could not be resolved")
         }
 
         // Phase 5: the key that signed the proof.
@@ -96,7 +96,7 @@ public struct MintService: Sendable {
 
         // Phase 6: the key is the one the grant is bound to.
         guard selected.key.thumbprint() == grant.jkt else {
-            throw Self.bad("KEY_MISMATCH", "the proof key's thumbprint is not the grant's cnf.jkt")
+            throw Self.bad(.keyMismatch, "the proof key's thumbprint is not the grant's cnf.jkt")
         }
 
         return try await issue(grant: grant, request: badgeRequest, method: selected)
@@ -113,34 +113,34 @@ public struct MintService: Sendable {
 
     private func checkGrant(_ token: String?, now: Int64) async throws -> CheckedGrant {
         guard let token, !token.isEmpty, let jws = try? CompactJWS.parse(token) else {
-            throw Self.bad("INVALID_GRANT", "grant must be a compact JWS")
+            throw Self.bad(.invalidGrant, "grant must be a compact JWS")
         }
         let published = try await ca.publishedKeys()
         let candidates = jws.header["kid"]?.stringValue.map { kid in published.filter { $0.kid == kid } } ?? published
         guard jws.header["alg"]?.stringValue == "EdDSA", jws.signature.count == 64,
               candidates.contains(where: { jws.verify(with: $0.key) }) else {
-            throw RegistryError(.unauthorized, "GRANT_SIGNATURE_INVALID", "the grant is not signed by this CA")
+            throw RegistryError(.grantSignatureInvalid, "the grant is not signed by this CA")
         }
         guard jws.header["typ"]?.stringValue == DVService.grantType else {
-            throw Self.bad("INVALID_GRANT", "grant typ must be \(DVService.grantType)")
+            throw Self.bad(.invalidGrant, "grant typ must be \(DVService.grantType)")
         }
         let claims = jws.payload
         guard claims["aud"]?.stringValue == DVService.grantAudience else {
-            throw Self.bad("GRANT_INVALID_AUD", "grant aud must be \(DVService.grantAudience)")
+            throw Self.bad(.grantInvalidAud, "grant aud must be \(DVService.grantAudience)")
         }
         guard let iat = claims["iat"]?.intValue, iat <= now + policy.clockSkew else {
-            throw Self.bad("GRANT_MISSING_IAT", "grant iat must be present and not in the future")
+            throw Self.bad(.grantMissingIAT, "grant iat must be present and not in the future")
         }
-        guard let exp = claims["exp"]?.intValue, exp > now else { throw Self.bad("GRANT_EXPIRED", "the grant has expired") }
+        guard let exp = claims["exp"]?.intValue, exp > now else { throw Self.bad(.grantExpired, "the grant has expired") }
         guard let jti = claims["jti"]?.stringValue, let domain = claims["sub"]?.stringValue,
               let jkt = claims["cnf"]?["jkt"]?.stringValue, jti.utf8.count <= 100 else {
-            throw Self.bad("INVALID_GRANT", "grant must carry jti, sub and cnf.jkt")
+            throw Self.bad(.invalidGrant, "grant must carry jti, sub and cnf.jkt")
         }
         // Revocation from the same store the grant status endpoint reads.
         guard let stored = try await store.dvGrant(jti: jti), stored.domain == domain, stored.thumbprint == jkt else {
-            throw Self.bad("INVALID_GRANT", "the grant is not on record")
+            throw Self.bad(.invalidGrant, "the grant is not on record")
         }
-        guard stored.revokedAt == nil else { throw RegistryError(.forbidden, "GRANT_REVOKED", "the grant has been revoked") }
+        guard stored.revokedAt == nil else { throw RegistryError(.grantRevoked, "the grant has been revoked") }
         return CheckedGrant(jti: jti, domain: domain, jkt: jkt, orgID: stored.orgID)
     }
 
@@ -154,15 +154,15 @@ public struct MintService: Sendable {
     }
 
     private func checkBadgeRequest(_ value: JSONValue?, grantDomain: String) throws -> BadgeRequest {
-        guard let members = value?.objectValue else { throw Self.bad("INVALID_REQUEST", "badge_request must be an object") }
+        guard let members = value?.objectValue else { throw Self.bad(.dvInvalidRequest, "badge_request must be an object") }
         guard let sub = members["sub"]?.stringValue, !sub.isEmpty else {
-            throw Self.bad("INVALID_REQUEST", "badge_request.sub must be a did:web")
+            throw Self.bad(.dvInvalidRequest, "badge_request.sub must be a did:web")
         }
         guard sub.hasPrefix("did:web:"), let parsed = try? DIDWeb.parse(sub), parsed.port == nil, parsed.host == grantDomain else {
-            throw Self.bad("DID_DOMAIN_MISMATCH", "badge_request.sub must be a did:web whose host is exactly \(grantDomain)")
+            throw Self.bad(.didDomainMismatch, "badge_request.sub must be a did:web whose host is exactly \(grantDomain)")
         }
         for forbidden in ["level", "domain", "issuance_profile"] where members[forbidden] != nil {
-            throw Self.bad("INVALID_REQUEST", "badge_request must not set \(forbidden): the CA derives it from the grant")
+            throw Self.bad(.dvInvalidRequest, "badge_request must not set \(forbidden): the CA derives it from the grant")
         }
         var audience: [String]?
         switch members["aud"] {
@@ -170,13 +170,13 @@ public struct MintService: Sendable {
         case .string(let one)?: audience = one.isEmpty ? nil : [one]
         case .array(let items)?:
             let strings = items.compactMap(\.stringValue)
-            guard strings.count == items.count else { throw Self.bad("INVALID_REQUEST", "badge_request.aud must be a string or an array of strings") }
+            guard strings.count == items.count else { throw Self.bad(.dvInvalidRequest, "badge_request.aud must be a string or an array of strings") }
             audience = strings.isEmpty ? nil : strings
-        default: throw Self.bad("INVALID_REQUEST", "badge_request.aud must be a string or an array of strings")
+        default: throw Self.bad(.dvInvalidRequest, "badge_request.aud must be a string or an array of strings")
         }
         var ttl = Self.defaultTTL
         if let requested = members["exp_seconds"], requested != .null {
-            guard let seconds = requested.intValue else { throw Self.bad("INVALID_REQUEST", "badge_request.exp_seconds must be an integer") }
+            guard let seconds = requested.intValue else { throw Self.bad(.dvInvalidRequest, "badge_request.exp_seconds must be an integer") }
             ttl = min(max(seconds, Self.ttlRange.lowerBound), Self.ttlRange.upperBound)
         }
         var segment: String?

@@ -5,7 +5,7 @@ import BadgeCore
 /// replay protection come from `iat`, `exp` and a remembered `jti`.
 enum StandaloneProof {
     static func failed(_ message: String) -> RegistryError {
-        RegistryError(.unauthorized, "POP_VERIFICATION_FAILED", message)
+        RegistryError(.popVerificationFailed, message)
     }
 
     /// `typ: pop+jwt` and `alg: EdDSA`.

@@ -37,11 +37,11 @@ public struct IdentityService: Sendable {
             user = try await store.upsertUser(User(id: Self.uuid(), externalID: claims.userID, createdAt: now, updatedAt: now))
         }
         guard let user, user.deletedAt == nil else {
-            throw RegistryError(.unauthorized, "user_deleted", "this user has been deleted")
+            throw RegistryError(.userDeleted, "this user has been deleted")
         }
         if let externalOrg = claims.orgID {
             let org = try await mirroredOrganization(externalID: externalOrg, name: claims.orgSlug ?? externalOrg)
-            guard org.deletedAt == nil else { throw RegistryError(.forbidden, "organization_deleted", "this organisation has been deleted") }
+            guard org.deletedAt == nil else { throw RegistryError(.organizationDeleted, "this organisation has been deleted") }
             let role = OrgRole(clerk: claims.orgRole)
             let existing = try await store.membership(orgID: org.id, userID: user.id)
             if existing?.role != role {
@@ -70,7 +70,7 @@ public struct IdentityService: Sendable {
             if let winner = try await store.user(id: user.id), winner.personalOrgID != nil, winner.personalOrgID != user.personalOrgID {
                 return try await personalOrganization(of: winner)
             }
-            throw RegistryError(.internal, "internal_error", "personal organisation could not be linked")
+            throw RegistryError(.internalError, "personal organisation could not be linked")
         }
         try await store.upsertMembership(Membership(orgID: org.id, userID: user.id, role: .admin, createdAt: now, updatedAt: now))
         return org
@@ -101,7 +101,7 @@ public struct IdentityService: Sendable {
                 continue
             }
         }
-        throw RegistryError(.conflict, "conflict", "no free organisation name")
+        throw RegistryError(.conflict, "no free organisation name")
     }
 
     /// Renames a mirrored organisation, keeping names unique.
@@ -228,7 +228,7 @@ public struct IdentityService: Sendable {
     public func organization(_ id: String, of principal: Principal) async throws -> (Organization, OrgRole?) {
         let id = id.lowercased()
         guard let found = try await organizations(of: principal).first(where: { $0.0.id == id }) else {
-            throw RegistryError(.notFound, "organization_not_found", "organisation not found")
+            throw RegistryError(.organizationNotFound, "organisation not found")
         }
         return found
     }
@@ -237,9 +237,9 @@ public struct IdentityService: Sendable {
     public func members(of id: String, principal: Principal) async throws -> [(Membership, User)] {
         let (org, role) = try await organization(id, of: principal)
         if principal.userID != nil {
-            guard role == .admin else { throw RegistryError(.forbidden, "insufficient_role", "only organisation admins can list members") }
+            guard role == .admin else { throw RegistryError(.insufficientRole, "only organisation admins can list members") }
         } else if !principal.allows(Scope.keysAdmin) {
-            throw RegistryError(.forbidden, "insufficient_scope", "this API key lacks the 'keys:admin' scope")
+            throw RegistryError(.insufficientScope, "this API key lacks the 'keys:admin' scope")
         }
         var result: [(Membership, User)] = []
         for membership in try await store.members(orgID: org.id) {

@@ -74,7 +74,7 @@ public final class SessionTokenVerifier: @unchecked Sendable {
     }
 
     static func invalid(_ message: String) -> RegistryError {
-        RegistryError(.unauthorized, "invalid_session_token", message)
+        RegistryError(.invalidSessionToken, message)
     }
 
     /// Verifies `token` and returns its claims, or throws `401 invalid_session_token`.
@@ -172,16 +172,16 @@ public final class SessionTokenVerifier: @unchecked Sendable {
 
     private func refresh(_ url: String) async throws {
         guard let fetcher else {
-            throw RegistryError(.unavailable, "session_keys_unavailable", "no JWKS fetcher is configured")
+            throw RegistryError(.sessionKeysUnavailable, "no JWKS fetcher is configured")
         }
         let body: [UInt8]
         do {
             body = try await fetcher.fetchJWKS(url)
         } catch {
-            throw RegistryError(.unavailable, "session_keys_unavailable", "the session token keys could not be fetched")
+            throw RegistryError(.sessionKeysUnavailable, "the session token keys could not be fetched")
         }
         guard let document = try? JSONValue.parse(body), let entries = document["keys"]?.arrayValue else {
-            throw RegistryError(.unavailable, "session_keys_unavailable", "the JWKS is not a JSON object with a keys array")
+            throw RegistryError(.sessionKeysUnavailable, "the JWKS is not a JSON object with a keys array")
         }
         var parsed: [String: SessionKey] = [:]
         for entry in entries {

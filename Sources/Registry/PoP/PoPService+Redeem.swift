@@ -11,8 +11,8 @@ extension PoPService {
         do {
             return try await checkAndIssue(routeDID: routeDID, challengeID: challengeID, proofJWS: proofJWS)
         } catch let error as RegistryError {
-            if case .rateLimited = error.kind { throw error }
-            if ["kid_not_found", "key_not_in_authentication", "proof_verification_failed"].contains(error.code) {
+            if error.category == .rateLimited { throw error }
+            if [ErrorCode.kidNotFound, .keyNotInAuthentication, .proofVerificationFailed].contains(error.code) {
                 // A document that failed a proof may be stale: fetch it afresh next time.
                 (badges.remoteDIDResolver as? any DIDCacheInvalidating)?.invalidate(routeDID)
             }
@@ -20,7 +20,7 @@ extension PoPService {
             let owner = try? await store.agent(did: routeDID)
             try? await store.appendEvent(.make(
                 "pop.proof.failed", orgID: owner?.orgID, actor: clientIP.map { "ip:\($0)" } ?? "anonymous", subject: challengeID,
-                agentID: owner?.id, details: ["did": .string(routeDID), "error": .string(error.code)], at: clock.now()
+                agentID: owner?.id, details: ["did": .string(routeDID), "error": .string(error.code.rawValue)], at: clock.now()
             ))
             throw error
         }
@@ -30,91 +30,91 @@ extension PoPService {
         let now = clock.now()
         // 1. Challenge id syntax.
         guard let challengeID, challengeID.hasPrefix("ch-"), UUID(uuidString: String(challengeID.dropFirst(3))) != nil else {
-            throw PoPError.bad("invalid_challenge_id", "challenge_id must be ch- followed by a UUID")
+            throw PoPError.bad(.invalidChallengeID, "challenge_id must be ch- followed by a UUID")
         }
         // 2. Exists.
         guard let challenge = try await store.challenge(id: challengeID) else {
-            throw RegistryError(.notFound, "challenge_not_found", "no such challenge")
+            throw RegistryError(.challengeNotFound, "no such challenge")
         }
         _ = try await limiter.hit("pop:proof:account:\(challenge.orgID)", policy.proofsPerAccount)
         // 3. Bound to this DID.
-        guard challenge.did == routeDID else { throw PoPError.denied("subject_mismatch", "the challenge was issued for another DID") }
+        guard challenge.did == routeDID else { throw PoPError.denied(.subjectMismatch, "the challenge was issued for another DID") }
         // 4. Unused.
-        guard !challenge.used else { throw PoPError.denied("challenge_used", "the challenge has already been used") }
+        guard !challenge.used else { throw PoPError.denied(.challengeUsed, "the challenge has already been used") }
         // 5. Unexpired.
-        guard challenge.expiresAt > now else { throw PoPError.denied("challenge_expired", "the challenge has expired") }
+        guard challenge.expiresAt > now else { throw PoPError.denied(.challengeExpired, "the challenge has expired") }
         // 6. A compact JWS.
-        guard let proofJWS, !proofJWS.isEmpty else { throw PoPError.bad("invalid_proof", "proof_jws is required") }
+        guard let proofJWS, !proofJWS.isEmpty else { throw PoPError.bad(.invalidProof, "proof_jws is required") }
         let jws: CompactJWS
         do {
             jws = try CompactJWS.parse(proofJWS)
         } catch {
             let header = proofJWS.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let headerIsJSON = Base64URL.decode(header).flatMap { try? JSONValue.parse($0) }?.objectValue != nil
-            throw PoPError.bad(headerIsJSON ? "invalid_proof" : "invalid_proof_header", "proof_jws is not a compact JWS (\(error.message))")
+            throw PoPError.bad(headerIsJSON ? .invalidProof : .invalidProofHeader, "proof_jws is not a compact JWS (\(error.message))")
         }
         // 7. Header.
-        guard jws.header["typ"]?.stringValue == "pop+jwt" else { throw PoPError.bad("invalid_proof", "proof typ must be pop+jwt") }
-        guard jws.header["alg"]?.stringValue == "EdDSA" else { throw PoPError.bad("invalid_proof", "proof alg must be EdDSA") }
+        guard jws.header["typ"]?.stringValue == "pop+jwt" else { throw PoPError.bad(.invalidProof, "proof typ must be pop+jwt") }
+        guard jws.header["alg"]?.stringValue == "EdDSA" else { throw PoPError.bad(.invalidProof, "proof alg must be EdDSA") }
         let claims = jws.payload
         // 8. cid.
-        guard let cid = claims["cid"]?.stringValue else { throw PoPError.bad("missing_cid", "proof has no cid") }
-        guard cid == challenge.id else { throw PoPError.denied("cid_mismatch", "proof cid does not name this challenge") }
+        guard let cid = claims["cid"]?.stringValue else { throw PoPError.bad(.missingCID, "proof has no cid") }
+        guard cid == challenge.id else { throw PoPError.denied(.cidMismatch, "proof cid does not name this challenge") }
         // 9. nonce, compared as a string.
-        guard claims["nonce"]?.stringValue == challenge.nonce else { throw PoPError.bad("invalid_proof", "proof nonce does not match") }
+        guard claims["nonce"]?.stringValue == challenge.nonce else { throw PoPError.bad(.invalidProof, "proof nonce does not match") }
         // 10. aud.
         guard Self.audience(claims["aud"], contains: challenge.proofAudience) else {
-            throw PoPError.denied("audience_mismatch", "proof aud must be \(challenge.proofAudience)")
+            throw PoPError.denied(.audienceMismatch, "proof aud must be \(challenge.proofAudience)")
         }
         // 11. htu, byte for byte against the stored value — never the URL this request used.
-        guard claims["htu"]?.stringValue == challenge.htu else { throw PoPError.denied("htu_mismatch", "proof htu does not match the challenge") }
+        guard claims["htu"]?.stringValue == challenge.htu else { throw PoPError.denied(.htuMismatch, "proof htu does not match the challenge") }
         // 12. htm.
-        guard claims["htm"]?.stringValue == "POST" else { throw PoPError.bad("invalid_proof", "proof htm must be POST") }
+        guard claims["htm"]?.stringValue == "POST" else { throw PoPError.bad(.invalidProof, "proof htm must be POST") }
         // 13–15. iat within the challenge's life, with skew.
-        guard let iat = claims["iat"]?.intValue else { throw PoPError.denied("iat_invalid", "proof iat must be an integer") }
-        guard iat <= now + policy.clockSkew else { throw PoPError.denied("iat_invalid", "proof iat is in the future") }
-        guard iat >= challenge.createdAt - policy.clockSkew else { throw PoPError.denied("iat_invalid", "proof iat predates the challenge") }
-        guard iat <= challenge.expiresAt else { throw PoPError.denied("iat_invalid", "proof iat is after the challenge expired") }
+        guard let iat = claims["iat"]?.intValue else { throw PoPError.denied(.iatInvalid, "proof iat must be an integer") }
+        guard iat <= now + policy.clockSkew else { throw PoPError.denied(.iatInvalid, "proof iat is in the future") }
+        guard iat >= challenge.createdAt - policy.clockSkew else { throw PoPError.denied(.iatInvalid, "proof iat predates the challenge") }
+        guard iat <= challenge.expiresAt else { throw PoPError.denied(.iatInvalid, "proof iat is after the challenge expired") }
         // 16–18. exp: short, unexpired, inside the challenge window.
-        guard let exp = claims["exp"]?.intValue else { throw PoPError.bad("missing_exp", "proof has no integer exp") }
-        guard exp <= iat + policy.maxProofLifetime else { throw PoPError.denied("exp_too_long", "proof lifetime exceeds \(policy.maxProofLifetime) s") }
-        guard exp > now else { throw PoPError.denied("proof_expired", "proof has expired") }
-        guard exp <= challenge.expiresAt else { throw PoPError.denied("exp_outside_challenge_window", "proof outlives the challenge") }
+        guard let exp = claims["exp"]?.intValue else { throw PoPError.bad(.missingExp, "proof has no integer exp") }
+        guard exp <= iat + policy.maxProofLifetime else { throw PoPError.denied(.expTooLong, "proof lifetime exceeds \(policy.maxProofLifetime) s") }
+        guard exp > now else { throw PoPError.denied(.proofExpired, "proof has expired") }
+        guard exp <= challenge.expiresAt else { throw PoPError.denied(.expOutsideChallengeWindow, "proof outlives the challenge") }
         // 19. sub.
-        guard claims["sub"]?.stringValue == routeDID else { throw PoPError.denied("subject_mismatch", "proof sub must be the DID") }
+        guard claims["sub"]?.stringValue == routeDID else { throw PoPError.denied(.subjectMismatch, "proof sub must be the DID") }
         // 20. DID document.
         let document: DIDDocument
         do {
             document = try await badges.didResolver.resolve(routeDID)
-        } catch let error as RegistryError where error.kind == .badGateway || error.code == "did_document_invalid" {
+        } catch let error as RegistryError where error.category == .badGateway || error.code == .didDocumentInvalid {
             throw error
         } catch {
-            throw RegistryError(.badGateway, "did_resolution_failed", "the DID document could not be resolved")
+            throw RegistryError(.didResolutionFailed, "the DID document could not be resolved")
         }
         // 21. kid names a verification method.
         guard let kid = jws.header["kid"]?.stringValue, let method = document.method(withID: kid) else {
-            throw PoPError.denied("kid_not_found", "proof kid is not a verification method of the DID document")
+            throw PoPError.denied(.kidNotFound, "proof kid is not a verification method of the DID document")
         }
         // 22. …listed for authentication (exact match, fragment kept, no query).
         guard !kid.contains("?"), document.isAuthentication(kid) else {
-            throw PoPError.denied("key_not_in_authentication", "proof kid is not an authentication method")
+            throw PoPError.denied(.keyNotInAuthentication, "proof kid is not an authentication method")
         }
         // 23. Signature.
-        guard jws.signature.count == 64 else { throw PoPError.bad("invalid_proof_signature", "an Ed25519 signature is 64 bytes") }
+        guard jws.signature.count == 64 else { throw PoPError.bad(.invalidProofSignature, "an Ed25519 signature is 64 bytes") }
         guard let key = method.publicKey, jws.verify(with: key) else {
-            throw PoPError.denied("proof_verification_failed", "the proof signature does not verify with that key")
+            throw PoPError.denied(.proofVerificationFailed, "the proof signature does not verify with that key")
         }
         // Proof jti replay (RFC-002 §7.2.5 step 14 retention rule).
         guard let jti = claims["jti"]?.stringValue, !jti.isEmpty, jti.utf8.count <= 200 else {
-            throw PoPError.bad("invalid_proof", "proof jti is required")
+            throw PoPError.bad(.invalidProof, "proof jti is required")
         }
         let retention = Swift.max(policy.minJTIRetention, exp - iat)
         guard try await store.rememberProofJTI(jti, expiresAt: now + retention, now: now) else {
-            throw PoPError.denied("proof_replayed", "this proof jti has been used")
+            throw PoPError.denied(.proofReplayed, "this proof jti has been used")
         }
         // 24. Consume atomically: of concurrent submissions exactly one passes.
         guard try await store.consumeChallenge(id: challenge.id, at: now) else {
-            throw PoPError.denied("challenge_used", "the challenge has already been used")
+            throw PoPError.denied(.challengeUsed, "the challenge has already been used")
         }
         return try await issue(challenge: challenge, key: key, kid: kid)
     }
@@ -130,7 +130,7 @@ extension PoPService {
 
     private func issue(challenge: ChallengeRecord, key: PublicJWK, kid: String) async throws -> IssuedBadge {
         guard let agent = try await store.agent(id: challenge.agentID), agent.status.isUsable else {
-            throw RegistryError(.forbidden, "agent_disabled", "the agent is no longer active")
+            throw RegistryError(.agentDisabled, "the agent is no longer active")
         }
         let rate = try await limiter.hit("badge:agent:\(agent.id)", badges.policy.issuanceRate)
         let now = clock.now()

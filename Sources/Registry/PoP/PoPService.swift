@@ -35,11 +35,11 @@ public struct PoPService: Sendable {
         if parsed.method == "key", (try? DIDKey.publicKey(fromDID: did)) == nil { throw PoPError.invalidDID }
         guard let agent = try await agents.resolve(did) else { throw RegistryError.agentNotFound }
         guard agent.orgID == principal.orgID else {
-            throw RegistryError(.forbidden, "agent_not_owned", "this agent belongs to another organisation")
+            throw RegistryError(.agentNotOwned, "this agent belongs to another organisation")
         }
-        guard agent.status.isUsable else { throw RegistryError(.forbidden, "agent_disabled", "agent is \(agent.status.rawValue)") }
+        guard agent.status.isUsable else { throw RegistryError(.agentDisabled, "agent is \(agent.status.rawValue)") }
         if issuer.agentID(fromRegistryDID: did) != nil, agent.publicKey == nil {
-            throw RegistryError(.conflict, "agent_key_missing", "agent has no public key to publish in its DID document")
+            throw RegistryError(.agentKeyMissing, "agent has no public key to publish in its DID document")
         }
         try await checkCooldown(did)
         _ = try await limiter.hit("pop:challenge:did:\(did)", policy.challengesPerDID)
@@ -83,7 +83,7 @@ public struct PoPService: Sendable {
 
     private func clamp(_ value: Int64?, default fallback: Int64, min lower: Int64, max upper: Int64, name: String) throws -> Int64 {
         guard let value else { return fallback }
-        guard value > 0 else { throw RegistryError(.invalidInput, "invalid_request", "\(name) must be a positive number of seconds") }
+        guard value > 0 else { throw RegistryError(.invalidRequest, "\(name) must be a positive number of seconds") }
         return Swift.min(Swift.max(value, lower), upper)
     }
 
@@ -96,7 +96,7 @@ public struct PoPService: Sendable {
         if failures >= rule.limit {
             let resetAt = now - now % rule.windowSeconds + rule.windowSeconds
             let status = RateLimitStatus(limit: rule.limit, remaining: 0, resetAt: resetAt, retryAfter: Int(Swift.max(1, resetAt - now)))
-            throw RegistryError(.rateLimited(status), "rate_limit_exceeded", "too many failed proofs for this DID; retry after \(status.retryAfter) s")
+            throw RegistryError(.rateLimitExceeded, "too many failed proofs for this DID; retry after \(status.retryAfter) s", rateLimit: status)
         }
     }
 
@@ -104,7 +104,7 @@ public struct PoPService: Sendable {
 
 /// Error codes of RFC-003 §11 (lower_snake, CONTRACT.md §1.4).
 enum PoPError {
-    static let invalidDID = RegistryError(.invalidInput, "invalid_did", "DID must be a valid did:key (Ed25519) or did:web")
-    static func bad(_ code: String, _ message: String) -> RegistryError { RegistryError(.invalidInput, code, message) }
-    static func denied(_ code: String, _ message: String) -> RegistryError { RegistryError(.forbidden, code, message) }
+    static let invalidDID = RegistryError(.invalidDID, "DID must be a valid did:key (Ed25519) or did:web")
+    static func bad(_ code: ErrorCode, _ message: String) -> RegistryError { RegistryError(code, message) }
+    static func denied(_ code: ErrorCode, _ message: String) -> RegistryError { RegistryError(code, message) }
 }

@@ -75,7 +75,7 @@ public struct APIKeyService: Sendable {
         let now = clock.now()
         try await store.inTransaction { tx in
             guard try await tx.revokeAPIKey(id: id, orgID: orgID, at: now) else {
-                throw RegistryError(.notFound, "not_found", "API key not found")
+                throw RegistryError(.notFound, "API key not found")
             }
             let owner = try await tx.apiKeys(orgID: orgID).first { $0.id == id }?.orgID ?? orgID
             try await tx.appendEvent(.make("api_key.revoked", orgID: owner, actor: actor, subject: id, at: now))

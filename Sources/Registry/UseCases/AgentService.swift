@@ -120,7 +120,7 @@ public struct AgentService: Sendable {
             if case .some(let newDID) = did, newDID != agent.did {
                 // A DID, once set, never changes through the API (CONTRACT.md §4.3.5, D-46).
                 if agent.did != nil {
-                    throw RegistryError(.conflict, "identity_immutable", "this agent already has a different DID")
+                    throw RegistryError(.identityImmutable, "this agent already has a different DID")
                 }
             }
             try applyIdentity(to: &agent, did: did.flatMap { $0 } ?? agent.did, publicKey: input.publicKey ?? nil, keepKey: input.publicKey == nil)
@@ -162,7 +162,7 @@ public struct AgentService: Sendable {
         var agent = try await get(principal, reference)
         switch agent.status {
         case .active, .inactive: return agent
-        case .suspended: throw RegistryError(.forbidden, "agent_suspended", "this agent is suspended by an operator")
+        case .suspended: throw RegistryError(.agentSuspended, "this agent is suspended by an operator")
         case .disabled:
             agent.status = .active
             agent.disabledAt = nil
@@ -180,10 +180,10 @@ public struct AgentService: Sendable {
         let normalized = try AgentValidation.did(did)
         let newKey = try AgentValidation.publicKey(publicKey)
         if let existing = agent.did, existing != normalized, !isOwnRegistryDID(existing, of: agent, matching: normalized) {
-            throw RegistryError(.conflict, "identity_immutable", "this agent already has a different DID")
+            throw RegistryError(.identityImmutable, "this agent already has a different DID")
         }
         if let own = issuer.agentID(fromRegistryDID: normalized ?? ""), own != agent.id {
-            throw RegistryError(.invalidInput, "invalid_did", "that registry DID names another agent")
+            throw RegistryError(.invalidDID, "that registry DID names another agent")
         }
         let before = agent
         if agent.did == nil { agent.did = normalized }
@@ -203,7 +203,7 @@ public struct AgentService: Sendable {
     private func applyIdentity(to agent: inout Agent, did: String?, publicKey: JSONValue?, keepKey: Bool = false) throws {
         let normalizedDID = try AgentValidation.did(did)
         if let normalizedDID, let own = issuer.agentID(fromRegistryDID: normalizedDID), own != agent.id {
-            throw RegistryError(.invalidInput, "invalid_did", "that registry DID names another agent")
+            throw RegistryError(.invalidDID, "that registry DID names another agent")
         }
         let key = keepKey ? nil : try AgentValidation.publicKey(publicKey)
         try AgentValidation.checkKeyMatchesDID(did: normalizedDID, key: key ?? agent.publicKeyJWK.flatMap(Self.storedKey))
@@ -248,7 +248,7 @@ public struct AgentService: Sendable {
         }
     }
 
-    static let didInUse = RegistryError(.conflict, "did_in_use", "this DID is already bound to another agent")
+    static let didInUse = RegistryError(.didInUse, "this DID is already bound to another agent")
 }
 
 extension PageCursor {

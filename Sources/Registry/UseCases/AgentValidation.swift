@@ -47,7 +47,7 @@ enum AgentValidation {
             if did.method == "key" { _ = try DIDKey.publicKey(fromDID: value) }
             return did.string
         } catch {
-            throw RegistryError(.invalidInput, "invalid_did", "did is not a valid DID (\(error.message))")
+            throw RegistryError(.invalidDID, "did is not a valid DID (\(error.message))")
         }
     }
 
@@ -58,20 +58,20 @@ enum AgentValidation {
         var jwk = value
         if case .string(let text) = value {
             guard let parsed = try? JSONValue.parse(Array(text.utf8)) else {
-                throw RegistryError(.invalidInput, "invalid_public_key", "publicKey string is not a JSON JWK")
+                throw RegistryError(.invalidPublicKey, "publicKey string is not a JSON JWK")
             }
             jwk = parsed
         }
         guard case .object = jwk else {
-            throw RegistryError(.invalidInput, "invalid_public_key", "publicKey must be a JWK object or its JSON string")
+            throw RegistryError(.invalidPublicKey, "publicKey must be a JWK object or its JSON string")
         }
         if PublicJWK.containsPrivateMembers(jwk) {
-            throw RegistryError(.invalidInput, "invalid_public_key", "publicKey contains private key material (\"d\"); send only the public JWK")
+            throw RegistryError(.invalidPublicKey, "publicKey contains private key material (\"d\"); send only the public JWK")
         }
         do {
             return try PublicJWK(json: jwk)
         } catch {
-            throw RegistryError(.invalidInput, "invalid_public_key", "publicKey must be an Ed25519 public JWK (\(error.message))")
+            throw RegistryError(.invalidPublicKey, "publicKey must be an Ed25519 public JWK (\(error.message))")
         }
     }
 
@@ -79,7 +79,7 @@ enum AgentValidation {
     static func checkKeyMatchesDID(did: String?, key: PublicJWK?) throws {
         guard let did, let key, did.hasPrefix("did:key:"), let embedded = try? DIDKey.publicKey(fromDID: did) else { return }
         guard embedded == key else {
-            throw RegistryError(.invalidInput, "invalid_public_key", "publicKey does not match the key inside the did:key")
+            throw RegistryError(.invalidPublicKey, "publicKey does not match the key inside the did:key")
         }
     }
 

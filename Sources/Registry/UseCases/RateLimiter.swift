@@ -33,7 +33,7 @@ public struct RateLimiter: Sendable {
 
     /// Counts a hit on `bucket`. Returns the standing, or nil when the limit is disabled; throws
     /// `rate_limit_exceeded` (429) once the window's count passes the limit.
-    public func hit(_ bucket: String, _ rule: RateLimit, code: String = "rate_limit_exceeded") async throws -> RateLimitStatus? {
+    public func hit(_ bucket: String, _ rule: RateLimit, code: ErrorCode = .rateLimitExceeded) async throws -> RateLimitStatus? {
         guard rule.limit > 0 else { return nil }
         let now = clock.now()
         let windowStart = now - now % rule.windowSeconds
@@ -43,7 +43,7 @@ public struct RateLimiter: Sendable {
             limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now))
         )
         guard count <= rule.limit else {
-            throw RegistryError(.rateLimited(status), code, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s")
+            throw RegistryError(code, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s", rateLimit: status)
         }
         return status
     }

@@ -17,7 +17,7 @@ struct StaticDIDResolver: DIDResolving {
 
     func resolve(_ did: String) async throws -> DIDDocument {
         guard let document = documents[did] else {
-            throw RegistryError(.badGateway, "did_resolution_failed", "unknown test DID")
+            throw RegistryError(.didResolutionFailed, "unknown test DID")
         }
         return document
     }

@@ -1,0 +1,141 @@
+/// Every error code the registry sends on the wire, in one place, with the class of failure it
+/// belongs to. The raw value is the wire string and never changes: clients match on it. Upper-case
+/// codes are the ones RFC-002 and CONTRACT.md spell so (domain validation and minting).
+public enum ErrorCode: String, Sendable, CaseIterable {
+    // MARK: invalidInput
+    case challengeFailed = "CHALLENGE_FAILED"
+    case didDomainMismatch = "DID_DOMAIN_MISMATCH"
+    case dvInvalidRequest = "INVALID_REQUEST"
+    case grantExpired = "GRANT_EXPIRED"
+    case grantInvalidAud = "GRANT_INVALID_AUD"
+    case grantMissingIAT = "GRANT_MISSING_IAT"
+    case invalidChallengeID = "invalid_challenge_id"
+    case invalidDID = "invalid_did"
+    case invalidDomain = "INVALID_DOMAIN"
+    case invalidGrant = "INVALID_GRANT"
+    case invalidJSON = "invalid_json"
+    case invalidKey = "INVALID_KEY"
+    case invalidProof = "invalid_proof"
+    case invalidProofHeader = "invalid_proof_header"
+    case invalidProofSignature = "invalid_proof_signature"
+    case invalidPublicKey = "invalid_public_key"
+    case invalidRequest = "invalid_request"
+    case invalidTrustLevel = "invalid_trust_level"
+    case invalidTTL = "invalid_ttl"
+    case keyMismatch = "KEY_MISMATCH"
+    case methodNotAllowed = "method_not_allowed"
+    case missingCID = "missing_cid"
+    case missingExp = "missing_exp"
+    case orderExpired = "ORDER_EXPIRED"
+    case orderInvalid = "ORDER_INVALID"
+    case unsupportedChallenge = "UNSUPPORTED_CHALLENGE"
+
+    // MARK: unauthorized
+    case grantSignatureInvalid = "GRANT_SIGNATURE_INVALID"
+    case invalidSessionToken = "invalid_session_token"
+    case invalidWebhookSignature = "invalid_webhook_signature"
+    case popVerificationFailed = "POP_VERIFICATION_FAILED"
+    case unauthorized = "unauthorized"
+    case userDeleted = "user_deleted"
+
+    // MARK: forbidden
+    case agentDisabled = "agent_disabled"
+    case agentNotOwned = "agent_not_owned"
+    case agentSuspended = "agent_suspended"
+    case audienceMismatch = "audience_mismatch"
+    case challengeExpired = "challenge_expired"
+    case challengeUsed = "challenge_used"
+    case cidMismatch = "cid_mismatch"
+    case domainNotVerified = "DOMAIN_NOT_VERIFIED"
+    case expOutsideChallengeWindow = "exp_outside_challenge_window"
+    case expTooLong = "exp_too_long"
+    case forbidden = "FORBIDDEN"
+    case grantRevoked = "GRANT_REVOKED"
+    case htuMismatch = "htu_mismatch"
+    case iatInvalid = "iat_invalid"
+    case insufficientRole = "insufficient_role"
+    case insufficientScope = "insufficient_scope"
+    case keyNotInAuthentication = "key_not_in_authentication"
+    case kidNotFound = "kid_not_found"
+    case organizationDeleted = "organization_deleted"
+    case proofExpired = "proof_expired"
+    case proofReplayed = "proof_replayed"
+    case proofVerificationFailed = "proof_verification_failed"
+    case subjectMismatch = "subject_mismatch"
+    case trustLevelNotPermitted = "trust_level_not_permitted"
+
+    // MARK: notFound
+    case agentNotFound = "agent_not_found"
+    case badgeNotFound = "badge_not_found"
+    case challengeNotFound = "challenge_not_found"
+    case grantNotFound = "GRANT_NOT_FOUND"
+    case notFound = "not_found"
+    case orderNotFound = "ORDER_NOT_FOUND"
+    case organizationNotFound = "organization_not_found"
+
+    // MARK: conflict
+    case agentKeyMissing = "agent_key_missing"
+    case conflict = "conflict"
+    case didInUse = "did_in_use"
+    case domainClaimed = "DOMAIN_CLAIMED"
+    case domainRequired = "domain_required"
+    case grantAlreadyRevoked = "GRANT_ALREADY_REVOKED"
+    case identityImmutable = "identity_immutable"
+    case issuanceBasisStale = "issuance_basis_stale"
+    case orderNotPending = "ORDER_NOT_PENDING"
+
+    // MARK: tooLarge
+    case payloadTooLarge = "payload_too_large"
+
+    // MARK: rateLimited
+    case dvRateLimitExceeded = "RATE_LIMIT_EXCEEDED"
+    case rateLimitExceeded = "rate_limit_exceeded"
+
+    // MARK: badGateway
+    case didDocumentInvalid = "did_document_invalid"
+    case didResolutionFailed = "did_resolution_failed"
+    case dvDIDResolutionFailed = "DID_RESOLUTION_FAILED"
+
+    // MARK: unavailable
+    case caKeyUnavailable = "ca_key_unavailable"
+    case clerkWebhookNotConfigured = "clerk_webhook_not_configured"
+    case sessionKeysUnavailable = "session_keys_unavailable"
+    case validationUnavailable = "VALIDATION_UNAVAILABLE"
+
+    // MARK: internal
+    case internalError = "internal_error"
+
+    /// The class of failure; decides the HTTP status at the edge.
+    public var category: RegistryError.Category {
+        switch self {
+        case .challengeFailed, .didDomainMismatch, .dvInvalidRequest, .grantExpired, .grantInvalidAud, .grantMissingIAT,
+            .invalidChallengeID, .invalidDID, .invalidDomain, .invalidGrant, .invalidJSON, .invalidKey, .invalidProof,
+            .invalidProofHeader, .invalidProofSignature, .invalidPublicKey, .invalidRequest, .invalidTrustLevel, .invalidTTL, .keyMismatch,
+            .methodNotAllowed, .missingCID, .missingExp, .orderExpired, .orderInvalid, .unsupportedChallenge:
+            .invalidInput
+        case .grantSignatureInvalid, .invalidSessionToken, .invalidWebhookSignature, .popVerificationFailed, .unauthorized,
+            .userDeleted:
+            .unauthorized
+        case .agentDisabled, .agentNotOwned, .agentSuspended, .audienceMismatch, .challengeExpired, .challengeUsed, .cidMismatch,
+            .domainNotVerified, .expOutsideChallengeWindow, .expTooLong, .forbidden, .grantRevoked, .htuMismatch, .iatInvalid,
+            .insufficientRole, .insufficientScope, .keyNotInAuthentication, .kidNotFound, .organizationDeleted, .proofExpired,
+            .proofReplayed, .proofVerificationFailed, .subjectMismatch, .trustLevelNotPermitted:
+            .forbidden
+        case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .orderNotFound, .organizationNotFound:
+            .notFound
+        case .agentKeyMissing, .conflict, .didInUse, .domainClaimed, .domainRequired, .grantAlreadyRevoked, .identityImmutable,
+            .issuanceBasisStale, .orderNotPending:
+            .conflict
+        case .payloadTooLarge:
+            .tooLarge
+        case .dvRateLimitExceeded, .rateLimitExceeded:
+            .rateLimited
+        case .didDocumentInvalid, .didResolutionFailed, .dvDIDResolutionFailed:
+            .badGateway
+        case .caKeyUnavailable, .clerkWebhookNotConfigured, .sessionKeysUnavailable, .validationUnavailable:
+            .unavailable
+        case .internalError:
+            .internal
+        }
+    }
+}
