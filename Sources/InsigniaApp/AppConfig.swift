@@ -105,8 +105,6 @@ public struct AppConfig: Sendable {
         } catch let error as DatabaseLocation.ParseError {
             throw ConfigError("DATABASE_URL", String(error.description.dropFirst("DATABASE_URL: ".count)))
         }
-        // SQLite's read connections each take a batch of ledger lookups at once.
-        if case .sqlite = config.database { config.badgePolicy.concurrentLedgerReads = OpenedDatabase.sqliteReaders }
         if let path = value("CA_KEY_PATH") { config.caKeyPath = path }
         config.caInlineJWK = value("CA_PRIVATE_KEY_JWK")
         func integer(_ name: String, _ range: ClosedRange<Int64>) throws -> Int64? {

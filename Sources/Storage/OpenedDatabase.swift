@@ -11,7 +11,16 @@ public struct OpenedDatabase: Sendable {
     /// Most connections the database holds open: SQLite's writer and readers, or the PostgreSQL pool's maximum.
     public let poolSize: Int
 
-    public var store: SQLStore { SQLStore(database: database) }
+    /// The one store over `database` (its group commit and read batching are shared by its copies).
+    public let store: SQLStore
+
+    /// `concurrentReads`: batched ledger lookups at once, one per SQLite read connection.
+    init(database: any SQLDatabase, postgresClient: PostgresClient?, poolSize: Int, concurrentReads: Int) {
+        self.database = database
+        self.postgresClient = postgresClient
+        self.poolSize = poolSize
+        self.store = SQLStore(database: database, concurrentReads: concurrentReads)
+    }
 
     /// Read-only connections beside SQLite's writer.
     public static let sqliteReaders = 2
@@ -27,20 +36,23 @@ public struct OpenedDatabase: Sendable {
             // An in-memory database has no readers: each in-memory connection is a database of its own.
             let readers = path == nil ? 0 : sqliteReaders
             let database = try await SQLiteSQLDatabase.open(path: path, readers: readers, logger: logger)
-            return OpenedDatabase(database: database, postgresClient: nil, poolSize: 1 + readers)
+            return OpenedDatabase(database: database, postgresClient: nil, poolSize: 1 + readers, concurrentReads: max(readers, 1))
         case .postgres(let url):
             let configuration = try DatabaseLocation.postgresConfiguration(url, poolSize: postgresPoolSize)
             let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return OpenedDatabase(
                 database: PostgresSQLDatabase(client: client, logger: logger), postgresClient: client,
-                poolSize: configuration.options.maximumConnections
+                poolSize: configuration.options.maximumConnections, concurrentReads: 1
             )
         }
     }
 
     /// The same database, reporting every statement and transaction to `observer`.
     public func instrumented(by observer: any SQLDatabaseObserver) -> OpenedDatabase {
-        OpenedDatabase(database: InstrumentedSQLDatabase(database, observer: observer), postgresClient: postgresClient, poolSize: poolSize)
+        OpenedDatabase(
+            database: InstrumentedSQLDatabase(database, observer: observer), postgresClient: postgresClient, poolSize: poolSize,
+            concurrentReads: store.accelerators.concurrentReads
+        )
     }
 
     /// Opens the database, keeps it running for the duration of `body`, then closes it.

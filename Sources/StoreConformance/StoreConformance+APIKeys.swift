@@ -16,6 +16,16 @@ extension StoreConformance {
             try await expect(try await store.apiKey(hash: key.hash) == key, "lookup by hash returns the same record")
             try await expect(try await store.apiKey(hash: "nope") == nil, "unknown hash is nil")
         },
+        ConformanceCase(name: "recent key reads see revocation and touches made through the store") { store in
+            let org = try await makeOrg(store)
+            let key = makeKey(org)
+            try await store.insertAPIKey(key)
+            try await expect(try await store.apiKey(hash: key.hash, freshness: .recent(maxAge: 30, now: 1_700_000_000)) == key, "a recent read finds the key")
+            try await store.touchAPIKey(id: key.id, at: 1_700_000_500)
+            try await expect(try await store.apiKey(hash: key.hash, freshness: .recent(maxAge: 30, now: 1_700_000_000))?.lastUsedAt == 1_700_000_500, "the touch shows")
+            try await store.inTransaction { tx in _ = try await tx.revokeAPIKey(id: key.id, orgID: org.id, at: 1_700_000_600) }
+            try await expect(try await store.apiKey(hash: key.hash, freshness: .recent(maxAge: 30, now: 1_700_000_000))?.revokedAt == 1_700_000_600, "the revocation shows")
+        },
         ConformanceCase(name: "api key hashes are unique") { store in
             let org = try await makeOrg(store)
             let key = makeKey(org)

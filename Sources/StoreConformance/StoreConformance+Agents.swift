@@ -34,6 +34,22 @@ extension StoreConformance {
             try await expect(try await store.agent(did: byDID.did!, elseID: byID.id) == byDID, "an agent registered with the DID wins")
             try await expect(try await store.agent(did: "did:key:z6Mk\(uuid())", elseID: uuid()) == nil, "neither: nil")
         },
+        ConformanceCase(name: "recent reads find what current reads find, and see the store's own writes at once") { store in
+            let org = try await makeOrg(store)
+            var agent = makeAgent(org, did: "did:key:z6Mk\(uuid())")
+            try await store.insertAgent(agent)
+            for lookup in [AgentLookup.id(agent.id), .did(agent.did!), .didElseID(did: "did:web:example.com:agents:\(agent.id)", id: agent.id)] {
+                try await expect(try await store.agent(lookup, freshness: .recent(maxAge: 30, now: 1_700_000_000)) == agent, "recent read of \(lookup)")
+                try await expect(try await store.agent(lookup, freshness: .current) == agent, "current read of \(lookup)")
+            }
+            agent.status = .disabled
+            agent.updatedAt += 1
+            let disabled = agent
+            try await store.inTransaction { tx in _ = try await tx.updateAgent(disabled) }
+            try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 30, now: 1_700_000_000))?.status == .disabled, "a committed change shows in recent reads")
+            try await store.inTransaction { tx in _ = try await tx.deleteAgent(id: disabled.id, orgID: org.id) }
+            try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 30, now: 1_700_000_000)) == nil, "a deleted agent is gone from recent reads")
+        },
         ConformanceCase(name: "optional agent fields may be null") { store in
             let org = try await makeOrg(store)
             let agent = Agent(id: uuid(), orgID: org.id, name: "bare", createdAt: 1, updatedAt: 1)

@@ -186,5 +186,40 @@ extension StoreConformance {
             try await expect(try await store.badge(jti: fresh.badge.jti) == nil, "the failed batch left nothing behind")
             try await expect(try await store.events(orgID: org.id).count == 7, "and no events")
         },
+        ConformanceCase(name: "concurrent issuances are each recorded once, a stale basis is refused") { store in
+            let org = try await makeOrg(store)
+            let agent = makeAgent(org)
+            try await store.insertAgent(agent)
+            let entries = (0..<24).map { _ in
+                LedgerEntry(
+                    badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: agent.id, subject: "did:web:x:agents:\(agent.id)", level: "1",
+                                       ial: "0", kid: "k", issuedAt: 10, expiresAt: 310),
+                    event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, agentID: agent.id, details: nil, createdAt: 10),
+                    basis: IssuanceBasis(agent: agent, apiKeyID: nil)
+                )
+            }
+            let recorded = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for entry in entries { group.addTask { try await store.recordIssuance(entry) } }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            try await expect(recorded.allSatisfy { $0 }, "every entry whose basis holds is recorded")
+            for entry in entries {
+                try await expect(try await store.badge(jti: entry.badge.jti) == entry.badge, "badge \(entry.badge.jti) readable once recorded")
+                try await expect(try await store.badgeWithSubjectAgents(jti: entry.badge.jti)?.agents.map(\.id) == [agent.id], "with its subject agent")
+            }
+            try await expect(try await store.events(orgID: org.id).count == entries.count, "one event each")
+            var changed = agent
+            changed.name = "renamed"
+            changed.updatedAt += 1
+            try await expect(try await store.updateAgent(changed), "agent changed")
+            let stale = LedgerEntry(
+                badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: agent.id, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: 10, expiresAt: 310),
+                event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 10),
+                basis: IssuanceBasis(agent: agent, apiKeyID: nil)
+            )
+            try await expect(try await store.recordIssuance(stale) == false, "an entry read before the change is refused")
+            try await expect(try await store.badge(jti: stale.badge.jti) == nil, "and not written")
+            try await expect(try await store.badgeWithSubjectAgents(jti: uuid()) == nil, "an unknown jti reads nil")
+        },
     ]
 }

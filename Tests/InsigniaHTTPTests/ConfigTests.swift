@@ -45,8 +45,6 @@ import Testing
         #expect(config.badgePolicy.issuanceRate.limit == 0 && config.apiRateLimit.limit == 50)
         #expect(config.badgePolicy.minTTL == 30 && config.badgePolicy.maxTTL == 600 && config.badgePolicy.defaultTTL == 120)
         #expect(try AppConfig.fromEnvironment(["PORT": "9091"]).issuerURL == "http://localhost:9091")
-        #expect(config.badgePolicy.concurrentLedgerReads == 1, "PostgreSQL: one batched ledger read at a time")
-        #expect(try AppConfig.fromEnvironment([:]).badgePolicy.concurrentLedgerReads == OpenedDatabase.sqliteReaders, "SQLite: one per read connection")
     }
 
     @Test(arguments: [

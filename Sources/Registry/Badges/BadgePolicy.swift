@@ -10,10 +10,6 @@ public struct BadgePolicy: Sendable {
     public var issuanceRate = RateLimit.perMinute(100)
     /// Badge verification tolerates this much clock difference (RFC-002 §8.1).
     public var clockSkew: Int64 = 60
-    /// Batched status/verification reads run at once (`Coalescer.lookup`): one per SQLite read
-    /// connection; one on PostgreSQL, where fewer, bigger batches measured faster (`scripts/bench`:
-    /// status 17.6 k/s with one, 15.5 k/s with two).
-    public var concurrentLedgerReads = 1
 
     public init() {}
 }

@@ -15,15 +15,6 @@ public struct BadgeService: Sendable {
     let limiter: RateLimiter
     /// Resolver for `did:web` DIDs of other hosts (nil: such DIDs do not resolve).
     let remoteDIDResolver: (any DIDResolving)?
-    /// Batches concurrent ledger writes into shared transactions.
-    let ledger: LedgerWriter
-    /// Agents recently read for issuance, by org and reference (re-checked by the ledger write).
-    let recentAgents = RecentReads<Agent>()
-    /// Concurrent status lookups, one statement per batch.
-    let statusReads: Coalescer<String, BadgeRecord?>
-    /// Concurrent verification lookups (badge and subject agents), one statement per batch.
-    let verificationReads: Coalescer<String, (badge: BadgeRecord, agents: [SubjectAgent])?>
-
     public init(
         store: any Store, clock: any RegistryClock, agents: AgentService, ca: CAService, policy: BadgePolicy,
         remoteDIDResolver: (any DIDResolving)? = nil
@@ -35,13 +26,6 @@ public struct BadgeService: Sendable {
         self.policy = policy
         self.limiter = RateLimiter(store: store, clock: clock)
         self.remoteDIDResolver = remoteDIDResolver
-        self.ledger = LedgerWriter(store: store)
-        self.statusReads = .lookup(maxConcurrent: policy.concurrentLedgerReads) { jtis in
-            Dictionary(try await store.badges(jtis: jtis).map { ($0.jti, $0) }, uniquingKeysWith: { first, _ in first })
-        }
-        self.verificationReads = .lookup(maxConcurrent: policy.concurrentLedgerReads) { jtis in
-            try await store.badgesWithSubjectAgents(jtis: jtis)
-        }
     }
 
     /// Resolves any DID this CA accepts (did:key, our registry did:web, remote did:web).
@@ -113,24 +97,30 @@ public struct BadgeService: Sendable {
             "badge.issued", orgID: agent.orgID, actor: principal.actor, subject: claims.jti, agentID: agent.id,
             details: ["level": .string(level.rawValue), "ial": "0", "kid": .string(kid)], at: now
         )
-        try await ledger.write(LedgerEntry(badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID)))
+        guard try await store.recordIssuance(LedgerEntry(badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID))) else {
+            throw Self.staleBasis
+        }
         return IssuedBadge(token: token, claims: claims, rateLimit: rate)
     }
 
-    /// The caller's agent for issuance: from `recentAgents` when `cached` and held there, else
-    /// read (and, when it could receive a badge, remembered).
+    /// The caller's agent for issuance: with `cached`, from a read up to `recentReadAge` seconds
+    /// old (re-checked by the ledger transaction); a refusal is always decided on a current read.
     private func issuingAgent(_ principal: Principal, _ reference: String, cached: Bool) async throws -> Agent {
-        let cacheKey = principal.orgID + " " + reference
-        let now = clock.now()
-        if cached, let agent = recentAgents.value(cacheKey, now: now) { return agent }
-        let agent = try await agents.get(principal, reference)
-        if agent.status.isUsable, agent.publicKey != nil {
-            recentAgents.remember(agent, for: cacheKey, now: now)
-        } else {
-            recentAgents.forget(cacheKey)
+        if cached, let agent = try? await agents.get(principal, reference, freshness: .recent(maxAge: Self.recentReadAge, now: clock.now())),
+           agent.status.isUsable, agent.publicKey != nil {
+            return agent
         }
-        return agent
+        return try await agents.get(principal, reference)
     }
+
+    /// How old a read of the API key or agent an issuance may start from.
+    static let recentReadAge: Int64 = 30
+
+    /// Thrown when the agent or API key changed between the read issuance started from and the
+    /// ledger transaction: nothing was recorded.
+    static let staleBasis = RegistryError(
+        .issuanceBasisStale, "the agent or API key changed while the badge was being issued; retry the request"
+    )
 
     /// Writes a badge to the ledger with its audit event and the caller's other changes (`also`),
     /// in one transaction; the response is sent only after this commits. (IAL-0 issuance, which
@@ -206,7 +196,7 @@ public struct BadgeService: Sendable {
     /// The ledger entry of `jti` (any org: status is public).
     public func status(jti: String) async throws -> BadgeRecord? {
         guard !jti.isEmpty, jti.utf8.count <= 200 else { return nil }
-        return try await statusReads.submit(jti)
+        return try await store.badge(jti: jti)
     }
 
     /// Revokes one of the caller's badges. Idempotent: a second call returns the first

@@ -56,7 +56,7 @@ final class LedgerStatusChecker: BadgeStatusChecking, @unchecked Sendable {
 
     /// A jti missing from the ledger counts as revoked: we never issued it, so fail closed.
     func isRevoked(jti: String) async throws -> Bool {
-        guard let entry = try await service.verificationReads.submit(jti) else { return true }
+        guard let entry = try await service.store.badgeWithSubjectAgents(jti: jti) else { return true }
         lock.withLock { prefetched = entry }
         return entry.badge.revokedAt != nil
     }

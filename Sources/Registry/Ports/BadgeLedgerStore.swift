@@ -7,6 +7,12 @@ public protocol BadgeLedgerStore: Sendable {
     /// The ledger entries among `jtis`, by jti, each with the agents that may be its subject: the
     /// one registered with the badge's subject DID and the one it was issued to (zero, one or two).
     func badgesWithSubjectAgents(jtis: [String]) async throws -> [String: (badge: BadgeRecord, agents: [SubjectAgent])]
+    /// The ledger entry `jti`; nil when no such badge. Always a read that started after the call
+    /// (a store may answer concurrent calls with one statement).
+    func badge(jti: String) async throws -> BadgeRecord?
+    /// The ledger entry `jti` with the agents that may be its subject (see `badgesWithSubjectAgents`),
+    /// read as `badge(jti:)` is.
+    func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])?
     /// Revokes the badge `jti` of `orgID` unless already revoked, keeping the first revocation's
     /// time and reason. Returns the record afterwards; nil when the org has no such badge.
     func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord?
@@ -18,8 +24,11 @@ public protocol BadgeLedgerStore: Sendable {
 }
 
 extension BadgeLedgerStore {
-    /// The ledger entry `jti`; nil when no such badge.
     public func badge(jti: String) async throws -> BadgeRecord? {
         try await badges(jtis: [jti]).first
+    }
+
+    public func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])? {
+        try await badgesWithSubjectAgents(jtis: [jti])[jti]
     }
 }

@@ -5,12 +5,22 @@ public protocol UnitOfWork: Sendable {
     func inTransaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
 }
 
-/// The badge ledger's group commit: many badges in one transaction of its own.
+/// Recording issued badges, in a transaction of its own.
 public protocol LedgerBatching: Sendable {
     /// Inserts several badges with their audit events in one transaction, leaving out every entry
     /// whose `basis` no longer holds in that transaction (agent row changed or gone, API key
     /// revoked or expired at the badge's `issuedAt`). Returns the jtis left out.
     func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String>
+    /// Records one issued badge as `insertBadges` does; false when its basis no longer held and
+    /// nothing was written. Returns only once the badge is committed. A store may commit the
+    /// badges of concurrent calls in one transaction (group commit).
+    func recordIssuance(_ entry: LedgerEntry) async throws -> Bool
+}
+
+extension LedgerBatching {
+    public func recordIssuance(_ entry: LedgerEntry) async throws -> Bool {
+        try await insertBadges([entry]).isEmpty
+    }
 }
 
 /// CA key state changes, serialised across server processes (each in a transaction of its own).

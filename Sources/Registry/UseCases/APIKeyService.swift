@@ -16,8 +16,6 @@ public struct APIKeyService: Sendable {
 
     let store: any Store
     let clock: any RegistryClock
-    /// Usable keys recently read, by hash, for callers that re-check the key (issuance).
-    let recentKeys = RecentReads<APIKeyRecord>()
 
     public init(store: any Store, clock: any RegistryClock) {
         self.store = store
@@ -93,20 +91,16 @@ public struct APIKeyService: Sendable {
         let hash = Self.hash(presented)
         let now = clock.now()
         var record: APIKeyRecord
-        if cached, let recent = recentKeys.value(hash, now: now), recent.isUsable(at: now) {
+        if cached, let recent = try await store.apiKey(hash: hash, freshness: .recent(maxAge: 30, now: now)), recent.isUsable(at: now) {
             record = recent
         } else {
-            guard let fresh = try await store.apiKey(hash: hash), fresh.isUsable(at: now) else {
-                recentKeys.forget(hash)
-                throw RegistryError.unauthorized
-            }
+            guard let fresh = try await store.apiKey(hash: hash), fresh.isUsable(at: now) else { throw RegistryError.unauthorized }
             record = fresh
         }
         if (record.lastUsedAt ?? 0) + Self.touchInterval <= now {
             try await store.touchAPIKey(id: record.id, at: now)
             record.lastUsedAt = now
         }
-        recentKeys.remember(record, for: hash, now: now)
         return Principal(orgID: record.orgID, apiKeyID: record.id, scopes: record.scopes)
     }
 

@@ -10,11 +10,6 @@ public struct AgentService: Sendable {
     let store: any Store
     let clock: any RegistryClock
     public let issuer: IssuerIdentity
-    /// Public DID documents recently built, by agent id. The document is published with
-    /// `Cache-Control: max-age=300`, so serving one built a few seconds ago promises nothing the
-    /// header does not; changes made through this service drop the entry at once.
-    let documentReads = RecentReads<DIDDocument>(lifetime: 5)
-
     public init(store: any Store, clock: any RegistryClock, issuer: IssuerIdentity) {
         self.store = store
         self.clock = clock
@@ -25,33 +20,33 @@ public struct AgentService: Sendable {
 
     /// Finds an agent by path reference, in any organisation (CONTRACT.md §1.2): UUID, then
     /// registered DID, then one of our registry `did:web` DIDs. `reference` is already decoded.
-    public func resolve(_ reference: String) async throws -> Agent? {
+    public func resolve(_ reference: String, freshness: ReadFreshness = .current) async throws -> Agent? {
         guard !reference.isEmpty, reference.utf8.count <= 2048 else { return nil }
+        let lookup: AgentLookup
         if let uuid = UUID(uuidString: reference) {
-            return try await store.agent(id: uuid.uuidString.lowercased())
+            lookup = .id(uuid.uuidString.lowercased())
+        } else if !reference.hasPrefix("did:") {
+            return nil
+        } else if let id = issuer.agentID(fromRegistryDID: reference), let uuid = UUID(uuidString: id) {
+            lookup = .didElseID(did: reference, id: uuid.uuidString.lowercased())
+        } else {
+            lookup = .did(reference)
         }
-        guard reference.hasPrefix("did:") else { return nil }
-        if let id = issuer.agentID(fromRegistryDID: reference), let uuid = UUID(uuidString: id) {
-            return try await store.agent(did: reference, elseID: uuid.uuidString.lowercased())
-        }
-        return try await store.agent(did: reference)
+        return try await store.agent(lookup, freshness: freshness)
     }
 
     /// The registry `did:web` document of agent `id` as published at `/agents/{id}/did.json`,
-    /// built from a read at most `documentReads.lifetime` seconds old. Never for decisions:
-    /// issuance and verification read (or re-check) the store.
+    /// built from a read at most 5 s old: it is published with `Cache-Control: max-age=300`, so
+    /// that promises nothing the header does not. Never for decisions: issuance and verification
+    /// read (or re-check) the store.
     public func publicDocument(id: String) async throws -> DIDDocument? {
-        let now = clock.now()
-        if let document = documentReads.value(id, now: now) { return document }
-        guard let agent = try await resolve(id) else { return nil }
-        let document = try didDocument(for: agent)
-        documentReads.remember(document, for: id, now: now)
-        return document
+        guard let agent = try await resolve(id, freshness: .recent(maxAge: 5, now: clock.now())) else { return nil }
+        return try didDocument(for: agent)
     }
 
     /// The caller's agent named by `reference`, or `agent_not_found`.
-    public func get(_ principal: Principal, _ reference: String) async throws -> Agent {
-        guard let agent = try await resolve(reference), agent.orgID == principal.orgID else { throw RegistryError.agentNotFound }
+    public func get(_ principal: Principal, _ reference: String, freshness: ReadFreshness = .current) async throws -> Agent {
+        guard let agent = try await resolve(reference, freshness: freshness), agent.orgID == principal.orgID else { throw RegistryError.agentNotFound }
         return agent
     }
 
@@ -139,7 +134,6 @@ public struct AgentService: Sendable {
             guard try await tx.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw RegistryError.agentNotFound }
             try await tx.appendEvent(event)
         }
-        documentReads.forget(agent.id)
     }
 
     /// Disables an agent: no new badges, status reports `disabled`. Idempotent: a second call keeps
@@ -242,8 +236,7 @@ public struct AgentService: Sendable {
                 guard try await tx.updateAgent(agent) else { throw RegistryError.agentNotFound }
                 try await tx.appendEvent(event)
             }
-            documentReads.forget(agent.id)
-        } catch StoreError.uniqueViolation {
+            } catch StoreError.uniqueViolation {
             throw Self.didInUse
         }
     }

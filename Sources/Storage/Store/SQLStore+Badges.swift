@@ -150,6 +150,11 @@ extension SQLQueries {
 
 extension SQLStore {
     public func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String> {
+        try await Self.insertBadges(entries, in: database)
+    }
+
+    /// One transaction of `insertBadges`, on `database` (the group commit runs it without a store).
+    static func insertBadges(_ entries: [LedgerEntry], in database: any SQLDatabase) async throws -> Set<String> {
         guard !entries.isEmpty else { return [] }
         return try await database.transaction { tx in
             let stale = try await Self.staleBases(of: entries, tx)

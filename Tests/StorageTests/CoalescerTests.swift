@@ -1,5 +1,5 @@
 import Foundation
-import Registry
+@testable import Storage
 import Testing
 
 /// A store stand-in: counts reads and answers each key with the version current when the read began.

@@ -6,9 +6,9 @@
 /// under load one statement or transaction serves many requests. A batch only takes calls queued
 /// before it started, so a read answers with a state no older than its call, and a write returns
 /// only after the batch holding it has finished.
-public actor Coalescer<Input: Sendable, Output: Sendable> {
+actor Coalescer<Input: Sendable, Output: Sendable> {
     /// Runs one batch; returns one result per input, in order.
-    public typealias Run = @Sendable (_ inputs: [Input]) async -> [Result<Output, any Error>]
+    typealias Run = @Sendable (_ inputs: [Input]) async -> [Result<Output, any Error>]
 
     private let run: Run
     private let maxBatch: Int
@@ -16,14 +16,14 @@ public actor Coalescer<Input: Sendable, Output: Sendable> {
     private var pending: [(input: Input, waiter: CheckedContinuation<Output, any Error>)] = []
     private var batchesInFlight = 0
 
-    public init(maxBatch: Int, maxConcurrent: Int = 1, run: @escaping Run) {
+    init(maxBatch: Int, maxConcurrent: Int = 1, run: @escaping Run) {
         self.run = run
         self.maxBatch = maxBatch
         self.maxConcurrent = maxConcurrent
     }
 
     /// Queues `input` and returns its result once its batch has run.
-    public func submit(_ input: Input) async throws -> Output {
+    func submit(_ input: Input) async throws -> Output {
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Output, any Error>) in
             pending.append((input, waiter))
             if batchesInFlight < maxConcurrent {
@@ -47,7 +47,7 @@ public actor Coalescer<Input: Sendable, Output: Sendable> {
 extension Coalescer where Input == String {
     /// Group reads by key: each batch reads its distinct keys with one `fetch` (keys without a
     /// value are left out of its answer, and answer nil); a failed fetch fails its batch's calls.
-    public static func lookup<Value: Sendable>(
+    static func lookup<Value: Sendable>(
         maxBatch: Int = 128, maxConcurrent: Int, fetch: @escaping @Sendable (_ keys: [String]) async throws -> [String: Value]
     ) -> Coalescer<String, Value?> {
         Coalescer<String, Value?>(maxBatch: maxBatch, maxConcurrent: maxConcurrent) { keys in
