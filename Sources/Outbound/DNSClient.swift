@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 
 /// A minimal stub resolver: sends one TXT query over UDP to a configured recursive resolver and
-/// reads the answer (CONTRACT §8.3). The resolver address comes from configuration only
+/// reads the answer, asking again over TCP when the UDP answer is truncated (CONTRACT §8.3). The resolver address comes from configuration only
 /// (`DNS_RESOLVER`, else the first `nameserver` of /etc/resolv.conf), never from a request.
 public struct DNSClient: Sendable {
     /// `host:port` of the recursive resolver (an IP literal).
@@ -70,7 +70,9 @@ public struct DNSClient: Sendable {
     }
 
     /// One query and its answer, with a fresh random id and source port; answers from any other
-    /// address or with another id are ignored until the timeout.
+    /// address or with another id are ignored until the timeout. When the UDP answer is truncated
+    /// (TC bit), the same query is asked again over TCP to the same resolver (RFC 1035 §4.2.2,
+    /// RFC 7766 §5) and that answer is returned.
     func exchange(_ name: String, type: UInt16) async throws(DNSMessage.Failure) -> DNSMessage.Response {
         let id = UInt16.random(in: 0...UInt16.max)
         let query = try DNSMessage.query(id: id, name: name, type: type)
@@ -80,9 +82,17 @@ public struct DNSClient: Sendable {
         } catch {
             throw DNSMessage.Failure("bad resolver address \(resolver)")
         }
+        let expected = DNSExpectedAnswer(id: id, name: name, type: type)
+        let response = try await exchangeUDP(query, expected: expected, remote: remote)
+        guard response.truncated else { return response }
+        let full = try await exchangeTCP(query, expected: expected, remote: remote)
+        guard !full.truncated else { throw DNSMessage.Failure("the resolver's answer over TCP is truncated too") }
+        return full
+    }
+
+    private func exchangeUDP(_ query: [UInt8], expected: DNSExpectedAnswer, remote: SocketAddress) async throws(DNSMessage.Failure) -> DNSMessage.Response {
         let loop = group.next()
         let promise = loop.makePromise(of: DNSMessage.Response.self)
-        let expected = (id: id, name: name, type: type)
         let bootstrap = DatagramBootstrap(group: loop).channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(DNSAnswerHandler(remote: remote, expected: expected, promise: promise))
@@ -103,6 +113,45 @@ public struct DNSClient: Sendable {
         var buffer = channel.allocator.buffer(capacity: query.count)
         buffer.writeBytes(query)
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        return try await Self.wait(for: promise)
+    }
+
+    /// The query over a fresh TCP connection: both directions carry the message behind a two-byte
+    /// big-endian length, so an answer is at most 65,535 bytes and nothing past it is read. The
+    /// first complete answer decides: a wrong id or question fails the lookup (a TCP connection
+    /// carries only our query, so there is nothing else to wait for). Connecting, sending and
+    /// reading share one `timeout`, as the UDP exchange does.
+    private func exchangeTCP(_ query: [UInt8], expected: DNSExpectedAnswer, remote: SocketAddress) async throws(DNSMessage.Failure) -> DNSMessage.Response {
+        let loop = group.next()
+        let promise = loop.makePromise(of: DNSMessage.Response.self)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let timeoutTask = loop.scheduleTask(deadline: deadline) {
+            promise.fail(DNSMessage.Failure("no answer from the resolver over TCP within \(timeout)"))
+        }
+        defer { timeoutTask.cancel() }
+        let bootstrap = ClientBootstrap(group: loop)
+            .connectTimeout(TimeAmount(timeout))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(DNSStreamAnswerHandler(expected: expected, promise: promise))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(to: remote).get()
+        } catch {
+            promise.fail(error)
+            throw DNSMessage.Failure("cannot connect to the resolver over TCP: \(error)")
+        }
+        defer { channel.close(promise: nil) }
+        var buffer = channel.allocator.buffer(capacity: query.count + 2)
+        buffer.writeInteger(UInt16(query.count))
+        buffer.writeBytes(query)
+        channel.writeAndFlush(buffer, promise: nil)
+        return try await Self.wait(for: promise)
+    }
+
+    private static func wait(for promise: EventLoopPromise<DNSMessage.Response>) async throws(DNSMessage.Failure) -> DNSMessage.Response {
         do {
             return try await promise.futureResult.get()
         } catch let failure as DNSMessage.Failure {
@@ -113,16 +162,23 @@ public struct DNSClient: Sendable {
     }
 }
 
+/// The query an answer must echo.
+struct DNSExpectedAnswer: Sendable {
+    let id: UInt16
+    let name: String
+    let type: UInt16
+}
+
 /// Completes `promise` with the first datagram from the resolver that parses as the answer to
 /// our question; anything else (spoofed source, other id) is dropped.
 private final class DNSAnswerHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     let remote: SocketAddress
-    let expected: (id: UInt16, name: String, type: UInt16)
+    let expected: DNSExpectedAnswer
     let promise: EventLoopPromise<DNSMessage.Response>
 
-    init(remote: SocketAddress, expected: (id: UInt16, name: String, type: UInt16), promise: EventLoopPromise<DNSMessage.Response>) {
+    init(remote: SocketAddress, expected: DNSExpectedAnswer, promise: EventLoopPromise<DNSMessage.Response>) {
         self.remote = remote
         self.expected = expected
         self.promise = promise
@@ -138,5 +194,58 @@ private final class DNSAnswerHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         promise.fail(DNSMessage.Failure("UDP error: \(error)"))
+    }
+}
+
+/// Reads one length-prefixed answer from a TCP connection (RFC 1035 §4.2.2) and completes
+/// `promise` with it, or fails it: wrong id or question, a malformed message, or the connection
+/// closing first. Holds at most one message (2 + 65,535 bytes).
+private final class DNSStreamAnswerHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    let expected: DNSExpectedAnswer
+    let promise: EventLoopPromise<DNSMessage.Response>
+    private var received: ByteBuffer?
+    private var done = false
+
+    init(expected: DNSExpectedAnswer, promise: EventLoopPromise<DNSMessage.Response>) {
+        self.expected = expected
+        self.promise = promise
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !done else { return }
+        var chunk = unwrapInboundIn(data)
+        if received == nil {
+            received = chunk
+        } else {
+            received!.writeBuffer(&chunk)
+        }
+        guard let buffer = received, let length = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self),
+              let message = buffer.getBytes(at: buffer.readerIndex + 2, length: Int(length)) else { return }
+        done = true
+        received = nil
+        do {
+            promise.succeed(try DNSMessage.parse(message, id: expected.id, name: expected.name, type: expected.type))
+        } catch {
+            promise.fail(error)
+        }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !done {
+            done = true
+            promise.fail(DNSMessage.Failure("the resolver closed the TCP connection before a whole answer"))
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if !done {
+            done = true
+            promise.fail(DNSMessage.Failure("TCP error: \(error)"))
+        }
+        context.close(promise: nil)
     }
 }

@@ -60,7 +60,20 @@ public enum DNSMessage {
         let qtype = try reader.u16()
         let qclass = try reader.u16()
         guard qname == name.lowercased(), qtype == type, qclass == 1 else { throw Failure("response answers a different question") }
+        let truncated = flags & 0x0200 != 0
         var answers: [Record] = []
+        do throws(Failure) {
+            try readAnswers(count: ancount, from: &reader, into: &answers)
+        } catch {
+            // A truncated (TC) answer may stop in the middle of a record; it is only read to learn
+            // that the question must be asked again over TCP.
+            guard truncated else { throw error }
+        }
+        return Response(rcode: UInt8(flags & 0x000F), truncated: truncated, answers: answers)
+    }
+
+    private static func readAnswers(count ancount: UInt16, from reader: inout Reader, into answers: inout [Record]) throws(Failure) {
+        let bytes = reader.bytes
         for _ in 0..<ancount {
             let owner = try reader.name()
             let rtype = try reader.u16()
@@ -87,7 +100,6 @@ public enum DNSMessage {
                 continue
             }
         }
-        return Response(rcode: UInt8(flags & 0x000F), truncated: flags & 0x0200 != 0, answers: answers)
     }
 
     /// The TXT values published for `name`, following CNAMEs inside the answer. Each record yields

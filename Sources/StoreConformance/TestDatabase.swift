@@ -11,6 +11,24 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
 
     /// Environment variable holding the PostgreSQL server URL the tests use (set by `scripts/test`).
     public static let postgresURLVariable = "INSIGNIA_TEST_POSTGRES_URL"
+    /// Set by `scripts/test`: the PostgreSQL cases must run, so a missing URL fails them instead
+    /// of leaving them out.
+    public static let requirePostgresVariable = "INSIGNIA_TEST_REQUIRE_POSTGRES"
+
+    /// The backends this test process runs against, for `@Test(arguments:)` in place of
+    /// `allCases`: SQLite always; PostgreSQL when `INSIGNIA_TEST_POSTGRES_URL` is set (or when
+    /// `scripts/test` requires it, so its absence fails loudly). Leaving PostgreSQL out prints one
+    /// line to stderr, once per process, naming the variable.
+    public static let available: [TestBackend] = {
+        let environment = ProcessInfo.processInfo.environment
+        if environment[postgresURLVariable].map({ !$0.isEmpty }) == true || environment[requirePostgresVariable] == "1" {
+            return allCases
+        }
+        FileHandle.standardError.write(Data(
+            "PostgreSQL cases not run: set \(postgresURLVariable) (scripts/test starts a throwaway PostgreSQL)\n".utf8
+        ))
+        return allCases.filter { $0 != .postgres }
+    }()
 
     struct MissingPostgres: Error, CustomStringConvertible {
         var description: String {

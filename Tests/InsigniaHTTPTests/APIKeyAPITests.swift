@@ -4,7 +4,7 @@ import StoreConformance
 import Testing
 
 @Suite struct APIKeyAPITests {
-    @Test(arguments: TestBackend.allCases, APIKeyController_prefixes)
+    @Test(arguments: TestBackend.available, APIKeyController_prefixes)
     func createListDeleteLifecycle(backend: TestBackend, prefix: String) async throws {
         try await TestApp.run(backend) { app in
             let admin = try await app.tenant()
@@ -35,7 +35,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func anotherOrgsKeysAreInvisible(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let a = try await app.tenant()
@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func scopesAreEnforcedAndCannotEscalate(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let reader = try await app.tenant(scopes: [Scope.agentsRead])
@@ -68,7 +68,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func badInputIs4xxJSON(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let admin = try await app.tenant()

@@ -18,7 +18,7 @@ extension TestApp {
 }
 
 @Suite struct AgentAPITests {
-    @Test(arguments: TestBackend.allCases, ["/v1/agents", "/v1/sdk/agents"])
+    @Test(arguments: TestBackend.available, ["/v1/agents", "/v1/sdk/agents"])
     func crudLifecycle(backend: TestBackend, prefix: String) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -77,7 +77,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func putStatusActiveDoesNotReEnable(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -98,7 +98,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func listPagination(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -123,7 +123,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func anotherOrgsAgentIsNotFoundEverywhere(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let owner = try await app.tenant()
@@ -148,7 +148,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func pathAcceptsUUIDAndDIDForms(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -168,7 +168,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func badInputIsRejectedWith400(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -200,7 +200,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func publicKeyAcceptedAsStringOrObject(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -215,7 +215,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func aDIDBindsToOneAgent(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let a = try await app.tenant()
@@ -227,7 +227,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func identityRegistrationIsWriteOnce(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -256,7 +256,7 @@ extension TestApp {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func identityWithRegistryDIDAndKeyAsThePythonSDKSendsIt(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.issuerURL = "http://localhost:8080" }) { app in
             let tenant = try await app.tenant()

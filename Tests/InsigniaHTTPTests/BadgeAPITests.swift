@@ -33,7 +33,7 @@ func randomX() -> String {
 }
 
 @Suite struct BadgeIssuanceTests {
-    @Test(arguments: TestBackend.allCases, [false, true])
+    @Test(arguments: TestBackend.available, [false, true])
     func issuesAVerifiableLevel1Badge(backend: TestBackend, sdk: Bool) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -77,7 +77,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func ttlAndAudienceAliases(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -110,7 +110,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func concurrentIssuancesAreAllCommitted(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.badgePolicy.issuanceRate = .perMinute(0) }) { app in
             let tenant = try await app.tenant()
@@ -126,7 +126,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func keyMaterialInTheRequestIsIgnored(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -139,7 +139,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func levelGates(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -172,7 +172,7 @@ func randomX() -> String {
 
     /// Issuance serves the key and agent from recently read data; a change committed behind its
     /// back (another replica, the CLI) must still win, because the ledger transaction re-checks both.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func changesCommittedElsewhereWinOverRecentlyReadData(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -202,7 +202,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func refusals(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -226,7 +226,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func issuanceIsRateLimitedPerAgent(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.badgePolicy.issuanceRate = .perMinute(2) }) { app in
             let tenant = try await app.tenant()
@@ -247,7 +247,7 @@ func randomX() -> String {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func apiKeyRateLimit(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.apiRateLimit = .perMinute(3) }) { app in
             let tenant = try await app.tenant()

@@ -8,7 +8,7 @@ import StoreConformance
 import Testing
 
 @Suite struct CARotationTests {
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func rotationKeepsOldBadgesVerifiableUntilTheyExpire(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -40,7 +40,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func restartKeepsTheSameKeyAndProcessesAgree(backend: TestBackend) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-ca-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -67,7 +67,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func aNewPrimaryKeyDoesNotDisplaceTheActiveOne(backend: TestBackend) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-ca-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -57,7 +57,7 @@ final class DocumentHost: @unchecked Sendable {
         return (did, String(decoding: doc.json().serialized(), as: UTF8.self))
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func ial1ForARemoteDIDWebThroughTheDevelopmentSwitch(backend: TestBackend) async throws {
         let host = DocumentHost()
         try await host.run { port in

@@ -40,7 +40,7 @@ struct DVKey {
 }
 
 @Suite struct DVOrderTests {
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func ordersAreCreatedInTheUnionShape(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let key = DVKey()
@@ -87,7 +87,7 @@ struct DVKey {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func badOrdersAreRejectedWithTheirCodes(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let jwk = DVKey().publicJSON
@@ -118,7 +118,7 @@ struct DVKey {
 
     /// HTTP-01 against a loopback web server (development switch), keyed to an org: the level-2
     /// gate opens for that org's agent on that domain, and the domain is claimed.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func http01FinalizeIssuesAGrantAndOpensLevel2(backend: TestBackend) async throws {
         let host = DocumentHost()
         try await host.run { port in
@@ -196,7 +196,7 @@ struct DVKey {
     }
 
     /// DNS-01 against a loopback DNS responder, through a CNAME, with a multi-string TXT record.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func dns01FinalizeThroughALoopbackResponder(backend: TestBackend) async throws {
         let responder = DNSResponder()
         try await responder.run { port in
@@ -224,7 +224,7 @@ struct DVKey {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func tenFailuresMakeAnOrderInvalid(backend: TestBackend) async throws {
         let responder = DNSResponder()
         try await responder.run { port in
@@ -240,7 +240,7 @@ struct DVKey {
     }
 
     /// Grant status and revoke with PoP proofs; a revoked grant closes the level-2 gate again.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func grantStatusAndRevokeNeedAProofByTheGrantKey(backend: TestBackend) async throws {
         let responder = DNSResponder()
         try await responder.run { port in
@@ -298,7 +298,7 @@ struct DVKey {
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func grantLookupsAreRateLimited(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.dvPolicy.grantLookupRate = .perMinute(3) }) { app in
             for _ in 0..<3 { #expect(try await app.request(.get, "/v1/badges/dv/grants/grant-x/status").status == .notFound) }

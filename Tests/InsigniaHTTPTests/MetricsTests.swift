@@ -31,7 +31,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func metricsReportTheDatabasePool(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()

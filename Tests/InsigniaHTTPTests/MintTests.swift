@@ -116,7 +116,7 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
 @Suite struct MintTests {
     /// DV order → http-01 finalize → grant → proof by the did:web key → mint → the badge verifies,
     /// its status is live and its subject reports active; revoking it (the grant's org) ends both.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func mintedBadgeVerifiesAndIsLive(backend: TestBackend) async throws {
         try await MintFixture.run(backend, keyed: true) { fx, tenant in
             let app = fx.app
@@ -159,7 +159,7 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
 
     /// Anonymous grants: the badge lands under the anonymous org; a `kid` naming a method that does
     /// not verify falls back to every method; a string `aud` becomes an array; TTL is clamped.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func anonymousMintFallsBackToEveryMethod(backend: TestBackend) async throws {
         try await MintFixture.run(backend) { fx, _ in
             let response = try await fx.mint(proof: try await fx.proof(fx.agent.key, kid: "#key-2"), ["sub": .string(MintFixture.did), "aud": "https://one.example", "exp_seconds": 99999])
@@ -178,7 +178,7 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
     }
 
     /// Phase 1: each grant check fails on its own.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func grantChecksFailWithTheirCodes(backend: TestBackend) async throws {
         try await MintFixture.run(backend) { fx, _ in
             let now = fx.app.clock.now()
@@ -204,7 +204,7 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
     }
 
     /// Phase 2: the DID anchor and the fields the CA derives itself.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func badgeRequestChecksFailWithTheirCodes(backend: TestBackend) async throws {
         try await MintFixture.run(backend) { fx, _ in
             for sub in ["did:web:other.example.com:agents:billing", "did:web:sub.mint.example.com:agents:billing", "did:web:example.com",
@@ -223,7 +223,7 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
     }
 
     /// Phases 3–6: proof structure and replay, resolution, key selection, grant binding.
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func proofChecksFailWithTheirCodes(backend: TestBackend) async throws {
         try await MintFixture.run(backend) { fx, _ in
             let now = fx.app.clock.now()
@@ -259,7 +259,7 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func mintIsRateLimitedPerClientAndPerGrant(backend: TestBackend) async throws {
         try await MintFixture.run(backend, configure: { $0.dvPolicy.mintPerGrant = RateLimit(limit: 2, windowSeconds: 3600) }) { fx, _ in
             #expect(try await fx.mint().status == .ok)

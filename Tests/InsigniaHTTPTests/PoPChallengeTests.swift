@@ -6,7 +6,7 @@ import StoreConformance
 import Testing
 
 @Suite struct PoPChallengeTests {
-    @Test(arguments: TestBackend.allCases, [false, true])
+    @Test(arguments: TestBackend.available, [false, true])
     func challengeCarriesBothSpellings(backend: TestBackend, sdk: Bool) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -29,7 +29,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func challengeTTLsAreClamped(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -45,7 +45,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func challengeRefusals(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -71,7 +71,7 @@ import Testing
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func challengesAreRateLimitedPerDID(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.popPolicy.challengesPerDID = RateLimit(limit: 2, windowSeconds: 300) }) { app in
             let tenant = try await app.tenant()

@@ -164,7 +164,7 @@ let proofChecks: [ProofCheck] = [
         ),
     ])
 
-    @Test(arguments: TestBackend.allCases, proofChecks)
+    @Test(arguments: TestBackend.available, proofChecks)
     func everyCheckRejectsWithItsCode(backend: TestBackend, check: ProofCheck) async throws {
         try await TestApp.run(backend, remoteDIDResolver: Self.resolver) { app in
             let fixture = try await PoPFixture.make(app)
@@ -175,7 +175,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func validProofGetsABoundIAL1Badge(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let fixture = try await PoPFixture.make(app, challengeBody: ["badge_aud": ["https://api.partner.example"], "badge_ttl": 600])
@@ -204,7 +204,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func otherPhase2RoutesAndEncodings(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             // RFC form: POST …/badge with mode ial1, DID percent-encoded, no credential.
@@ -220,7 +220,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func registryDIDWebSubjectsResolveFromTheDatabase(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let tenant = try await app.tenant()
@@ -235,7 +235,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func concurrentReplaysYieldExactlyOneBadge(backend: TestBackend) async throws {
         // Lift the per-DID proof limit so every submission reaches the replay checks.
         try await TestApp.run(backend, configure: { $0.popPolicy.proofsPerDID = .perMinute(100) }) { app in
@@ -252,7 +252,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func phase2IsRateLimitedPerDID(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.popPolicy.proofsPerDID = .perMinute(3) }) { app in
             let fixture = try await PoPFixture.make(app)
@@ -265,7 +265,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func aProofJTICannotBeReplayedOnAnotherChallenge(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let fixture = try await PoPFixture.make(app)
@@ -278,7 +278,7 @@ let proofChecks: [ProofCheck] = [
         }
     }
 
-    @Test(arguments: TestBackend.allCases)
+    @Test(arguments: TestBackend.available)
     func failedProofsPutTheDIDInCooldown(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let fixture = try await PoPFixture.make(app)

@@ -97,6 +97,16 @@ import Testing
         #expect(values.contains("abc.jkt") && values.contains("abc") && values.contains(".jkt"))
     }
 
+    @Test func aTruncatedResponseCutInsideARecordStillReadsAsTruncated() throws {
+        let cut = Array(try Self.response(id: 7, flags: 0x8380).dropLast(3))
+        let parsed = try DNSMessage.parse(cut, id: 7, name: "_capiscio-challenge.a.example", type: 16)
+        #expect(parsed.truncated)
+        #expect(parsed.answers.count == 1, "the whole CNAME before the cut is kept, the cut TXT record is not")
+        // The same cut without TC is malformed (rejectsMismatchedOrMalformedAnswers), and TC does
+        // not excuse a wrong id.
+        #expect(throws: DNSMessage.Failure.self) { try DNSMessage.parse(cut, id: 8, name: "_capiscio-challenge.a.example", type: 16) }
+    }
+
     @Test func rejectsMismatchedOrMalformedAnswers() throws {
         let good = try Self.response(id: 7)
         #expect(throws: DNSMessage.Failure.self) { try DNSMessage.parse(good, id: 8, name: "_capiscio-challenge.a.example", type: 16) }

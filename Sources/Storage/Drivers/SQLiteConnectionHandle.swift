@@ -1,5 +1,5 @@
 import Registry
-import VaporCSQLite
+import CSQLite
 
 /// One open `sqlite3` connection and its prepared statements, run synchronously through the C API.
 ///
@@ -15,18 +15,18 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     init(path: String?, pragmas: [String], cacheCapacity: Int = SQLiteStatementCache.defaultCapacity) throws {
         statements = SQLiteStatementCache(capacity: cacheCapacity)
         var db: OpaquePointer?
-        let status = sqlite_nio_sqlite3_open_v2(path ?? ":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let status = sqlite3_open_v2(path ?? ":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let db else {
-            let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? String(cString: sqlite_nio_sqlite3_errstr(status))
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
             // SQLite allocates a handle even when opening fails; it must still be closed.
-            sqlite_nio_sqlite3_close(db)
+            sqlite3_close(db)
             throw SQLiteError(code: status, message: message, sql: nil)
         }
         self.db = db
         do {
             for pragma in pragmas {
                 // Not through the cache: each runs once.
-                guard sqlite_nio_sqlite3_exec(db, pragma, nil, nil, nil) == SQLITE_OK else { throw Self.failure(on: db, sql: pragma) }
+                guard sqlite3_exec(db, pragma, nil, nil, nil) == SQLITE_OK else { throw Self.failure(on: db, sql: pragma) }
             }
         } catch {
             close()
@@ -37,7 +37,7 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     /// Finalizes the cached statements and closes the connection; later statements throw.
     func close() {
         statements.removeAll()
-        sqlite_nio_sqlite3_close(db)
+        sqlite3_close(db)
         db = nil
     }
 
@@ -50,8 +50,8 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
         defer {
             // Ends the statement's implicit read transaction and frees its bound text, leaving the
             // cached statement ready for the next use, whether this one succeeded or failed.
-            sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
         for (offset, value) in binds.enumerated() {
             guard Self.bind(value, at: Int32(offset + 1), to: statement) == SQLITE_OK else { throw Self.failure(on: db, sql: sql) }
@@ -61,7 +61,7 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
         // during the step and may change its columns.
         var columns: [String] = []
         while true {
-            switch sqlite_nio_sqlite3_step(statement) {
+            switch sqlite3_step(statement) {
             case SQLITE_ROW:
                 if columns.isEmpty { columns = Self.columnNames(statement) }
                 var values: [String: SQLValue] = .init(minimumCapacity: columns.count)
@@ -81,7 +81,7 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
         var statement: OpaquePointer?
         // PERSISTENT: the statement is kept for reuse, so SQLite keeps it out of the lookaside
         // memory meant for short-lived ones.
-        let status = sqlite_nio_sqlite3_prepare_v3(
+        let status = sqlite3_prepare_v3(
             db, SQLiteSQLDatabase.rewritePlaceholders(sql), -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil
         )
         guard status == SQLITE_OK else { throw failure(on: db, sql: sql) }
@@ -93,44 +93,44 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     private static func bind(_ value: SQLValue, at index: Int32, to statement: OpaquePointer) -> Int32 {
         switch value {
         case .null:
-            return sqlite_nio_sqlite3_bind_null(statement, index)
+            return sqlite3_bind_null(statement, index)
         case .int(let int):
-            return sqlite_nio_sqlite3_bind_int64(statement, index, int)
+            return sqlite3_bind_int64(statement, index, int)
         case .double(let double):
-            return sqlite_nio_sqlite3_bind_double(statement, index, double)
+            return sqlite3_bind_double(statement, index, double)
         case .text(var text):
             return text.withUTF8 { bytes in
                 // A null pointer would bind NULL, not an empty string.
                 guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                    return sqlite_nio_sqlite3_bind_text64(statement, index, "", 0, SQLITE_TRANSIENT, UInt8(SQLITE_UTF8))
+                    return sqlite3_bind_text64(statement, index, "", 0, SQLITE_TRANSIENT, UInt8(SQLITE_UTF8))
                 }
                 return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                    sqlite_nio_sqlite3_bind_text64(statement, index, $0, UInt64(bytes.count), SQLITE_TRANSIENT, UInt8(SQLITE_UTF8))
+                    sqlite3_bind_text64(statement, index, $0, UInt64(bytes.count), SQLITE_TRANSIENT, UInt8(SQLITE_UTF8))
                 }
             }
         }
     }
 
     private static func columnNames(_ statement: OpaquePointer) -> [String] {
-        (0..<sqlite_nio_sqlite3_column_count(statement)).map { index in
-            sqlite_nio_sqlite3_column_name(statement, index).map { String(cString: $0).lowercased() } ?? ""
+        (0..<sqlite3_column_count(statement)).map { index in
+            sqlite3_column_name(statement, index).map { String(cString: $0).lowercased() } ?? ""
         }
     }
 
     private static func value(at index: Int32, of statement: OpaquePointer) -> SQLValue {
-        switch sqlite_nio_sqlite3_column_type(statement, index) {
+        switch sqlite3_column_type(statement, index) {
         case SQLITE_INTEGER:
-            return .int(sqlite_nio_sqlite3_column_int64(statement, index))
+            return .int(sqlite3_column_int64(statement, index))
         case SQLITE_FLOAT:
-            return .double(sqlite_nio_sqlite3_column_double(statement, index))
+            return .double(sqlite3_column_double(statement, index))
         case SQLITE_TEXT:
             // Pointer first, then length: the documented order for reading a value without conversion.
-            let text = sqlite_nio_sqlite3_column_text(statement, index)
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
+            let text = sqlite3_column_text(statement, index)
+            let count = Int(sqlite3_column_bytes(statement, index))
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: text == nil ? 0 : count), as: UTF8.self))
         case SQLITE_BLOB:
-            let blob = sqlite_nio_sqlite3_column_blob(statement, index)
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
+            let blob = sqlite3_column_blob(statement, index)
+            let count = Int(sqlite3_column_bytes(statement, index))
             return .text(String(decoding: UnsafeRawBufferPointer(start: blob, count: blob == nil ? 0 : count), as: UTF8.self))
         default:
             return .null
@@ -140,8 +140,8 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
     /// The error SQLite reports for the last failed call on `db`: a uniqueness violation becomes
     /// `StoreError.uniqueViolation`, anything else an `SQLiteError` with SQLite's message.
     private static func failure(on db: OpaquePointer, sql: String) -> any Error {
-        let code = sqlite_nio_sqlite3_extended_errcode(db)
-        let message = String(cString: sqlite_nio_sqlite3_errmsg(db))
+        let code = sqlite3_extended_errcode(db)
+        let message = String(cString: sqlite3_errmsg(db))
         guard code == sqliteConstraintUnique || code == sqliteConstraintPrimaryKey else {
             return SQLiteError(code: code, message: message, sql: sql)
         }
@@ -154,6 +154,6 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
 // The header defines these as expressions, which Swift does not import.
 private let sqliteConstraintUnique = SQLITE_CONSTRAINT | (8 << 8)
 private let sqliteConstraintPrimaryKey = SQLITE_CONSTRAINT | (6 << 8)
-// The header's SQLITE_TRANSIENT is a cast of -1 to a function pointer, which Swift does not import:
-// it tells SQLite to copy bound text before the call returns.
-private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+// The header's SQLITE_TRANSIENT is a cast of -1 to a function pointer, which Swift does not import
+// (the shim returns it): it tells SQLite to copy bound text before the call returns.
+private let SQLITE_TRANSIENT = insignia_sqlite_transient()

@@ -1,5 +1,5 @@
 import NIOPosix
-import VaporCSQLite
+import CSQLite
 
 /// A SQLite connection on a thread of its own. A statement costs one hand-off to that thread and one
 /// resumption back with all of its rows.

@@ -1,4 +1,4 @@
-import VaporCSQLite
+import CSQLite
 
 /// A connection's prepared statements, keyed by the SQL text the store wrote, so each statement is
 /// parsed once and afterwards only reset and rebound.
@@ -45,7 +45,7 @@ struct SQLiteStatementCache {
         if entries.count >= capacity, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
             // A linear scan, only on a miss with a full cache: cheaper than keeping a list in order
             // on every hit, at this size.
-            sqlite_nio_sqlite3_finalize(oldest.value.statement)
+            sqlite3_finalize(oldest.value.statement)
             entries.removeValue(forKey: oldest.key)
         }
         entries[sql] = Entry(statement: statement, lastUse: uses)
@@ -54,7 +54,7 @@ struct SQLiteStatementCache {
 
     /// Finalizes every statement: SQLite will not close a connection with statements left.
     mutating func removeAll() {
-        for entry in entries.values { sqlite_nio_sqlite3_finalize(entry.statement) }
+        for entry in entries.values { sqlite3_finalize(entry.statement) }
         entries.removeAll()
     }
 }
