@@ -95,6 +95,10 @@ extension TestApp {
             let disabling = try await app.request(.put, "/v1/agents/\(other)", key: tenant.key, json: ["status": "disabled"])
             #expect(disabling.data["status"] == "disabled")
             #expect(disabling.data["disabled_at"] != .null)
+            // Between the usable states a PUT switches freely: inactive, then active again.
+            let third = try await app.createAgent(tenant)
+            #expect(try await app.request(.put, "/v1/agents/\(third)", key: tenant.key, json: ["status": "inactive"]).data["status"] == "inactive")
+            #expect(try await app.request(.put, "/v1/agents/\(third)", key: tenant.key, json: ["status": "active"]).data["status"] == "active")
         }
     }
 

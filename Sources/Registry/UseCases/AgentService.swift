@@ -100,7 +100,7 @@ public struct AgentService: Sendable {
             case .disabled where agent.status != .disabled:
                 agent.status = .disabled
                 agent.disabledAt = clock.now()
-            case .active, .inactive where !agent.status.isUsable:
+            case .active where !agent.status.isUsable, .inactive where !agent.status.isUsable:
                 // The Python SDK PUTs status "active" on every start; that must not lift a
                 // disable. Only POST …/enable does (CONTRACT.md §4.3.5).
                 break

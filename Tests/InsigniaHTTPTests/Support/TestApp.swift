@@ -29,7 +29,7 @@ struct TestTenant: Sendable {
     let key: String
 }
 
-/// A running server (real HTTP on a loopback port) over a fresh database of one backend.
+/// The application over a fresh database of one backend, driven through its router or a real socket.
 struct TestApp: Sendable {
     let client: any TestClientProtocol
     let store: SQLStore
@@ -37,11 +37,12 @@ struct TestApp: Sendable {
     let config: AppConfig
     let ca: CAService
 
-    /// Runs `body` against a live server on `backend`.
+    /// Runs `body` against the application on `backend`: in process through the router (the
+    /// default), or `.live` over a real socket on a loopback port where a test needs one.
     static func run(
         _ backend: TestBackend, configure: @Sendable (inout AppConfig) -> Void = { _ in },
         remoteDIDResolver: (any DIDResolving)? = nil, jwksFetcher: (any JWKSFetching)? = nil,
-        domainValidator: (any DomainValidating)? = nil,
+        domainValidator: (any DomainValidating)? = nil, transport: TestingSetup = .router,
         _ body: @Sendable (TestApp) async throws -> Void
     ) async throws {
         let keyDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-keys-\(UUID().uuidString)")
@@ -69,7 +70,7 @@ struct TestApp: Sendable {
                 metrics: metrics
             )
             let app = buildApplication(deps, logger: logger)
-            try await app.test(.live) { client in
+            try await app.test(transport) { client in
                 try await client.awaitServing()
                 try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca))
             }
