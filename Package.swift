@@ -57,6 +57,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The storage port in memory, for fast unit tests of the use cases (no I/O).
+        .target(
+            name: "MemoryStore",
+            dependencies: ["BadgeCore", "Registry"]
+        ),
         // One storage conformance suite, run by the tests against every backend.
         .target(
             name: "StoreConformance",
@@ -105,10 +110,10 @@ let package = Package(
         ),
         .testTarget(name: "BadgeCoreTests", dependencies: ["BadgeCore"]),
         .testTarget(name: "CAKeysTests", dependencies: ["CAKeys", "BadgeCore"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "BadgeCore"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "BadgeCore", "MemoryStore"]),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "StoreConformance", "Registry"]
+            dependencies: ["Storage", "StoreConformance", "Registry", "MemoryStore"]
         ),
         .testTarget(
             name: "OutboundTests",
