@@ -42,6 +42,13 @@ extension StoreConformance {
                 try await expect(try await store.agent(lookup, freshness: .recent(maxAge: 30, now: 1_700_000_000)) == agent, "recent read of \(lookup)")
                 try await expect(try await store.agent(lookup, freshness: .current) == agent, "current read of \(lookup)")
             }
+            // A write the store did not make itself (another replica's) may be missed by recent reads
+            // until a new read (`maxAge: 0`) replaces what was remembered.
+            agent.name = "renamed elsewhere"
+            agent.updatedAt += 1
+            try await expect(try await store.updateAgent(agent), "changed")
+            try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 0, now: 1_700_000_000))?.name == agent.name, "a new read sees it")
+            try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 30, now: 1_700_000_000))?.name == agent.name, "and replaced the remembered row")
             agent.status = .disabled
             agent.updatedAt += 1
             let disabled = agent

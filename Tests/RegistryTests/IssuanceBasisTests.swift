@@ -29,6 +29,15 @@ import Testing
 
     func issued(_ setup: Setup) async throws -> Int { try await setup.world.events("badge.issued").count }
 
+    @Test func aChangeMadeThroughThisServerIsSeenAtOnce() async throws {
+        let setup = try await Self.setUp()
+        _ = try await setup.world.agents.disable(setup.tenant.principal, setup.agent.id, reason: "compromised")
+        await expectError("agent_disabled", kind: .forbidden) {
+            _ = try await setup.world.badges.issueIAL0(setup.tenant.principal, setup.agent.id, IAL0Request(), cached: true)
+        }
+        #expect(try await issued(setup) == 1)
+    }
+
     @Test func anUnchangedBasisIssuesFromTheCache() async throws {
         let setup = try await Self.setUp()
         let badge = try await setup.world.badges.issueIAL0(setup.tenant.principal, setup.agent.id, IAL0Request(), cached: true)
@@ -38,9 +47,10 @@ import Testing
 
     @Test func anAgentChangedSinceTheCachedReadMakesTheBadgeStale() async throws {
         let setup = try await Self.setUp()
-        var rename = AgentInput()
-        rename.name = "renamed"
-        _ = try await setup.world.agents.update(setup.tenant.principal, setup.agent.id, rename)
+        var renamed = setup.agent
+        renamed.name = "renamed"
+        renamed.updatedAt += 1
+        try await setup.world.changeElsewhere(renamed)
         await expectError("issuance_basis_stale", kind: .conflict) {
             _ = try await setup.world.badges.issueIAL0(setup.tenant.principal, setup.agent.id, IAL0Request(), cached: true)
         }
@@ -52,7 +62,10 @@ import Testing
 
     @Test func anAgentDisabledSinceTheCachedReadGetsNoBadge() async throws {
         let setup = try await Self.setUp()
-        _ = try await setup.world.agents.disable(setup.tenant.principal, setup.agent.id, reason: "compromised")
+        var disabled = setup.agent
+        disabled.status = .disabled
+        disabled.updatedAt += 1
+        try await setup.world.changeElsewhere(disabled)
         await expectError("issuance_basis_stale") {
             _ = try await setup.world.badges.issueIAL0(setup.tenant.principal, setup.agent.id, IAL0Request(), cached: true)
         }
@@ -67,7 +80,7 @@ import Testing
 
     @Test func anAgentDeletedSinceTheCachedReadGetsNoBadge() async throws {
         let setup = try await Self.setUp()
-        try await setup.world.agents.delete(setup.tenant.principal, setup.agent.id)
+        _ = try await setup.world.store.inTransaction { try await $0.deleteAgent(id: setup.agent.id, orgID: setup.tenant.org.id) }
         await expectError("issuance_basis_stale") {
             _ = try await setup.world.badges.issueIAL0(setup.tenant.principal, setup.agent.id, IAL0Request(), cached: true)
         }

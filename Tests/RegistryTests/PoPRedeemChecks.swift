@@ -8,13 +8,13 @@ struct RedeemCheck: Sendable, CustomStringConvertible {
     let step: Int
     let name: String
     let code: String
-    let kind: RegistryError.Kind
+    let kind: RegistryError.Category
     let run: @Sendable (PoPFixture) async throws -> Void
 
     var description: String { "\(step) \(name)" }
 
-    static let bad = RegistryError.Kind.invalidInput
-    static let denied = RegistryError.Kind.forbidden
+    static let bad = RegistryError.Category.invalidInput
+    static let denied = RegistryError.Category.forbidden
 }
 
 /// A did:web of another host whose document lists its key only under `assertionMethod`.

@@ -159,7 +159,7 @@ import Testing
                         try await fixture.redeem(proof)
                         return "issued"
                     } catch {
-                        return (error as? RegistryError)?.code ?? "\(error)"
+                        return (error as? RegistryError)?.code.rawValue ?? "\(error)"
                     }
                 }
             }

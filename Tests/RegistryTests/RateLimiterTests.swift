@@ -53,8 +53,8 @@ import Testing
 
     @Test func theRefusalCodeCanBeChosen() async throws {
         let rule = RateLimit(limit: 1, windowSeconds: 3600)
-        _ = try await limiter.hit("dv", rule, code: "RATE_LIMIT_EXCEEDED")
-        let status = await expectRateLimited("RATE_LIMIT_EXCEEDED") { _ = try await limiter.hit("dv", rule, code: "RATE_LIMIT_EXCEEDED") }
+        _ = try await limiter.hit("dv", rule, code: .dvRateLimitExceeded)
+        let status = await expectRateLimited("RATE_LIMIT_EXCEEDED") { _ = try await limiter.hit("dv", rule, code: .dvRateLimitExceeded) }
         #expect(status?.retryAfter == 3600 && status?.resetAt == TestClock.start + 3600)
     }
 

@@ -110,7 +110,9 @@ public struct BadgeService: Sendable {
            agent.status.isUsable, agent.publicKey != nil {
             return agent
         }
-        return try await agents.get(principal, reference)
+        // A new read that also replaces what the store remembered, so the next issuance does not
+        // start from the same stale row again.
+        return try await agents.get(principal, reference, freshness: .recent(maxAge: 0, now: clock.now()))
     }
 
     /// How old a read of the API key or agent an issuance may start from.

@@ -5,6 +5,7 @@ public enum ReadFreshness: Sendable, Equatable {
     case current
     /// A read made at most `maxAge` seconds before `now` (the caller's clock) will do: for callers
     /// that re-check what they act on (issuance re-checks key and agent in the ledger transaction)
-    /// or publish with a longer cache lifetime anyway (`did.json`).
+    /// or publish with a longer cache lifetime anyway (`did.json`). `maxAge: 0` asks for a new
+    /// read that replaces what the store remembered.
     case recent(maxAge: Int64, now: Int64)
 }

@@ -94,7 +94,10 @@ public struct APIKeyService: Sendable {
         if cached, let recent = try await store.apiKey(hash: hash, freshness: .recent(maxAge: 30, now: now)), recent.isUsable(at: now) {
             record = recent
         } else {
-            guard let fresh = try await store.apiKey(hash: hash), fresh.isUsable(at: now) else { throw RegistryError.unauthorized }
+            // A new read (`maxAge: 0`) that also replaces what the store remembered for this key.
+            guard let fresh = try await store.apiKey(hash: hash, freshness: .recent(maxAge: 0, now: now)), fresh.isUsable(at: now) else {
+                throw RegistryError.unauthorized
+            }
             record = fresh
         }
         if (record.lastUsedAt ?? 0) + Self.touchInterval <= now {

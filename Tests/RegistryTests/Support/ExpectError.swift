@@ -1,11 +1,11 @@
 import Registry
 import Testing
 
-/// The one place tests look inside a registry error: asserts that `body` throws the error `code`
-/// (and, when given, of `kind`) and returns it.
+/// The one place tests look inside a registry error: asserts that `body` throws the error whose
+/// wire code is `code` (and, when given, of category `kind`) and returns it.
 @discardableResult
 func expectError(
-    _ code: String, kind: RegistryError.Kind? = nil, sourceLocation: SourceLocation = #_sourceLocation,
+    _ code: String, kind: RegistryError.Category? = nil, sourceLocation: SourceLocation = #_sourceLocation,
     _ body: () async throws -> Void
 ) async -> RegistryError? {
     do {
@@ -17,9 +17,9 @@ func expectError(
             Issue.record("expected error \(code), got \(error)", sourceLocation: sourceLocation)
             return nil
         }
-        #expect(registryError.code == code, "\(registryError)", sourceLocation: sourceLocation)
-        if let kind { #expect(registryError.kind == kind, "\(registryError)", sourceLocation: sourceLocation) }
-        return registryError.code == code ? registryError : nil
+        #expect(registryError.code.rawValue == code, "\(registryError)", sourceLocation: sourceLocation)
+        if let kind { #expect(registryError.category == kind, "\(registryError)", sourceLocation: sourceLocation) }
+        return registryError.code.rawValue == code ? registryError : nil
     }
 }
 
@@ -30,8 +30,8 @@ func expectRateLimited(
 ) async -> RateLimitStatus? {
     let error = await expectError(code, sourceLocation: sourceLocation, body)
     guard let error else { return nil }
-    guard case .rateLimited(let status) = error.kind else {
-        Issue.record("\(code) is not a rate-limit error: \(error.kind)", sourceLocation: sourceLocation)
+    guard error.category == .rateLimited, let status = error.rateLimit else {
+        Issue.record("\(code) is not a rate-limit error: \(error.category)", sourceLocation: sourceLocation)
         return nil
     }
     return status

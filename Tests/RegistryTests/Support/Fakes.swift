@@ -32,7 +32,7 @@ final class StaticDIDResolver: DIDResolving, DIDCacheInvalidating, @unchecked Se
             return documents[did]
         }
         guard let document else {
-            throw RegistryError(.badGateway, "did_resolution_failed", "unknown test DID")
+            throw RegistryError(.didResolutionFailed, "unknown test DID")
         }
         return document
     }

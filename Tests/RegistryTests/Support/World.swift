@@ -38,7 +38,8 @@ struct World: Sendable {
         try await ca.bootstrap(primary: caKey.publicKey, kid: caKID)
         let resolver = StaticDIDResolver()
         let validator = FakeDomainValidator()
-        let agents = AgentService(store: store, clock: clock, issuer: issuer)
+        // Agents are read through a store that remembers recent reads, as the SQL store does.
+        let agents = AgentService(store: LaggingAgentStore(store), clock: clock, issuer: issuer)
         let badges = BadgeService(store: store, clock: clock, agents: agents, ca: ca, policy: badgePolicy, remoteDIDResolver: resolver)
         return World(
             store: store, clock: clock, issuer: issuer, caKey: caKey, ca: ca, agents: agents, badges: badges,
@@ -49,6 +50,12 @@ struct World: Sendable {
             mint: MintService(store: store, clock: clock, ca: ca, badges: badges, issuer: issuer, policy: dvPolicy),
             validator: validator, resolver: resolver
         )
+    }
+
+    /// Writes `agent` straight on the store, as another replica would: this world's recent reads
+    /// do not see it.
+    func changeElsewhere(_ agent: Agent) async throws {
+        _ = try await store.inTransaction { try await $0.updateAgent(agent) }
     }
 
     // MARK: Tenants and agents

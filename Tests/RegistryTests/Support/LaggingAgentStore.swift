@@ -1,0 +1,40 @@
+import Foundation
+import MemoryStore
+import Registry
+
+/// The agent port of a server that remembers its recent reads, as the SQL store does: a `.recent`
+/// read is answered from what this server read before (a `maxAge: 0` read replaces it), and a
+/// transaction committed through it forgets everything. A row changed straight on the underlying
+/// store — another replica's write — therefore stays unseen by recent reads, which is how the
+/// issuance-basis check gets exercised without a database.
+final class LaggingAgentStore: AgentStore, UnitOfWork, @unchecked Sendable {
+    // @unchecked: `remembered` is only touched under `lock`.
+    private let base: InMemoryStore
+    private let lock = NSLock()
+    private var remembered: [AgentLookup: Agent] = [:]
+
+    init(_ base: InMemoryStore) { self.base = base }
+
+    func agent(_ lookup: AgentLookup, freshness: ReadFreshness) async throws -> Agent? {
+        if case .recent(let maxAge, _) = freshness, maxAge > 0, let agent = lock.withLock({ remembered[lookup] }) { return agent }
+        let agent = try await base.agent(lookup)
+        lock.withLock { remembered[lookup] = agent }
+        return agent
+    }
+
+    func inTransaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        let value = try await base.inTransaction(body)
+        lock.withLock { remembered.removeAll() }
+        return value
+    }
+
+    func insertAgent(_ agent: Agent) async throws { try await base.insertAgent(agent) }
+    func agent(id: String) async throws -> Agent? { try await base.agent(id: id) }
+    func agent(did: String) async throws -> Agent? { try await base.agent(did: did) }
+    func agent(did: String, elseID id: String) async throws -> Agent? { try await base.agent(did: did, elseID: id) }
+    func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
+        try await base.agents(orgID: orgID, after: cursor, limit: limit)
+    }
+    func updateAgent(_ agent: Agent) async throws -> Bool { try await base.updateAgent(agent) }
+    func deleteAgent(id: String, orgID: String) async throws -> Bool { try await base.deleteAgent(id: id, orgID: orgID) }
+}
