@@ -23,9 +23,12 @@ for k, p, o in operations:
         assert params(a) == params(p), (k, p, a)
         assert a not in doc["paths"] or k not in doc["paths"][a], (k, p, a)
         assert f"`{k.upper()} {a}`" in o["description"], (k, p, a)
-    # every authenticated op has 401, every op with body has 400 and 413
+    # every authenticated op has 401, every op with body has 400 and 413, every op with path or
+    # query parameters has 400 (NUL characters, bad percent-encoding)
     if o.get("security"): assert "401" in o["responses"], (p, k)
     if "requestBody" in o: assert {"400","413"} <= set(o["responses"]), (p, k)
+    places = {(x if "in" in x else doc["components"]["parameters"][x["$ref"].split("/")[-1]])["in"] for x in o.get("parameters", [])}
+    if places & {"path", "query"}: assert "400" in o["responses"], (p, k)
     if o.get("security") is None: print("no security", p, k)
 print(len(operations), "operations and", len(aliases), "aliases OK")
 for k, p, _ in sorted(operations, key=lambda x: (x[1], x[0])): print(k.upper(), p)
