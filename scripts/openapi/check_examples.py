@@ -1,5 +1,5 @@
 import os
-import json, re
+import json
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 doc = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Sources/InsigniaHTTP/Resources/openapi.json")))
