@@ -67,7 +67,7 @@ let package = Package(
             name: "StoreConformance",
             dependencies: ["BadgeCore", "Registry", "Storage", .product(name: "Logging", package: "swift-log")]
         ),
-        // Thin Hummingbird controllers, auth, error mapping, OpenAPI document.
+        // Thin Hummingbird controllers, auth, error mapping; the OpenAPI document as a resource.
         .target(
             name: "InsigniaHTTP",
             dependencies: [
@@ -77,7 +77,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The OpenAPI document, edited by hand and served byte for byte (DocsController).
+            resources: [.copy("Resources/openapi.json")]
         ),
         // The only code that makes outbound requests (did:web, HTTP-01, DNS-01), SSRF-hardened.
         .target(

@@ -29,11 +29,16 @@ public struct BadgeVerificationError: Error, Sendable, Hashable, CustomStringCon
     public let code: BadgeErrorCode
     /// Human-readable detail; never contains the token itself (RFC-002 §9.2).
     public let message: String
+    /// The signature verified under the issuer's keys before this check failed (RFC-002 §8.1
+    /// steps 6–9: validity window, audience, key binding, revocation, agent status), so the
+    /// payload is the issuer's own, complete claim set. False for every earlier failure.
+    public internal(set) var signatureVerified: Bool
 
     /// Creates an error.
-    public init(_ code: BadgeErrorCode, _ message: String) {
+    public init(_ code: BadgeErrorCode, _ message: String, signatureVerified: Bool = false) {
         self.code = code
         self.message = message
+        self.signatureVerified = signatureVerified
     }
 
     /// `"<CODE>: <message>"`.

@@ -69,25 +69,32 @@ public struct BadgeVerifier: Sendable {
             throw BadgeVerificationError(.signatureInvalid, "signature does not verify under the issuer's keys")
         }
 
-        // Step 6: validity window and audience.
-        guard claims.exp > now - clockSkew else {
-            throw BadgeVerificationError(.expired, "badge expired at \(claims.exp)")
-        }
-        guard claims.iat <= now + clockSkew else {
-            throw BadgeVerificationError(.notYetValid, "badge issued in the future (iat \(claims.iat))")
-        }
-        if let nbf = claims.nbf, nbf > now + clockSkew {
-            throw BadgeVerificationError(.notYetValid, "badge not valid before \(nbf)")
-        }
-        if let audience, let aud = claims.aud, !aud.contains(audience) {
-            throw BadgeVerificationError(.audienceMismatch, "audience \(audience) not in aud")
-        }
+        // Steps 6–9 judge a payload whose signature verified: failures say so.
+        do throws(BadgeVerificationError) {
+            // Step 6: validity window and audience.
+            guard claims.exp > now - clockSkew else {
+                throw BadgeVerificationError(.expired, "badge expired at \(claims.exp)")
+            }
+            guard claims.iat <= now + clockSkew else {
+                throw BadgeVerificationError(.notYetValid, "badge issued in the future (iat \(claims.iat))")
+            }
+            if let nbf = claims.nbf, nbf > now + clockSkew {
+                throw BadgeVerificationError(.notYetValid, "badge not valid before \(nbf)")
+            }
+            if let audience, let aud = claims.aud, !aud.contains(audience) {
+                throw BadgeVerificationError(.audienceMismatch, "audience \(audience) not in aud")
+            }
 
-        // Step 7: IAL-1 key binding.
-        if claims.ial == "1" { try await checkKeyBinding(claims) }
+            // Step 7: IAL-1 key binding.
+            if claims.ial == "1" { try await checkKeyBinding(claims) }
 
-        // Steps 8–9: registry state; self-signed badges are not tracked by any registry.
-        if !selfSigned, let statusChecker { try await checkStatus(claims, with: statusChecker) }
+            // Steps 8–9: registry state; self-signed badges are not tracked by any registry.
+            if !selfSigned, let statusChecker { try await checkStatus(claims, with: statusChecker) }
+        } catch {
+            var failure = error
+            failure.signatureVerified = true
+            throw failure
+        }
 
         return claims
     }

@@ -132,11 +132,13 @@ public func buildMetricsRouter(_ deps: AppDependencies) -> Router<AppRequestCont
     return router
 }
 
-/// An empty router with the middleware every listener shares: request log and metrics, then error mapping.
+/// An empty router with the middleware every listener shares: request log and metrics, then error
+/// mapping, then the refusal of NUL characters in the path or query.
 private func makeRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
+    router.add(middleware: NULRefusalMiddleware())
     return router
 }
 

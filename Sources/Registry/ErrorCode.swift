@@ -13,6 +13,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case invalidDID = "invalid_did"
     case invalidDomain = "INVALID_DOMAIN"
     case invalidGrant = "INVALID_GRANT"
+    /// A value no input may hold (a NUL character), wherever it appears.
+    case invalidInput = "invalid_input"
     case invalidJSON = "invalid_json"
     case invalidKey = "INVALID_KEY"
     case invalidProof = "invalid_proof"
@@ -109,7 +111,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     public var category: RegistryError.Category {
         switch self {
         case .challengeFailed, .didDomainMismatch, .dvInvalidRequest, .grantExpired, .grantInvalidAud, .grantMissingIAT,
-            .invalidChallengeID, .invalidDID, .invalidDomain, .invalidGrant, .invalidJSON, .invalidKey, .invalidProof,
+            .invalidChallengeID, .invalidDID, .invalidDomain, .invalidGrant, .invalidInput, .invalidJSON, .invalidKey, .invalidProof,
             .invalidProofHeader, .invalidProofSignature, .invalidPublicKey, .invalidRequest, .invalidTrustLevel, .invalidTTL, .keyMismatch,
             .methodNotAllowed, .missingCID, .missingExp, .orderExpired, .orderInvalid, .unsupportedChallenge:
             .invalidInput

@@ -78,6 +78,49 @@ import Testing
         }
     }
 
+    /// A failed verification carries `claims` only when the signature verified (our badge,
+    /// failing a later check): never the unchecked, possibly partial payload of a token we did
+    /// not sign, which would not even match the BadgeClaims schema.
+    @Test(arguments: TestBackend.available, ["/v1/validate", "/v1/badges/verify"])
+    func failuresCarryClaimsOnlyFromAVerifiedSignature(backend: TestBackend, path: String) async throws {
+        try await TestApp.run(backend) { app in
+            func verify(_ token: String) async throws -> JSONValue {
+                let response = try await app.request(.post, path, json: ["token": .string(token)])
+                #expect(response.status == .ok)
+                return response.data
+            }
+            let tenant = try await app.tenant()
+            let agentID = try await app.keyedAgent(tenant)
+            let token = try #require(try await app.issue(tenant, agentID).data["token"]?.stringValue)
+            let original = try CompactJWS.parse(token)
+
+            // Not our signature: the payload decodes, but is not reported.
+            let parts = token.split(separator: ".").map(String.init)
+            let partial = [original.headerSegment, Base64URL.encode(JSONValue.object(["jti": "x"]).serialized()), parts[2]]
+            let rogue = PrivateJWK.generate(kid: "rogue")
+            let forged = try await JWS.sign(header: original.header, payload: original.payload, signer: Ed25519Signer(key: rogue, kid: "rogue"))
+            let tampered = [parts[0], Base64URL.encode(JSONValue.object(["jti": "x", "iss": "https://registry.test.example"]).serialized()), parts[2]]
+            for (bad, code) in [
+                (partial.joined(separator: "."), "BADGE_CLAIMS_INVALID"), (forged, "BADGE_SIGNATURE_INVALID"),
+                (tampered.joined(separator: "."), "BADGE_CLAIMS_INVALID"), ("not.a.jws", "BADGE_MALFORMED"),
+            ] {
+                let data = try await verify(bad)
+                #expect(data["valid"] == false && data["error"] == .string(code))
+                #expect(data["message"]?.stringValue != nil)
+                #expect(data["claims"] == nil, "claims reported for an unverified token (\(code))")
+            }
+
+            // Our signature, a later check failing: the complete payload.
+            let jti = try #require(original.payload["jti"]?.stringValue)
+            #expect(try await app.request(.post, "/v1/badges/\(jti)/revoke", key: tenant.key, json: [:]).status == .ok)
+            let revoked = try await verify(token)
+            #expect(revoked["error"] == "BADGE_REVOKED" && revoked["claims"] == original.payload)
+            app.clock.advance(300 + 61)
+            let expired = try await verify(token)
+            #expect(expired["error"] == "BADGE_EXPIRED" && expired["claims"] == original.payload)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func revocationIsVisibleEverywhereAtOnce(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in

@@ -1,10 +1,8 @@
 import os
-import json, re
+import json
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
-src = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Sources/InsigniaHTTP/OpenAPI/OpenAPIDocument.swift")).read()
-text = "\n".join(l[4:] for l in re.search(r'#"""\n(.*?)\n    """#', src, re.S).group(1).split("\n"))
-doc = json.loads(text)
+doc = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../Sources/InsigniaHTTP/Resources/openapi.json")))
 reg = Registry().with_resource("urn:doc", Resource.from_contents({**doc, "$schema": "https://json-schema.org/draft/2020-12/schema"}))
 def check(schema, inst, where):
     s = json.loads(json.dumps(schema).replace('"#/components', '"urn:doc#/components'))

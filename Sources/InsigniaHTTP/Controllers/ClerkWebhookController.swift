@@ -37,7 +37,7 @@ struct ClerkWebhookController {
         else {
             throw RegistryError(.invalidWebhookSignature, "missing, invalid or outdated Svix signature")
         }
-        guard let event = try? JSONValue.parse(body), let type = event["type"]?.stringValue, let data = event["data"], data.objectValue != nil else {
+        guard let event = try JSONBody.parse(body), let type = event["type"]?.stringValue, let data = event["data"], data.objectValue != nil else {
             throw RegistryError(.invalidRequest, "the event must be a JSON object with type and data")
         }
         let outcome = try await identities.handle(deliveryID: id, type: type, data: data)

@@ -112,7 +112,9 @@ struct PublicController {
             return APIResponse.wrapped(["valid": true, "claims": (try? CompactJWS.parse(token))?.payload ?? claims.json])
         case .failure(let error):
             var data: [String: JSONValue] = ["valid": false, "error": .string(error.code.rawValue), "message": .string(error.message)]
-            if let jws = try? CompactJWS.parse(token) { data["claims"] = jws.payload }
+            // Claims only from a payload whose signature verified (an expired, revoked… badge of
+            // ours): anything else is whatever the sender wrote, possibly partial.
+            if error.signatureVerified, let jws = try? CompactJWS.parse(token) { data["claims"] = jws.payload }
             return APIResponse.wrapped(.object(data))
         }
     }

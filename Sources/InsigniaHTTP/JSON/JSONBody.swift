@@ -27,7 +27,21 @@ enum JSONBody {
         guard case .object(let object) = value else {
             throw RegistryError(.invalidJSON, "request body must be a JSON object")
         }
+        try refuseNUL(value)
         return object
+    }
+
+    /// Parses a body that is not read through `object` (the Clerk webhook, which must verify the
+    /// exact bytes first): nil when not JSON; a NUL anywhere → 400 `invalid_input`.
+    static func parse(_ bytes: [UInt8]) throws -> JSONValue? {
+        guard let value = try? JSONValue.parse(bytes) else { return nil }
+        try refuseNUL(value)
+        return value
+    }
+
+    /// Every JSON body goes through here (see `NULRefusal`).
+    private static func refuseNUL(_ value: JSONValue) throws {
+        if NULRefusal.containsNUL(value) { throw NULRefusal.error("the request body") }
     }
 }
 
