@@ -1,7 +1,7 @@
 import Registry
 
 extension StoreConformance {
-    static func agentEvent(_ org: Organization, id: String = uuid(), type: String = "task_started", agentID: String? = nil, serverID: String? = nil, at time: Int64) -> AgentEvent {
+    static func agentEvent(_ org: Organization, id: String = StoreConformance.uuid(), type: String = "task_started", agentID: String? = nil, serverID: String? = nil, at time: Int64) -> AgentEvent {
         AgentEvent(
             id: id, orgID: org.id, type: type, agentID: agentID, serverID: serverID, severity: "info", actor: "apikey:1",
             body: #"{"id":"\#(id)","type":"\#(type)","data":{"n":1}}"#, createdAt: time

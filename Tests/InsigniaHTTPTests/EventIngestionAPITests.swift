@@ -124,7 +124,7 @@ import Testing
     func thePerKeyEventLimitAnswers429WhenNothingFits(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.eventPolicy.ratePerMinute = 3 }) { app in
             let tenant = try await app.tenant()
-            let batch = JSONValue.object(["events": .array((0..<2).map { ["id": .string("r\($0)"), "type": "a"] })])
+            let batch = JSONValue.object(["events": .array((0..<2).map { (n: Int) -> JSONValue in ["id": .string("r\(n)"), "type": "a"] })])
             #expect(try await app.request(.post, "/v1/events", key: tenant.key, json: batch).json["accepted"] == 2)
             let partly = try await app.request(.post, "/v1/events", key: tenant.key, json: batch)
             #expect(partly.json == ["accepted": 1, "rejected": [["index": 1, "error": "rate_limit_exceeded"]]])

@@ -92,9 +92,9 @@ import Testing
         let world = try await World.make()
         let events = Self.service(world, policy: EventPolicy(ratePerMinute: 5))
         let tenant = try await world.tenant()
-        let batch = JSONValue.array((0..<4).map { ["id": .string("e\($0)"), "type": "a"] })
+        let batch = JSONValue.array((0..<4).map { (n: Int) -> JSONValue in ["id": .string("e\(n)"), "type": "a"] })
         #expect(try await events.ingest(tenant.principal, body: batch).accepted == 4)
-        let second = try await events.ingest(tenant.principal, body: .array((4..<7).map { ["id": .string("e\($0)"), "type": "a"] }))
+        let second = try await events.ingest(tenant.principal, body: .array((4..<7).map { (n: Int) -> JSONValue in ["id": .string("e\(n)"), "type": "a"] }))
         #expect(second.accepted == 1 && second.rejected.map(\.error) == [.rateLimitExceeded, .rateLimitExceeded])
         let third = await #expect(throws: RegistryError.self) { try await events.ingest(tenant.principal, body: batch) }
         #expect(third?.code == .rateLimitExceeded)

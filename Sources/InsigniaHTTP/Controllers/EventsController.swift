@@ -27,8 +27,8 @@ struct EventsController {
         }
         return APIResponse.json(
             [
-                "accepted": .number(Double(result.accepted)),
-                "rejected": .array(result.rejected.map { ["index": .number(Double($0.index)), "error": .string($0.error.rawValue)] }),
+                "accepted": .int(Int64(result.accepted)),
+                "rejected": .array(result.rejected.map { JSONValue.object(["index": .int(Int64($0.index)), "error": .string($0.error.rawValue)]) }),
             ],
             status: .accepted
         )

@@ -69,11 +69,22 @@ public struct IngestionResult: Sendable, Equatable {
     public struct Rejection: Sendable, Equatable {
         public var index: Int
         public var error: ErrorCode
+
+        public init(index: Int, error: ErrorCode) {
+            self.index = index
+            self.error = error
+        }
     }
 
     public var accepted: Int
     public var rejected: [Rejection]
     public var rateLimit: RateLimitStatus?
+
+    public init(accepted: Int, rejected: [Rejection], rateLimit: RateLimitStatus?) {
+        self.accepted = accepted
+        self.rejected = rejected
+        self.rateLimit = rateLimit
+    }
 }
 
 /// Event ingestion from agents and SDKs, the merged event timeline and its retention (issue #12 B).
@@ -169,7 +180,7 @@ public struct EventService: Sendable {
         let id: String
         switch object["id"] {
         case nil, .null?: id = UUID().uuidString.lowercased()
-        case .number?: id = String(decoding: object["id"]!.serialized(), as: UTF8.self)
+        case .int(let number)?: id = String(number)
         default: id = try text("id") ?? UUID().uuidString.lowercased()
         }
         var agentID: String?
