@@ -55,6 +55,8 @@ public struct AppConfig: Sendable {
     public var badgePolicy = BadgePolicy()
     /// Proof-of-possession challenge and proof limits.
     public var popPolicy = PoPPolicy()
+    /// Event ingestion: retention (`EVENT_RETENTION_DAYS`) and per-key rate (`EVENT_RATE_LIMIT_PER_MINUTE`).
+    public var eventPolicy = EventPolicy()
     /// Development only: let outbound fetches (did:web documents, HTTP-01) reach loopback over plain
     /// HTTP on any port (`INSIGNIA_DEV_ALLOW_LOOPBACK`). Refused in production.
     public var allowLoopbackFetch = false
@@ -153,6 +155,8 @@ public struct AppConfig: Sendable {
             config.devDVHTTPPort = Int(port)
         }
         if let limit = try integer("POP_CHALLENGE_RATE_LIMIT", 0...1_000_000) { config.popPolicy.challengesPerDID.limit = Int(limit) }
+        if let days = try integer("EVENT_RETENTION_DAYS", 1...36_500) { config.eventPolicy.retentionDays = Int(days) }
+        if let limit = try integer("EVENT_RATE_LIMIT_PER_MINUTE", 0...100_000_000) { config.eventPolicy.ratePerMinute = Int(limit) }
         config.issuerURL = "http://localhost:\(config.port)"
         if let issuer = value("CA_ISSUER_URL") {
             config.issuerURL = try IssuerOrigin.normalize(issuer, production: config.environment == .production)

@@ -31,6 +31,7 @@ public enum Composition {
     ) -> AppServices {
         let issuer = IssuerIdentity(origin: config.issuerURL)
         let agents = AgentService(store: store, clock: clock, issuer: issuer)
+        let limiter = RateLimiter(store: store, clock: clock)
         let badges = BadgeService(
             store: store, clock: clock, agents: agents, ca: ca, policy: config.badgePolicy, remoteDIDResolver: outbound.remoteDIDResolver
         )
@@ -41,7 +42,8 @@ public enum Composition {
             identities: IdentityService(store: store, clock: clock),
             mint: MintService(store: store, clock: clock, ca: ca, badges: badges, issuer: issuer, policy: config.dvPolicy),
             dv: DVService(store: store, clock: clock, ca: ca, issuer: issuer, policy: config.dvPolicy, validator: outbound.domainValidator),
-            ca: ca, organizations: OrganizationService(store: store, clock: clock), auditLog: AuditLogService(store: store), limiter: RateLimiter(store: store, clock: clock),
+            ca: ca, organizations: OrganizationService(store: store, clock: clock), auditLog: AuditLogService(store: store),
+            events: EventService(store: store, agents: agents, limiter: limiter, clock: clock, policy: config.eventPolicy), limiter: limiter,
             sessionTokens: config.sessionTokens.map { SessionTokenVerifier(settings: $0, fetcher: outbound.jwksFetcher, clock: clock) },
             clerkWebhook: config.clerkWebhook, clock: clock,
             readiness: [

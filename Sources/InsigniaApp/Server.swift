@@ -39,7 +39,7 @@ public enum Server {
                 domainValidator: try domainValidator(config, logger: logger)
             )
             let deps = Composition.dependencies(config: config, store: opened.store, ca: ca, clock: clock, outbound: outbound, metrics: metrics)
-            let app = buildApplication(deps, logger: logger)
+            let app = buildApplication(deps, services: [EventRetention(events: deps.services.events, logger: logger)], logger: logger)
             logger.info("listening", metadata: [
                 "host": .string(config.host), "port": .stringConvertible(config.port),
                 "metrics_port": .stringConvertible(config.metricsPort ?? config.port), "issuer": .string(config.issuerURL),

@@ -18,6 +18,8 @@ public struct AppServices: Sendable {
     public var ca: CAService
     public var organizations: OrganizationService
     public var auditLog: AuditLogService
+    /// Event ingestion and the merged event timeline (`/v1/events`).
+    public var events: EventService
     /// Counts authenticated requests per API key (`API_RATE_LIMIT_PER_MINUTE`).
     public var limiter: RateLimiter
     /// Verifies dashboard session tokens; nil: Clerk sign-in is off.
@@ -30,7 +32,8 @@ public struct AppServices: Sendable {
 
     public init(
         agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, identities: IdentityService,
-        mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, limiter: RateLimiter,
+        mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
+        limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
         readiness: [(name: String, check: @Sendable () async throws -> Void)]
     ) {
@@ -44,6 +47,7 @@ public struct AppServices: Sendable {
         self.ca = ca
         self.organizations = organizations
         self.auditLog = auditLog
+        self.events = events
         self.limiter = limiter
         self.sessionTokens = sessionTokens
         self.clerkWebhook = clerkWebhook
@@ -121,7 +125,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     AgentController(agents: services.agents, bodyLimit: limit).register(on: authenticated)
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
-    EventsController(auditLog: services.auditLog, agents: services.agents).register(on: authenticated)
+    EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
     return router
 }
 

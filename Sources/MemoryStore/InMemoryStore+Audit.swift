@@ -13,6 +13,7 @@ extension MemoryQueries {
                     if let orgID = query.orgID, event.orgID != orgID { return false }
                     if let type = query.type, event.type != type { return false }
                     if let since = query.since, event.createdAt < since { return false }
+                    if let until = query.until, event.createdAt > until { return false }
                     if let agentID = query.agentID, event.agentID != agentID { return false }
                     if let after = query.after, (event.createdAt, event.id) <= (after.createdAt, after.id) { return false }
                     return true

@@ -13,6 +13,7 @@ struct MemoryState: Sendable {
     var badges: [String: BadgeRecord] = [:]
     var rateCounters: [RateWindow: Int] = [:]
     var events: [String: AuditEvent] = [:]
+    var agentEvents: [AgentEventKey: AgentEvent] = [:]
     var challenges: [String: ChallengeRecord] = [:]
     /// Remembered proof jtis and when each may be forgotten.
     var proofJTIs: [String: Int64] = [:]

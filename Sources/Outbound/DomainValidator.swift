@@ -40,7 +40,10 @@ public struct DomainValidator: DomainValidating {
         let url = fetchURL(challenge)
         let response: FetchResponse
         do {
-            response = try await fetcher.get(url, policy: .httpChallenge(allowLoopback: allowLoopback))
+            // The development stand-in connects to 127.0.0.1 but sends `Host: <domain>`, as the real
+            // request to the domain on port 80 does.
+            let host = developmentHTTPPort == nil ? nil : challenge.domain
+            response = try await fetcher.get(url, policy: .httpChallenge(allowLoopback: allowLoopback, hostHeader: host))
         } catch {
             return DVCheckResult(passed: false, target: url, detail: "fetching \(challenge.target) failed (\(error.code.rawValue))")
         }

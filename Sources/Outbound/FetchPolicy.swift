@@ -15,6 +15,9 @@ public struct FetchPolicy: Sendable {
     /// Development only (the server refuses it in production): additionally allow plain http to
     /// loopback addresses (127.0.0.0/8, ::1, "localhost") on any port. Every other address stays blocked.
     public var allowLoopbackForDevelopment: Bool
+    /// The `Host` header to send instead of the URL's authority: the development HTTP-01 stand-in
+    /// fetches from 127.0.0.1 but asks for the domain, as the real request would.
+    public var hostHeader: String?
 
     /// Creates a policy; prefer the named factories.
     public init(
@@ -62,8 +65,8 @@ public struct FetchPolicy: Sendable {
     }
 
     /// HTTP-01 challenge files (CONTRACT §8.1): http on 80, ≤ 1 KiB, 10 s connect, 30 s total.
-    public static func httpChallenge(allowLoopback: Bool) -> FetchPolicy {
-        FetchPolicy(
+    public static func httpChallenge(allowLoopback: Bool, hostHeader: String? = nil) -> FetchPolicy {
+        var policy = FetchPolicy(
             allowedSchemes: ["http"],
             allowedPorts: [80],
             maxBodyBytes: 1024,
@@ -72,5 +75,7 @@ public struct FetchPolicy: Sendable {
             accept: nil,
             allowLoopbackForDevelopment: allowLoopback
         )
+        policy.hostHeader = hostHeader
+        return policy
     }
 }

@@ -110,7 +110,7 @@ public struct SafeHTTPFetcher: OutboundFetching {
 
     private static func requestHead(url: FetchURL, policy: FetchPolicy) -> HTTPRequestHead {
         var headers = HTTPHeaders()
-        headers.add(name: "Host", value: url.hostHeader)
+        headers.add(name: "Host", value: policy.hostHeader ?? url.hostHeader)
         headers.add(name: "User-Agent", value: "insignia")
         if let accept = policy.accept { headers.add(name: "Accept", value: accept) }
         headers.add(name: "Connection", value: "close")

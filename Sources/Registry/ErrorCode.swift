@@ -12,11 +12,15 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case invalidChallengeID = "invalid_challenge_id"
     case invalidDID = "invalid_did"
     case invalidDomain = "INVALID_DOMAIN"
+    /// One event of a `POST /v1/events` batch that is not an event (reported per index).
+    case invalidEvent = "invalid_event"
     case invalidGrant = "INVALID_GRANT"
     /// A value no input may hold (a NUL character), wherever it appears.
     case invalidInput = "invalid_input"
     case invalidJSON = "invalid_json"
     case invalidKey = "INVALID_KEY"
+    /// An issuance request's `mode` is neither IAL-0 nor IAL-1.
+    case invalidMode = "invalid_mode"
     case invalidProof = "invalid_proof"
     case invalidProofHeader = "invalid_proof_header"
     case invalidProofSignature = "invalid_proof_signature"
@@ -31,6 +35,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case orderExpired = "ORDER_EXPIRED"
     case orderInvalid = "ORDER_INVALID"
     case unsupportedChallenge = "UNSUPPORTED_CHALLENGE"
+    /// An ingested event's `agentId` is not an agent of the caller's organisation (per index).
+    case unknownAgent = "unknown_agent"
 
     // MARK: unauthorized
     case grantSignatureInvalid = "GRANT_SIGNATURE_INVALID"
@@ -111,9 +117,10 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     public var category: RegistryError.Category {
         switch self {
         case .challengeFailed, .didDomainMismatch, .dvInvalidRequest, .grantExpired, .grantInvalidAud, .grantMissingIAT,
-            .invalidChallengeID, .invalidDID, .invalidDomain, .invalidGrant, .invalidInput, .invalidJSON, .invalidKey, .invalidProof,
+            .invalidChallengeID, .invalidDID, .invalidDomain, .invalidEvent, .invalidGrant, .invalidInput, .invalidJSON, .invalidKey,
+            .invalidMode, .invalidProof,
             .invalidProofHeader, .invalidProofSignature, .invalidPublicKey, .invalidRequest, .invalidTrustLevel, .invalidTTL, .keyMismatch,
-            .methodNotAllowed, .missingCID, .missingExp, .orderExpired, .orderInvalid, .unsupportedChallenge:
+            .methodNotAllowed, .missingCID, .missingExp, .orderExpired, .orderInvalid, .unknownAgent, .unsupportedChallenge:
             .invalidInput
         case .grantSignatureInvalid, .invalidSessionToken, .invalidWebhookSignature, .popVerificationFailed, .unauthorized,
             .userDeleted:

@@ -14,6 +14,14 @@ extension StoreConformance {
             try await expect(try await store.rateCount(bucket: "a", windowStart: 120) == 2, "reading twice still 2")
             try await expect(try await store.rateCount(bucket: "none", windowStart: 120) == 0, "an unknown bucket counts 0")
         },
+        ConformanceCase(name: "rate counters count several hits at once") { store in
+            let bucket = "many-\(uuid())"
+            try await expect(try await store.incrementRateCounter(bucket: bucket, windowStart: 60, by: 10) == 10, "ten hits at once")
+            try await expect(try await store.incrementRateCounter(bucket: bucket, windowStart: 60) == 11, "then one more")
+            try await expect(try await store.incrementRateCounter(bucket: bucket, windowStart: 60, by: 5) == 16, "then five more")
+            try await expect(try await store.incrementRateCounter(bucket: bucket, windowStart: 120, by: 3) == 3, "a new window starts from the amount")
+            try await expect(try await store.rateCount(bucket: bucket, windowStart: 60) == 0, "and its first hits dropped the old window")
+        },
         ConformanceCase(name: "concurrent rate counter increments lose no hit") { store in
             let counts = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<20 {

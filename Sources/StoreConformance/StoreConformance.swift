@@ -12,7 +12,7 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
 /// The shared storage conformance suite (after spire's `sqltest`): every backend passes the same cases.
 public enum StoreConformance {
     public static var cases: [ConformanceCase] {
-        organizationCases + apiKeyCases + agentCases + caKeyCases + badgeCases + rateLimitCases + auditCases + challengeCases + identityCases
+        organizationCases + apiKeyCases + agentCases + caKeyCases + badgeCases + rateLimitCases + auditCases + agentEventCases + challengeCases + identityCases
             + dvCases
     }
 

@@ -222,6 +222,11 @@ func randomX() -> String {
             #expect(disabled.status == .forbidden)
             #expect(disabled.errorCode == "agent_disabled")
             #expect(try await app.issue(tenant, agentID, ["mode": "ial1"]).status == .badRequest)
+            // RFC-003 §11: an unknown mode is refused, never answered with an IAL-0 badge.
+            for mode: JSONValue in ["ial7", "IAL2", "", 1] {
+                let refused = try await app.issue(tenant, agentID, ["mode": mode])
+                #expect(refused.status == .badRequest && refused.errorCode == "invalid_mode", "mode \(mode)")
+            }
             #expect(try await app.request(.post, "/v1/agents/\(agentID)/badge", key: tenant.key, rawBody: "{oops").errorCode == "invalid_json")
         }
     }

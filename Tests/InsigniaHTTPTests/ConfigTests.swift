@@ -18,6 +18,16 @@ import Testing
         #expect(config.apiRateLimit == .perMinute(1000))
     }
 
+    @Test func eventSettings() throws {
+        let defaults = try AppConfig.fromEnvironment([:])
+        #expect(defaults.eventPolicy.retentionDays == 30 && defaults.eventPolicy.ratePerMinute == 6000)
+        let config = try AppConfig.fromEnvironment(["EVENT_RETENTION_DAYS": "7", "EVENT_RATE_LIMIT_PER_MINUTE": "0"])
+        #expect(config.eventPolicy.retentionDays == 7 && config.eventPolicy.ratePerMinute == 0)
+        for bad in [["EVENT_RETENTION_DAYS": "0"], ["EVENT_RETENTION_DAYS": "soon"], ["EVENT_RATE_LIMIT_PER_MINUTE": "-1"]] {
+            #expect(throws: ConfigError.self, "\(bad)") { try AppConfig.fromEnvironment(bad) }
+        }
+    }
+
     @Test func domainValidationSettings() throws {
         let defaults = try AppConfig.fromEnvironment([:])
         #expect(!defaults.dvPolicy.acceptBareToken && defaults.dnsResolver == nil && defaults.devDVHTTPPort == nil)

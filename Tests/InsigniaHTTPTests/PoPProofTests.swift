@@ -60,8 +60,12 @@ let proofChecks: [ProofCheck] = [
         app.clock.advance(301)
         return try await app.submit(did: f.did, ["challenge_id": f.challengeID, "proof_jws": .string(proof)])
     },
-    ProofCheck(step: 6, name: "not a JWS", status: 400, code: "invalid_proof_header") { app, f in
+    ProofCheck(step: 6, name: "not a JWS", status: 400, code: "invalid_proof") { app, f in
         try await app.submit(did: f.did, ["challenge_id": f.challengeID, "proof_jws": "not-a-jws"])
+    },
+    ProofCheck(step: 6, name: "a JWS whose header is not JSON", status: 400, code: "invalid_proof_header") { app, f in
+        let header = Base64URL.encode(Array("not json".utf8))
+        return try await app.submit(did: f.did, ["challenge_id": f.challengeID, "proof_jws": .string("\(header).e30.c2ln")])
     },
     ProofCheck(step: 6, name: "JWS with an undecodable payload", status: 400, code: "invalid_proof") { app, f in
         let header = Base64URL.encode(Array(#"{"alg":"EdDSA","typ":"pop+jwt"}"#.utf8))

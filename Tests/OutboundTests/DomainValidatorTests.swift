@@ -117,3 +117,22 @@ import Testing
         }
     }
 }
+
+/// `INSIGNIA_DEV_DV_HTTP_PORT`: the stand-in fetch connects to 127.0.0.1 but sends `Host: <domain>`
+/// (issue #12 E), so a local web server sees the request the domain would.
+@Suite struct DevelopmentHTTP01HostTests {
+    @Test func theDevelopmentFetchAsksForTheDomain() async throws {
+        try await withLocalServer(.respond(LocalServer.response("200 OK", body: "tok.jkt\n"))) { server in
+            let sandbox = SandboxedFetcher()
+            let validator = DomainValidator(
+                fetcher: sandbox.fetcher, dns: nil, acceptBareToken: false, allowLoopback: true, developmentHTTPPort: server.port
+            )
+            let result = await validator.check(DomainValidatorTests.challenge)
+            #expect(result.passed, "\(result.detail)")
+            let request = try #require(server.requests.first)
+            #expect(request.hasPrefix("GET /.well-known/capiscio-challenge/tok HTTP/1.1\r\n"))
+            #expect(request.contains("Host: agent.example.com\r\n"), "\(request)")
+            #expect(!request.contains("Host: 127.0.0.1"))
+        }
+    }
+}

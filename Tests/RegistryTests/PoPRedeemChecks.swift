@@ -62,8 +62,11 @@ let redeemChecks: [RedeemCheck] = [
     RedeemCheck(step: 6, name: "no proof", code: "invalid_proof", kind: RedeemCheck.bad) { f in
         try await f.redeem(nil)
     },
-    RedeemCheck(step: 6, name: "not a JWS", code: "invalid_proof_header", kind: RedeemCheck.bad) { f in
+    RedeemCheck(step: 6, name: "not a JWS", code: "invalid_proof", kind: RedeemCheck.bad) { f in
         try await f.redeem("not-a-jws")
+    },
+    RedeemCheck(step: 6, name: "a JWS whose header is not JSON", code: "invalid_proof_header", kind: RedeemCheck.bad) { f in
+        try await f.redeem(Base64URL.encode(Array("not json".utf8)) + ".e30.c2ln")
     },
     RedeemCheck(step: 6, name: "JWS with an undecodable payload", code: "invalid_proof", kind: RedeemCheck.bad) { f in
         let header = Base64URL.encode(Array(#"{"alg":"EdDSA","typ":"pop+jwt"}"#.utf8))

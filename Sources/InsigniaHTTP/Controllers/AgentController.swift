@@ -25,6 +25,9 @@ struct AgentController {
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(scope: Scope.agentsRead)
         let query = request.uri.queryParameters
+        if let did = query["did"].map(String.init) {
+            return APIResponse.wrapped(.array(try await agents.list(principal, did: did).map(AgentJSON.resource)))
+        }
         var limit: Int?
         if let text = query["limit"] {
             guard let value = Int(text) else { throw RegistryError.invalidRequest("limit must be an integer") }

@@ -18,7 +18,7 @@ struct BadgeController {
         for prefix in AgentController.prefixes {
             router.post(RouterPath(prefix + "/{id}/badge")) { request, context in
                 let body = try await JSONBody.object(request, limit: bodyLimit)
-                if BadgeRequestJSON.isIAL1(body) { return try await redeem(body, context) }
+                if try BadgeRequestJSON.isIAL1(body) { return try await redeem(body, context) }
                 return try await issue(request, body, context)
             }
             router.post(RouterPath(prefix + "/{id}/badge/pop")) { request, context in

@@ -18,8 +18,15 @@ enum BadgeRequestJSON {
     }
 
     /// Whether the body asks for IAL-1 (proof of possession) rather than IAL-0.
-    static func isIAL1(_ body: [String: JSONValue]) -> Bool {
-        if let mode = body["mode"]?.stringValue?.lowercased() { return mode == "ial1" }
+    /// A `mode` other than `ial0`/`ial1` is `400 invalid_mode` (RFC-003 §11), never an IAL-0 badge.
+    static func isIAL1(_ body: [String: JSONValue]) throws -> Bool {
+        if let mode = body["mode"], mode != .null {
+            switch mode.stringValue?.lowercased() {
+            case "ial1"?: return true
+            case "ial0"?: return false
+            default: throw RegistryError(.invalidMode, "mode must be \"ial0\" or \"ial1\"")
+            }
+        }
         return body["challenge_id"] != nil && (body["proof_jws"] != nil || body["proof"] != nil)
     }
 

@@ -2,53 +2,86 @@ import BadgeCore
 import Hummingbird
 import Registry
 
-/// `GET /v1/events`: the caller's organisation's audit log (issue #7).
+/// `GET /v1/events`: the caller's organisation's audit log (issue #7) merged with the events its
+/// agents reported; `POST /v1/events` (alias `POST /events`): event ingestion (issue #12 B).
 struct EventsController {
-    let auditLog: AuditLogService
-    let agents: AgentService
+    let events: EventService
+    let bodyLimit: Int
 
     func register(on group: RouterGroup<AppRequestContext>) {
         group.get("/v1/events") { request, context in try await list(request, context) }
+        for path in ["/v1/events", "/events"] {
+            group.post(RouterPath(path)) { request, context in try await ingest(request, context) }
+        }
+    }
+
+    /// Any authenticated caller may report events for its own organisation.
+    private func ingest(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let body = try await JSONBody.value(request, limit: bodyLimit)
+        let result = try await events.ingest(principal, body: body)
+        if !result.rejected.isEmpty {
+            context.logger.info("events rejected", metadata: [
+                "accepted": .stringConvertible(result.accepted), "rejected": .stringConvertible(result.rejected.count),
+            ])
+        }
+        return APIResponse.json(
+            [
+                "accepted": .int(Int64(result.accepted)),
+                "rejected": .array(result.rejected.map { JSONValue.object(["index": .int(Int64($0.index)), "error": .string($0.error.rawValue)]) }),
+            ],
+            status: .accepted
+        )
     }
 
     private func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal(scope: Scope.auditRead)
         let query = request.uri.queryParameters
-        var filter = EventQuery(orgID: principal.orgID, type: query["type"].map(String.init))
-        if let since = query["since"].map(String.init) {
-            guard let parsed = Timestamp.parse(since) else { throw RegistryError.invalidRequest("since must be an RFC 3339 time") }
-            filter.since = parsed
+        var filter = TimelineFilter(type: query["type"].map(String.init), serverID: query["server_id"].map(String.init))
+        if let source = query["source"].map(String.init) {
+            guard let parsed = EventSource(rawValue: source) else { throw RegistryError.invalidRequest("source must be 'registry' or 'agent'") }
+            filter.source = parsed
         }
-        if let reference = query["agent"].map(String.init) {
-            // Another organisation's agent filters to nothing rather than revealing it exists.
-            let agent = try await agents.resolve(reference)
-            filter.agentID = agent?.orgID == principal.orgID ? agent?.id : "-"
+        for (name, path) in [("since", \TimelineFilter.since), ("until", \TimelineFilter.until)] {
+            if let text = query[name].map(String.init) {
+                guard let parsed = Timestamp.parse(text) else { throw RegistryError.invalidRequest("\(name) must be an RFC 3339 time") }
+                filter[keyPath: path] = parsed
+            }
         }
+        filter.agent = (query["agent_id"] ?? query["agent"]).map(String.init)
         if let cursor = query["cursor"].map(String.init) {
             guard let parsed = PageCursor(encoded: cursor) else { throw RegistryError.invalidRequest("cursor is not valid") }
             filter.after = parsed
         }
-        var limit = 100
         if let text = query["limit"] {
             guard let value = Int(text), (1...1000).contains(value) else { throw RegistryError.invalidRequest("limit must be from 1 to 1000") }
-            limit = value
+            filter.limit = value
         }
-        filter.limit = limit + 1
-        let rows = try await auditLog.events(filter)
-        let page = Array(rows.prefix(limit))
+        let (items, next) = try await events.timeline(principal, filter)
         var extra: [String: JSONValue] = [:]
-        if rows.count > limit, let last = page.last {
-            extra["next_cursor"] = .string(PageCursor(createdAt: last.createdAt, id: last.id).encoded)
-        }
-        return APIResponse.wrapped(.array(page.map(Self.json)), extra: extra)
+        if let next { extra["next_cursor"] = .string(next.encoded) }
+        return APIResponse.wrapped(.array(items.map(Self.json)), extra: extra)
     }
 
-    static func json(_ event: AuditEvent) -> JSONValue {
-        [
-            "id": .string(event.id), "type": .string(event.type), "actor": .string(event.actor),
-            "subject": .optional(event.subject), "agent_id": .optional(event.agentID),
-            "details": event.details.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
-            "created_at": .time(event.createdAt),
-        ]
+    static func json(_ item: TimelineItem) -> JSONValue {
+        switch item {
+        case .registry(let event):
+            [
+                "id": .string(event.id), "source": "registry", "type": .string(event.type), "actor": .string(event.actor),
+                "subject": .optional(event.subject), "agent_id": .optional(event.agentID),
+                "details": event.details.flatMap { try? JSONValue.parse(Array($0.utf8)) } ?? .null,
+                "created_at": .time(event.createdAt),
+            ]
+        case .agent(let event):
+            {
+                let body = (try? JSONValue.parse(Array(event.body.utf8))) ?? .null
+                return [
+                    "id": .string(event.id), "source": "agent", "type": .string(event.type), "actor": .string(event.actor),
+                    "agent_id": .optional(event.agentID), "server_id": .optional(event.serverID), "severity": .optional(event.severity),
+                    "timestamp": body["timestamp"] ?? .null, "payload": body["payload"] ?? body["data"] ?? .null,
+                    "details": body, "created_at": .time(event.createdAt),
+                ]
+            }()
+        }
     }
 }

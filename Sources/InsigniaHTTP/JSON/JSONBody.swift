@@ -31,6 +31,26 @@ enum JSONBody {
         return object
     }
 
+    /// The body as any JSON value (`POST /v1/events` takes objects and arrays). Over `limit` bytes
+    /// → 413; empty or not JSON → 400.
+    static func value(_ request: Request, limit: Int) async throws -> JSONValue {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw RegistryError(.payloadTooLarge, "request body exceeds \(limit) bytes")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw RegistryError(.invalidJSON, "request body is not valid JSON: \(error.message)")
+        }
+        try refuseNUL(value)
+        return value
+    }
+
     /// Parses a body that is not read through `object` (the Clerk webhook, which must verify the
     /// exact bytes first): nil when not JSON; a NUL anywhere → 400 `invalid_input`.
     static func parse(_ bytes: [UInt8]) throws -> JSONValue? {

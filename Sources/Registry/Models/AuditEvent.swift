@@ -38,6 +38,8 @@ public struct EventQuery: Sendable, Equatable {
     public var orgID: String?
     public var type: String?
     public var since: Int64?
+    /// Inclusive upper bound on `createdAt`.
+    public var until: Int64?
     public var agentID: String?
     /// Continue after this (created_at, id).
     public var after: PageCursor?
@@ -50,6 +52,11 @@ public struct EventQuery: Sendable, Equatable {
         self.agentID = agentID
         self.after = after
         self.limit = limit
+    }
+
+    public init(orgID: String?, type: String? = nil, since: Int64? = nil, until: Int64?, agentID: String? = nil, after: PageCursor? = nil, limit: Int? = nil) {
+        self.init(orgID: orgID, type: type, since: since, agentID: agentID, after: after, limit: limit)
+        self.until = until
     }
 }
 

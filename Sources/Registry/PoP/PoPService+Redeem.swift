@@ -49,9 +49,12 @@ extension PoPService {
         do {
             jws = try CompactJWS.parse(proofJWS)
         } catch {
-            let header = proofJWS.split(separator: ".", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let headerIsJSON = Base64URL.decode(header).flatMap { try? JSONValue.parse($0) }?.objectValue != nil
-            throw PoPError.bad(headerIsJSON ? .invalidProof : .invalidProofHeader, "proof_jws is not a compact JWS (\(error.message))")
+            // CONTRACT.md §4.5.2 row 6: not a 3-part compact JWS → invalid_proof; a 3-part JWS whose
+            // header is base64url but not a JSON object → invalid_proof_header.
+            let parts = proofJWS.split(separator: ".", omittingEmptySubsequences: false)
+            let headerBytes = parts.count == 3 ? Base64URL.decode(String(parts[0])) : nil
+            let unparseableHeader = headerBytes.map { (try? JSONValue.parse($0))?.objectValue == nil } ?? false
+            throw PoPError.bad(unparseableHeader ? .invalidProofHeader : .invalidProof, "proof_jws is not a compact JWS (\(error.message))")
         }
         // 7. Header.
         guard jws.header["typ"]?.stringValue == "pop+jwt" else { throw PoPError.bad(.invalidProof, "proof typ must be pop+jwt") }

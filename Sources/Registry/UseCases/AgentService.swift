@@ -64,6 +64,13 @@ public struct AgentService: Sendable {
         return (page, page.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id).encoded })
     }
 
+    /// The caller's agent registered with exactly `did`, as a list of zero or one (`?did=`):
+    /// another organisation's agent with that DID is not listed.
+    public func list(_ principal: Principal, did: String) async throws -> [Agent] {
+        guard !did.isEmpty, did.utf8.count <= 2048, let agent = try await store.agent(did: did), agent.orgID == principal.orgID else { return [] }
+        return [agent]
+    }
+
     // MARK: Changes
 
     public func create(_ principal: Principal, _ input: AgentInput) async throws -> Agent {

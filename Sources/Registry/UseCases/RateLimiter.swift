@@ -47,4 +47,22 @@ public struct RateLimiter: Sendable {
         }
         return status
     }
+
+    /// Counts `amount` hits on `bucket` at once and returns how many of them fit under the limit
+    /// (all when the limit is disabled), with the standing; throws `rate_limit_exceeded` when none fit.
+    public func take(_ amount: Int, from bucket: String, _ rule: RateLimit) async throws -> (allowed: Int, status: RateLimitStatus?) {
+        guard rule.limit > 0, amount > 0 else { return (amount, nil) }
+        let now = clock.now()
+        let windowStart = now - now % rule.windowSeconds
+        let count = try await store.incrementRateCounter(bucket: bucket, windowStart: windowStart, by: amount)
+        let resetAt = windowStart + rule.windowSeconds
+        let status = RateLimitStatus(
+            limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now))
+        )
+        let allowed = min(amount, max(0, rule.limit - (count - amount)))
+        guard allowed > 0 else {
+            throw RegistryError(.rateLimitExceeded, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s", rateLimit: status)
+        }
+        return (allowed, status)
+    }
 }

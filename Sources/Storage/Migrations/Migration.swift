@@ -235,5 +235,25 @@ extension Migration {
             "CREATE INDEX dv_minted_subject ON dv_minted_badges (subject, expires_at)",
             "CREATE INDEX dv_minted_segment ON dv_minted_badges (agent_segment, expires_at)",
         ]),
+        // Events reported by agents and SDKs (`POST /v1/events`, issue #12): apart from the audit
+        // log, idempotent per organisation by the client's event id, purged after the retention.
+        Migration(version: 8, name: "ingested agent events", statements: [
+            """
+            CREATE TABLE agent_events (
+                org_id TEXT NOT NULL,
+                id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                agent_id TEXT,
+                server_id TEXT,
+                severity TEXT,
+                actor TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (org_id, id)
+            )
+            """,
+            "CREATE INDEX agent_events_org_time ON agent_events (org_id, created_at, id)",
+            "CREATE INDEX agent_events_received ON agent_events (created_at)",
+        ]),
     ]
 }

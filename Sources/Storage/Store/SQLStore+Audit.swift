@@ -24,6 +24,7 @@ extension SQLQueries {
         if let orgID = query.orgID { conditions.append("org_id = \(bind(.text(orgID)))") }
         if let type = query.type { conditions.append("type = \(bind(.text(type)))") }
         if let since = query.since { conditions.append("created_at >= \(bind(.int(since)))") }
+        if let until = query.until { conditions.append("created_at <= \(bind(.int(until)))") }
         if let agentID = query.agentID { conditions.append("agent_id = \(bind(.text(agentID)))") }
         if let after = query.after {
             let time = bind(.int(after.createdAt))

@@ -1,0 +1,59 @@
+import Registry
+
+extension SQLQueries {
+    /// Rows per INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
+    static var agentEventChunk: Int { 500 }
+
+    @discardableResult
+    public func insertAgentEvents(_ events: [AgentEvent]) async throws -> Int {
+        var inserted = 0
+        var start = 0
+        while start < events.count {
+            let chunk = events[start..<min(events.count, start + Self.agentEventChunk)]
+            start += chunk.count
+            let sql = Self.multiRowInsert("agent_events", columns: SQLColumns.agentEvent, rows: chunk.count)
+                + " ON CONFLICT (org_id, id) DO NOTHING RETURNING id"
+            let binds: [SQLValue] = chunk.flatMap { event -> [SQLValue] in
+                [
+                    .text(event.orgID), .text(event.id), .text(event.type), .optional(event.agentID), .optional(event.serverID),
+                    .optional(event.severity), .text(event.actor), .text(event.body), .int(event.createdAt),
+                ]
+            }
+            inserted += try await executor.query(sql, binds).count
+        }
+        return inserted
+    }
+
+    public func agentEvents(_ query: AgentEventQuery) async throws -> [AgentEvent] {
+        var binds: [SQLValue] = []
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        var conditions = ["org_id = \(bind(.text(query.orgID)))"]
+        if let type = query.type { conditions.append("type = \(bind(.text(type)))") }
+        if let agentID = query.agentID { conditions.append("agent_id = \(bind(.text(agentID)))") }
+        if let serverID = query.serverID { conditions.append("server_id = \(bind(.text(serverID)))") }
+        if let since = query.since { conditions.append("created_at >= \(bind(.int(since)))") }
+        if let until = query.until { conditions.append("created_at <= \(bind(.int(until)))") }
+        if let after = query.after {
+            let time = bind(.int(after.createdAt))
+            conditions.append("(created_at > \(time) OR (created_at = \(time) AND id > \(bind(.text(after.id)))))")
+        }
+        var sql = "SELECT * FROM agent_events WHERE " + conditions.joined(separator: " AND ") + " ORDER BY created_at, id"
+        if let limit = query.limit { sql += " LIMIT \(max(0, limit))" }
+        return try await executor.query(sql, binds).map { row in
+            AgentEvent(
+                id: try row.string("id"), orgID: try row.string("org_id"), type: try row.string("type"),
+                agentID: try row.optionalString("agent_id"), serverID: try row.optionalString("server_id"),
+                severity: try row.optionalString("severity"), actor: try row.string("actor"), body: try row.string("body"),
+                createdAt: try row.int("created_at")
+            )
+        }
+    }
+
+    @discardableResult
+    public func purgeAgentEvents(receivedBefore cutoff: Int64) async throws -> Int {
+        try await executor.query("DELETE FROM agent_events WHERE created_at < $1 RETURNING id", [.int(cutoff)]).count
+    }
+}
