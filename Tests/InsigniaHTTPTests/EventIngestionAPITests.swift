@@ -18,15 +18,18 @@ import Testing
                 """)
             #expect(sdk.status == .accepted)
             #expect(sdk.json == ["accepted": 1, "rejected": []])
+            app.clock.advance(1)  // the timeline is ordered by time received, then id
             let mcp = try await app.request(.post, "/v1/events", bearer: tenant.key, rawBody: """
                 {"id": "mcp-1", "agentId": "\(agentID)", "traceId": "tr", "eventType": "tool_call", "severity": "HIGH",
                  "decision": "allow", "timestamp": "2026-01-01T00:00:01Z", "payload": {"tool": "ls"}, "mcpServerId": "srv-1"}
                 """)
             #expect(mcp.status == .accepted && mcp.json["accepted"] == 1)
+            app.clock.advance(1)  // the timeline is ordered by time received, then id
             let demo = try await app.request(.post, "/events", key: tenant.key, rawBody: """
                 {"id": "demo-1", "agentId": "00000000-0000-0000-0000-000000000000", "eventType": "demo", "severity": "info", "payload": {}}
                 """)
             #expect(demo.status == .accepted && demo.json["accepted"] == 1, "the alias; a2a-demos count only 202")
+            app.clock.advance(1)  // the timeline is ordered by time received, then id
             let core = try await app.request(.post, "/v1/events", key: tenant.key, rawBody: """
                 {"events": [{"event.name": "capiscio.tool_invocation", "capiscio.agent.did": "did:key:z6Mkx", "id": "core-1", "timestamp": "2026-01-01T00:00:02Z"}]}
                 """)

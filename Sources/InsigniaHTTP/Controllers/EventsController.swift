@@ -42,7 +42,7 @@ struct EventsController {
             guard let parsed = EventSource(rawValue: source) else { throw RegistryError.invalidRequest("source must be 'registry' or 'agent'") }
             filter.source = parsed
         }
-        for (name, path) in [("since", \TimelineFilter.since), ("until", \TimelineFilter.until)] {
+        for (name, path) in [("since" as Substring, \TimelineFilter.since), ("until", \TimelineFilter.until)] {
             if let text = query[name].map(String.init) {
                 guard let parsed = Timestamp.parse(text) else { throw RegistryError.invalidRequest("\(name) must be an RFC 3339 time") }
                 filter[keyPath: path] = parsed
