@@ -177,6 +177,17 @@ enum ClerkSettings {
             try checkJWKSURL(url, allowLoopback: config.allowLoopbackFetch)
             source = .jwks(url: url)
         }
+        if source == nil, let secret = value("CLERK_SECRET_KEY") {
+            // Clerk's Backend API serves the instance's JWKS to its secret key.
+            guard secret.utf8.count <= 512, secret.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else {
+                throw ConfigError("CLERK_SECRET_KEY", "must be one token of printable ASCII without spaces (as Clerk shows it, sk_live_…)")
+            }
+            var base = value("CLERK_API_URL") ?? "https://api.clerk.com"
+            if base.hasSuffix("/") { base.removeLast() }
+            let url = base + "/v1/jwks"
+            try checkJWKSURL(url, allowLoopback: config.allowLoopbackFetch, variable: "CLERK_API_URL")
+            source = .jwks(url: url, bearerToken: secret)
+        }
         if let pem = value("CLERK_JWT_KEY") {
             do {
                 source = .key(try SessionKey(pem: pem))
@@ -202,24 +213,24 @@ enum ClerkSettings {
         }
         if let source {
             if production, issuer == nil {
-                throw ConfigError("CLERK_ISSUER", "is required in production when CLERK_JWKS_URL or CLERK_JWT_KEY is set (your Clerk Frontend API URL)")
+                throw ConfigError("CLERK_ISSUER", "is required in production when CLERK_JWKS_URL, CLERK_JWT_KEY or CLERK_SECRET_KEY is set (your Clerk Frontend API URL)")
             }
             config.sessionTokens = SessionTokenSettings(keySource: source, issuer: issuer, authorizedParties: parties)
-        } else if production, issuer != nil || !parties.isEmpty || config.clerkWebhook != nil || value("CLERK_SECRET_KEY") != nil {
-            throw ConfigError("CLERK_JWKS_URL", "Clerk is partly configured: set CLERK_JWKS_URL (or CLERK_JWT_KEY) to verify session tokens")
+        } else if production, issuer != nil || !parties.isEmpty || config.clerkWebhook != nil {
+            throw ConfigError("CLERK_JWKS_URL", "Clerk is partly configured: set CLERK_JWKS_URL, CLERK_JWT_KEY or CLERK_SECRET_KEY to verify session tokens")
         }
     }
 
     /// An https URL (port 443 only, like every outbound fetch), or — under the development loopback
     /// switch — plain http to 127.0.0.1, ::1 or localhost.
-    static func checkJWKSURL(_ url: String, allowLoopback: Bool) throws {
+    static func checkJWKSURL(_ url: String, allowLoopback: Bool, variable: String = "CLERK_JWKS_URL") throws {
         func authority(_ scheme: String) -> Substring? {
             guard url.hasPrefix(scheme) else { return nil }
             return url.dropFirst(scheme.count).split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).first
         }
         if let host = authority("https://"), !host.isEmpty, !host.contains("@"), !url.contains(" ") {
             if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]"), host[host.index(after: colon)...] != "443" {
-                throw ConfigError("CLERK_JWKS_URL", "must use port 443 (got '\(url)')")
+                throw ConfigError(variable, "must use port 443 (got '\(url)')")
             }
             return
         }
@@ -227,7 +238,7 @@ enum ClerkSettings {
             let name = host.hasPrefix("[") ? String(host.prefix { $0 != "]" }.dropFirst()) : String(host.split(separator: ":").first ?? "")
             if ["127.0.0.1", "localhost", "::1"].contains(name) { return }
         }
-        throw ConfigError("CLERK_JWKS_URL", "must be an https URL such as https://clerk.example.com/.well-known/jwks.json (got '\(url)')")
+        throw ConfigError(variable, "must be an https URL such as https://clerk.example.com/.well-known/jwks.json (got '\(url)')")
     }
 }
 

@@ -56,7 +56,11 @@ public enum Server {
             logger.warning("INSIGNIA_DEV_ALLOW_LOOPBACK is on: did:web documents may be fetched from loopback over plain http (development only)")
         }
         if let sessions = config.sessionTokens {
-            let mode = if case .jwks = sessions.keySource { "jwks" } else { "static key" }
+            let mode = switch sessions.keySource {
+            case .jwks(_, .some): "clerk backend api"
+            case .jwks: "jwks"
+            case .key: "static key"
+            }
             logger.info("Clerk session tokens accepted", metadata: ["keys": .string(mode), "issuer_checked": .stringConvertible(sessions.issuer != nil)])
         }
         if config.clerkWebhook != nil { logger.info("Clerk webhook enabled", metadata: ["path": "/v1/webhooks/clerk"]) }

@@ -18,6 +18,8 @@ public struct FetchPolicy: Sendable {
     /// The `Host` header to send instead of the URL's authority: the development HTTP-01 stand-in
     /// fetches from 127.0.0.1 but asks for the domain, as the real request would.
     public var hostHeader: String?
+    /// An `Authorization` header value to send (a secret: never logged).
+    public var authorization: String?
 
     /// Creates a policy; prefer the named factories.
     public init(

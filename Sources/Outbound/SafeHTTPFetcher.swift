@@ -113,6 +113,7 @@ public struct SafeHTTPFetcher: OutboundFetching {
         headers.add(name: "Host", value: policy.hostHeader ?? url.hostHeader)
         headers.add(name: "User-Agent", value: "insignia")
         if let accept = policy.accept { headers.add(name: "Accept", value: accept) }
+        if let authorization = policy.authorization { headers.add(name: "Authorization", value: authorization) }
         headers.add(name: "Connection", value: "close")
         return HTTPRequestHead(version: .http1_1, method: .GET, uri: url.target, headers: headers)
     }

@@ -215,6 +215,51 @@ import Testing
         #expect(Self.error(["CLERK_JWKS_URL": "https://c.example/.well-known/jwks.json", "CLERK_ISSUER": "https://c.example"]) == nil)
     }
 
+    /// `CLERK_SECRET_KEY` alone: the keys come from Clerk's Backend API (`CLERK_API_URL`, here a
+    /// loopback stand-in) with the secret as a Bearer token; a wrong secret gets no keys.
+    @Test(arguments: TestBackend.available)
+    func secretKeyFetchesTheJWKSFromTheBackendAPI(backend: TestBackend) async throws {
+        let key = TestSessionKey.newRSA()
+        let host = DocumentHost()
+        host.requiredAuthorization = "Bearer sk_test_right"
+        let jwks: JSONValue = ["keys": [key.jwk(kid: "k1")]]
+        host.serve("/v1/jwks", String(decoding: jwks.serialized(), as: UTF8.self), contentType: "application/json")
+        try await host.run { port in
+            for (secret, works) in [("sk_test_right", true), ("sk_test_wrong", false)] {
+                let parsed = try AppConfig.fromEnvironment([
+                    "CLERK_SECRET_KEY": secret, "CLERK_API_URL": "http://127.0.0.1:\(port)/", "INSIGNIA_DEV_ALLOW_LOOPBACK": "true",
+                    "CLERK_ISSUER": SessionClaimsFixture.issuer,
+                ])
+                try await TestApp.run(backend, configure: { $0.sessionTokens = parsed.sessionTokens }, jwksFetcher: JWKSFetcher(allowLoopback: true)) { app in
+                    let token = key.token(kid: "k1", payload: SessionClaimsFixture.payload(sub: ClerkSessionTests.user(), now: app.clock.now()))
+                    let response = try await app.request(.get, "/v1/agents", bearer: token)
+                    #expect((response.status == .ok) == works, "\(secret): \(response.status) \(response.text)")
+                    #expect(!response.text.contains(secret), "the secret never appears in an answer")
+                }
+            }
+        }
+        #expect(host.requestCount == 2, "one fetch per server")
+    }
+
+    @Test func secretKeyConfiguration() throws {
+        let config = try AppConfig.fromEnvironment(["CLERK_SECRET_KEY": "sk_live_abc", "CLERK_ISSUER": "https://c.example"])
+        guard case .jwks(let url, let bearer) = config.sessionTokens?.keySource else {
+            Issue.record("CLERK_SECRET_KEY did not configure a JWKS source")
+            return
+        }
+        #expect(url == "https://api.clerk.com/v1/jwks" && bearer == "sk_live_abc")
+        // CLERK_JWKS_URL and CLERK_JWT_KEY win over the Backend API.
+        let explicit = try AppConfig.fromEnvironment([
+            "CLERK_SECRET_KEY": "sk_live_abc", "CLERK_JWKS_URL": "https://c.example/.well-known/jwks.json", "CLERK_ISSUER": "https://c.example",
+        ])
+        guard case .jwks(let explicitURL, let none) = explicit.sessionTokens?.keySource else { Issue.record("no JWKS source"); return }
+        #expect(explicitURL == "https://c.example/.well-known/jwks.json" && none == nil)
+        #expect(Self.error(["CLERK_SECRET_KEY": "sk live", "CLERK_ISSUER": "https://c.example"])?.variable == "CLERK_SECRET_KEY")
+        #expect(Self.error(["CLERK_SECRET_KEY": "sk\r\nX-Injected: 1", "CLERK_ISSUER": "https://c.example"])?.variable == "CLERK_SECRET_KEY")
+        #expect(Self.error(["CLERK_SECRET_KEY": "sk_live_abc", "CLERK_API_URL": "http://api.clerk.example", "CLERK_ISSUER": "https://c.example"])?.variable == "CLERK_API_URL")
+        #expect(Self.error(["CLERK_SECRET_KEY": "sk_live_abc", "CLERK_API_URL": "http://127.0.0.1:9", "CLERK_ISSUER": "https://c.example"])?.variable == "CLERK_API_URL", "loopback only in development with INSIGNIA_DEV_ALLOW_LOOPBACK")
+    }
+
     @Test func clerkIsOffByDefaultAndReadWhenSet() throws {
         #expect(try AppConfig.fromEnvironment([:]).sessionTokens == nil)
         #expect(try AppConfig.fromEnvironment([:]).clerkWebhook == nil)

@@ -15,6 +15,8 @@ final class DocumentHost: @unchecked Sendable {
     private let lock = NSLock()
     private var documents: [String: (body: String, contentType: String, status: HTTPResponse.Status)] = [:]
     private(set) var hits = 0
+    /// When set, requests without exactly this `Authorization` header get 401 (and are counted).
+    var requiredAuthorization: String?
 
     func serve(_ path: String, _ body: String, contentType: String = "application/did+json", status: HTTPResponse.Status = .ok) {
         lock.withLock { documents[path] = (body, contentType, status) }
@@ -30,6 +32,9 @@ final class DocumentHost: @unchecked Sendable {
             let entry = self.lock.withLock { () -> (body: String, contentType: String, status: HTTPResponse.Status)? in
                 self.hits += 1
                 return self.documents[request.uri.path]
+            }
+            if let required = self.requiredAuthorization, request.headers[.authorization] != required {
+                return Response(status: .unauthorized)
             }
             guard let entry else { return Response(status: .notFound) }
             var headers: HTTPFields = [.contentType: entry.contentType]

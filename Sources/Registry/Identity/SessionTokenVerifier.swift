@@ -3,15 +3,17 @@ import Foundation
 
 /// Fetches a JWKS document (the outbound, SSRF-hardened client implements it).
 public protocol JWKSFetching: Sendable {
-    /// The body of the JWKS at `url`.
-    func fetchJWKS(_ url: String) async throws -> [UInt8]
+    /// The body of the JWKS at `url`, sending `Authorization: Bearer <bearerToken>` when given.
+    func fetchJWKS(_ url: String, bearerToken: String?) async throws -> [UInt8]
 }
 
 /// How dashboard session tokens (Clerk) are verified.
 public struct SessionTokenSettings: Sendable {
     public enum KeySource: Sendable {
-        /// Keys from a JWKS URL, cached and refreshed on an unknown `kid`.
-        case jwks(url: String)
+        /// Keys from a JWKS URL, cached and refreshed on an unknown `kid`; with `bearerToken`, the
+        /// request authenticates with it (Clerk's Backend API and `CLERK_SECRET_KEY`). The token
+        /// is a secret: never logged or described.
+        case jwks(url: String, bearerToken: String? = nil)
         /// One static public key (Clerk's networkless verification); the token's `kid` is ignored.
         case key(SessionKey)
     }
@@ -141,7 +143,7 @@ public final class SessionTokenVerifier: @unchecked Sendable {
         switch settings.keySource {
         case .key(let key):
             return key
-        case .jwks(let url):
+        case .jwks(let url, let bearerToken):
             guard let kid, !kid.isEmpty else { throw Self.invalid("the session token has no kid") }
             let now = clock.now()
             let (cached, fresh) = lock.withLock { () -> (SessionKey?, Bool) in
@@ -151,7 +153,7 @@ public final class SessionTokenVerifier: @unchecked Sendable {
             if !fresh {
                 // Stale or never fetched: refresh; keep serving cached keys if the host is down.
                 do {
-                    try await refresh(url)
+                    try await refresh(url, bearerToken: bearerToken)
                 } catch {
                     if let cached { return cached }
                     throw error
@@ -163,20 +165,20 @@ public final class SessionTokenVerifier: @unchecked Sendable {
                 lastUnknownKidRefresh = now
                 return true
             }) {
-                try await refresh(url)
+                try await refresh(url, bearerToken: bearerToken)
                 if let key = lock.withLock({ keys[kid] }) { return key }
             }
             throw Self.invalid("no key with the token's kid")
         }
     }
 
-    private func refresh(_ url: String) async throws {
+    private func refresh(_ url: String, bearerToken: String?) async throws {
         guard let fetcher else {
             throw RegistryError(.sessionKeysUnavailable, "no JWKS fetcher is configured")
         }
         let body: [UInt8]
         do {
-            body = try await fetcher.fetchJWKS(url)
+            body = try await fetcher.fetchJWKS(url, bearerToken: bearerToken)
         } catch {
             throw RegistryError(.sessionKeysUnavailable, "the session token keys could not be fetched")
         }
