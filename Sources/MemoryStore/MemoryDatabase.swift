@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 
 /// The committed state of one in-memory store and the locks around it.
 ///
@@ -10,7 +11,7 @@ final class MemoryDatabase: @unchecked Sendable {
     // @unchecked: `state` is only touched under `lock`.
     private let lock = NSLock()
     private var state = MemoryState()
-    private let writer = AsyncMutex()
+    private let writer = AsyncLock()
 
     /// The database whose transaction body the current task is running, if any.
     @TaskLocal static var openTransaction: ObjectIdentifier?

@@ -22,14 +22,7 @@ struct ClerkWebhookController {
         guard let verifier else {
             throw RegistryError(.clerkWebhookNotConfigured, "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook")
         }
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: bodyLimit)
-        } catch is NIOTooManyBytesError {
-            throw RegistryError(.payloadTooLarge, "request body exceeds \(bodyLimit) bytes")
-        }
-        let body = Array(buffer.readableBytesView)
+        let body = Array(try await JSONBody.bytes(request, limit: bodyLimit).readableBytesView)
         func header(_ name: String) -> String { request.headers[HTTPField.Name(name)!] ?? "" }
         let id = header("svix-id")
         guard id.count <= 200,

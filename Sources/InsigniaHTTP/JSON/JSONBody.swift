@@ -5,16 +5,20 @@ import Registry
 
 /// Reads request bodies as JSON objects, with a size limit.
 enum JSONBody {
-    /// The body as a JSON object. An empty body is `{}` (CONTRACT.md §1.3: clients post nothing).
-    /// Over `limit` bytes → 413; not JSON or not an object → 400.
-    static func object(_ request: Request, limit: Int) async throws -> [String: JSONValue] {
+    /// The raw body; over `limit` bytes → 413.
+    static func bytes(_ request: Request, limit: Int) async throws -> ByteBuffer {
         var request = request
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: limit)
+            return try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
             throw RegistryError(.payloadTooLarge, "request body exceeds \(limit) bytes")
         }
+    }
+
+    /// The body as a JSON object. An empty body is `{}` (CONTRACT.md §1.3: clients post nothing).
+    /// Over `limit` bytes → 413; not JSON or not an object → 400.
+    static func object(_ request: Request, limit: Int) async throws -> [String: JSONValue] {
+        let buffer = try await bytes(request, limit: limit)
         if buffer.readableBytes == 0 { return [:] }
         let bytes = buffer.readableBytesView
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
@@ -34,13 +38,7 @@ enum JSONBody {
     /// The body as any JSON value (`POST /v1/events` takes objects and arrays). Over `limit` bytes
     /// → 413; empty or not JSON → 400.
     static func value(_ request: Request, limit: Int) async throws -> JSONValue {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw RegistryError(.payloadTooLarge, "request body exceeds \(limit) bytes")
-        }
+        let buffer = try await bytes(request, limit: limit)
         let value: JSONValue
         do {
             value = try JSONValue.parse(buffer.readableBytesView)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Registry
 
 /// SQLite behind `SQLDatabase`: one writer connection, a few read-only connections, WAL journal,
 /// full fsync on commit.

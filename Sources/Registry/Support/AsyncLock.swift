@@ -1,9 +1,12 @@
-/// A FIFO lock for async code: one holder at a time, waiters resumed in order.
-actor AsyncLock {
+/// A FIFO lock for async code: one holder at a time, waiters resumed in order. The storage adapters
+/// serialise their writers with it (SQLite's single writer; the in-memory store copies that).
+public actor AsyncLock {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    func acquire() async {
+    public init() {}
+
+    public func acquire() async {
         if !locked {
             locked = true
             return
@@ -11,7 +14,7 @@ actor AsyncLock {
         await withCheckedContinuation { waiters.append($0) }
     }
 
-    func release() {
+    public func release() {
         if waiters.isEmpty {
             locked = false
         } else {
@@ -20,7 +23,7 @@ actor AsyncLock {
     }
 
     /// Runs `body` while holding the lock.
-    nonisolated func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    public nonisolated func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         await acquire()
         do {
             let value = try await body()
