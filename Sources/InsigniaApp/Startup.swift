@@ -1,4 +1,5 @@
 import Foundation
+import InsigniaHTTP
 import Logging
 import Registry
 
@@ -46,3 +47,4 @@ public protocol OperatorFacingError: CustomStringConvertible {}
 
 extension ConfigError: OperatorFacingError {}
 extension RegistryError: OperatorFacingError {}
+extension OpenAPIDocument.MissingDocument: OperatorFacingError {}

@@ -6,14 +6,38 @@ import NIOCore
 /// The OpenAPI 3.1 document: `Sources/InsigniaHTTP/Resources/openapi.json`, edited by hand and
 /// shipped in the target's resource bundle (`insignia_InsigniaHTTP.resources`, beside the binary).
 public enum OpenAPIDocument {
-    /// The file's bytes, read once (the first use is `buildRouter`, at start-up).
-    public static let bytes: [UInt8] = {
-        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "json"),
-              let data = try? Data(contentsOf: url) else {
-            fatalError("openapi.json is missing from the InsigniaHTTP resource bundle (\(Bundle.module.bundlePath))")
+    /// The resource bundle SwiftPM builds for this target, beside the executable (or the test runner).
+    static let bundleName = "insignia_InsigniaHTTP.resources"
+
+    /// The file's bytes, or one line saying where it was looked for. Found without SwiftPM's
+    /// `Bundle.module`, which traps when the bundle is missing: a server deployed without it
+    /// refuses to start with that line instead (see `Server`).
+    public static let loaded: Result<[UInt8], MissingDocument> = {
+        var directories = [Bundle.main.bundleURL]
+        if let executable = CommandLine.arguments.first, executable.contains("/") {
+            directories.append(URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent())
         }
-        return Array(data)
+        var candidates: [URL] = []
+        for directory in directories {
+            let candidate = directory.appendingPathComponent(bundleName).appendingPathComponent("openapi.json")
+            if !candidates.contains(candidate) { candidates.append(candidate) }
+        }
+        for candidate in candidates {
+            if let data = try? Data(contentsOf: candidate) { return .success(Array(data)) }
+        }
+        return .failure(MissingDocument(searched: candidates.map(\.path)))
     }()
+
+    /// The document is not where the build puts it.
+    public struct MissingDocument: Error, CustomStringConvertible {
+        public let searched: [String]
+        public var description: String {
+            "openapi.json not found: deploy \(OpenAPIDocument.bundleName) beside the insignia binary (looked for \(searched.joined(separator: ", ")))"
+        }
+    }
+
+    /// The file's bytes (empty when missing; `insignia serve` refuses to start then).
+    public static var bytes: [UInt8] { (try? loaded.get()) ?? [] }
 
     /// The same bytes, ready to send (a shared copy-on-write buffer: no copy per request).
     static let buffer = ByteBuffer(bytes: bytes)
