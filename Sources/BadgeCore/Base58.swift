@@ -33,6 +33,12 @@ public enum Base58 {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Whether every character of `s` is in the alphabet, i.e. whether ``decode(_:)`` would
+    /// succeed; linear, unlike decoding.
+    static func isEncoded(_ s: String) -> Bool {
+        s.utf8.allSatisfy { reverse[Int($0)] != 0xFF }
+    }
+
     /// Decodes a base58btc string; returns `nil` for characters outside the alphabet.
     public static func decode(_ s: String) -> [UInt8]? {
         let input = Array(s.utf8)

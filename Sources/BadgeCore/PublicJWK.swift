@@ -72,14 +72,25 @@ public struct PublicJWK: Sendable, Hashable {
 
     /// Decodes a `publicKeyMultibase` value (`z`, multicodec `0xED 0x01`, 32 key bytes).
     public init(multibase: String) throws(BadgeCoreError) {
-        guard multibase.hasPrefix("z"), let decoded = Base58.decode(String(multibase.dropFirst())) else {
-            throw BadgeCoreError(.invalidKey, "multibase key must be base58btc ('z')")
+        let notBase58 = BadgeCoreError(.invalidKey, "multibase key must be base58btc ('z')")
+        let notEd25519 = BadgeCoreError(.invalidKey, "multibase key must be multicodec ed25519-pub (0xed01) + 32 bytes")
+        guard multibase.hasPrefix("z") else { throw notBase58 }
+        let digits = String(multibase.dropFirst())
+        // Base58 decoding is quadratic in the length, and a did:web document (up to 64 KiB from
+        // a host of the DID owner's choosing) may carry any string here: a 64 KiB value took
+        // seconds of CPU. Longer than the longest encoding of 34 bytes cannot be a key, so it is
+        // rejected without decoding, with the error decoding would have led to.
+        guard digits.utf8.count <= Self.maxMultibaseDigits else {
+            throw Base58.isEncoded(digits) ? notEd25519 : notBase58
         }
-        guard decoded.count == 34, decoded.starts(with: Multicodec.ed25519PublicKey) else {
-            throw BadgeCoreError(.invalidKey, "multibase key must be multicodec ed25519-pub (0xed01) + 32 bytes")
-        }
+        guard let decoded = Base58.decode(digits) else { throw notBase58 }
+        guard decoded.count == 34, decoded.starts(with: Multicodec.ed25519PublicKey) else { throw notEd25519 }
         x = Array(decoded[2...])
     }
+
+    /// Base58 digits of the largest 34-byte value: ⌈272 / log2(58)⌉ = 47 (leading `1`s would be
+    /// zero bytes, which the multicodec prefix excludes).
+    static let maxMultibaseDigits = 47
 
     /// Verifies an Ed25519 signature over `message`.
     public func verify(signature: [UInt8], message: [UInt8]) -> Bool {

@@ -60,6 +60,28 @@ struct PublicJWKTests {
         #expect(throws: BadgeCoreError.self) { try PublicJWK(multibase: "6MktwupdmLXVVqTzCw4i46r4uGyosGXRnR3XjN4Zq7oMMsw") }
         #expect(throws: BadgeCoreError.self) { try PublicJWK(multibase: "z" + Base58.encode([0xEC, 0x01] + key.x)) }
     }
+
+    /// Fuzzing (Fuzz/Targets/jwk.swift, see FUZZING.md): a did:web document may carry a 64 KiB
+    /// publicKeyMultibase, and base58 decoding is quadratic, so one such value cost seconds of CPU.
+    @Test("an over-long multibase value is rejected quickly, with the same errors as before")
+    func overlongMultibase() throws {
+        for x in [[UInt8](repeating: 0, count: 32), [UInt8](repeating: 0xFF, count: 32)] {
+            // Every ed25519-pub multibase key is "z" and 47 digits: longer cannot be a key.
+            #expect(try PublicJWK(rawKey: x).multibase.utf8.count == 48)
+        }
+        let digits = String(repeating: "2", count: 64 * 1024)
+        var messages: [String] = []
+        let elapsed = ContinuousClock().measure {
+            for text in ["z" + digits, "z" + digits + "0"] {
+                do throws(BadgeCoreError) { _ = try PublicJWK(multibase: text) } catch { messages.append(error.message) }
+            }
+        }
+        #expect(elapsed < .seconds(1))
+        #expect(messages == [
+            "multibase key must be multicodec ed25519-pub (0xed01) + 32 bytes",
+            "multibase key must be base58btc ('z')",
+        ])
+    }
 }
 
 struct PrivateJWKTests {

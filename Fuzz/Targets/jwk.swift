@@ -1,0 +1,46 @@
+// PublicJWK/PrivateJWK from JSON, publicKeyMultibase keys, and DIDDocument(json:) (did:web
+// documents fetched from hostile hosts).
+// Sources: Sources/BadgeCore/*.swift
+// Needs: Crypto
+//
+// The input is parsed as JSON; a JSON string is also read as a multibase key.
+// Properties:
+// - an accepted public JWK round-trips through its JWK, multibase and did:key forms, and its
+//   RFC 7638 thumbprint is 43 base64url characters;
+// - an accepted private JWK's public key matches, it round-trips through json(), and what it
+//   signs verifies;
+// - an accepted multibase key re-encodes to exactly the input;
+// - an accepted DID document re-parses from its json() with the same id, relationships and keys.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzJWK(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let input = inputBuffer(data, size)
+    guard let json = try? JSONValue.parse(input) else { return 0 }
+    if let key = try? PublicJWK(json: json) {
+        require((try? PublicJWK(json: key.json)) == key, "JWK round trip")
+        require((try? PublicJWK(multibase: key.multibase)) == key, "multibase round trip")
+        require((try? DIDKey.publicKey(fromDID: DIDKey.did(for: key))) == key, "did:key round trip")
+        let thumbprint = key.thumbprint()
+        require(thumbprint.utf8.count == 43 && Base64URL.decode(thumbprint)?.count == 32, "thumbprint shape")
+    }
+    if let privateKey = try? PrivateJWK(json: json) {
+        require((try? PublicJWK(json: json)) == privateKey.publicKey, "private key's public key differs from x")
+        let again = try? PrivateJWK(json: privateKey.json())
+        require(again?.publicKey == privateKey.publicKey && again?.kid == privateKey.kid, "private JWK round trip")
+        let message = Array(input)
+        guard let signature = try? privateKey.sign(message) else { fatalError("signing failed") }
+        require(privateKey.publicKey.verify(signature: signature, message: message), "own signature does not verify")
+    }
+    if let text = json.stringValue, let key = try? PublicJWK(multibase: text) {
+        require(key.multibase == text, "non-canonical multibase accepted")
+    }
+    if let document = try? DIDDocument(json: json) {
+        guard let again = try? DIDDocument(json: document.json()) else { fatalError("document json() does not parse") }
+        require(again.id == document.id, "id changed")
+        require(again.authentication == document.authentication && again.assertionMethod == document.assertionMethod,
+            "relationships changed")
+        require(again.verificationMethods.map(\.publicKey) == document.verificationMethods.map(\.publicKey), "keys changed")
+        for id in document.authentication + document.assertionMethod { _ = document.method(withID: id) }
+    }
+    return 0
+}
