@@ -141,7 +141,8 @@ extension PoPService {
         guard let agent = try await store.agent(id: challenge.agentID), agent.status.isUsable else {
             throw RegistryError(.agentDisabled, "the agent is no longer active")
         }
-        let rate = try await limiter.hit("badge:agent:\(agent.id)", badges.policy.issuanceRate)
+        let signer = try await badges.ca.activeSigner()
+        let rate = try await badges.spendIssuance(agentID: agent.id)
         let now = clock.now()
         let level = TrustLevel(rawValue: agent.trustLevel) ?? .registered
         let claims = BadgeClaims(
@@ -150,7 +151,7 @@ extension PoPService {
             ial: "1", key: key, cnfKID: kid, level: level, domain: agent.domain, issuanceProfile: "registered",
             popChallengeID: challenge.id
         )
-        let (token, signingKID) = try await badges.sign(claims)
+        let (token, signingKID) = try await badges.sign(claims, with: signer)
         let record = BadgeRecord(
             jti: claims.jti, orgID: challenge.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "1",
             kid: signingKID, issuedAt: now, expiresAt: claims.exp, audience: challenge.badgeAudience
