@@ -1,6 +1,7 @@
 import BadgeCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Registry
 import ServiceLifecycle
@@ -62,6 +63,12 @@ public struct HTTPSettings: Sendable {
     public var maxBodyBytes = 1 << 20
     /// Requests per API key per minute on authenticated routes.
     public var apiRateLimit = RateLimit.perMinute(1000)
+    /// Most seconds a client may take to send a whole request (`HTTP_READ_TIMEOUT`); its headers
+    /// must come within `headerTimeoutSeconds` (at most this), which is also the idle timeout.
+    public var readTimeoutSeconds: Int64 = 30
+    public var headerTimeoutSeconds: Int64 { min(10, readTimeoutSeconds) }
+    /// Most open connections per listener (`HTTP_MAX_CONNECTIONS`); more wait to be accepted.
+    public var maxConnections = 1024
 
     public init() {}
 }
@@ -88,7 +95,8 @@ public enum InsigniaVersion {
 /// Builds the router: public routes first, then the group authenticated by API key or session token.
 /// `GET /metrics` is among them unless `METRICS_PORT` moves it to `buildMetricsRouter`.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = makeRouter(deps)
+    let routes = RouteTable()
+    let router = makeRouter(deps, routes: routes)
     let services = deps.services
     let limit = deps.settings.maxBodyBytes
 
@@ -122,22 +130,28 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(auditLog: services.auditLog, agents: services.agents).register(on: authenticated)
+    routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
 /// Builds the router of the `METRICS_PORT` listener: `GET /metrics` alone.
 public func buildMetricsRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = makeRouter(deps)
+    let routes = RouteTable()
+    let router = makeRouter(deps, routes: routes)
     MetricsController(deps).register(on: router)
+    routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
 /// An empty router with the middleware every listener shares: request log and metrics, then error
-/// mapping, then the refusal of NUL characters in the path or query.
-private func makeRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+/// mapping, then 405 for a known path asked with another method, then the refusal of NUL
+/// characters in the path or query. Every GET route also answers HEAD (same status and headers, no
+/// body); `routes` is loaded once the routes are registered.
+private func makeRouter(_ deps: AppDependencies, routes: RouteTable) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     router.add(middleware: NULRefusalMiddleware())
     return router
 }
@@ -150,15 +164,33 @@ public func buildApplication(_ deps: AppDependencies, services: [any Service] = 
     if let metricsPort = deps.settings.metricsPort {
         services.append(Application(
             router: buildMetricsRouter(deps),
-            configuration: .init(address: .hostname(deps.settings.host, port: metricsPort), serverName: "insignia"),
+            server: httpServer(deps.settings),
+            configuration: listener(deps.settings, port: metricsPort, logger: logger),
             logger: logger
         ))
     }
     return Application(
         router: buildRouter(deps),
-        configuration: .init(address: .hostname(deps.settings.host, port: deps.settings.port), serverName: "insignia"),
+        server: httpServer(deps.settings),
+        configuration: listener(deps.settings, port: deps.settings.port, logger: logger),
         services: services,
         logger: logger
+    )
+}
+
+/// HTTP/1.1 with the connection limits of `ConnectionGuard`.
+private func httpServer(_ settings: HTTPSettings) -> HTTPServerBuilder {
+    let limits = ConnectionGuard.Limits(
+        headerTimeout: .seconds(settings.headerTimeoutSeconds), readTimeout: .seconds(settings.readTimeoutSeconds)
+    )
+    return .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits)]))
+}
+
+/// A listener on `HOST:port` accepting at most `HTTP_MAX_CONNECTIONS` connections at a time.
+private func listener(_ settings: HTTPSettings, port: Int, logger: Logger) -> ApplicationConfiguration {
+    .init(
+        address: .hostname(settings.host, port: port), serverName: "insignia",
+        availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections, logger: logger)
     )
 }
 

@@ -25,7 +25,6 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case invalidTrustLevel = "invalid_trust_level"
     case invalidTTL = "invalid_ttl"
     case keyMismatch = "KEY_MISMATCH"
-    case methodNotAllowed = "method_not_allowed"
     case missingCID = "missing_cid"
     case missingExp = "missing_exp"
     case orderExpired = "ORDER_EXPIRED"
@@ -89,6 +88,12 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     // MARK: tooLarge
     case payloadTooLarge = "payload_too_large"
 
+    // MARK: methodNotAllowed
+    case methodNotAllowed = "method_not_allowed"
+
+    // MARK: unsupportedMediaType
+    case unsupportedMediaType = "unsupported_media_type"
+
     // MARK: rateLimited
     case dvRateLimitExceeded = "RATE_LIMIT_EXCEEDED"
     case rateLimitExceeded = "rate_limit_exceeded"
@@ -104,6 +109,9 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case sessionKeysUnavailable = "session_keys_unavailable"
     case validationUnavailable = "VALIDATION_UNAVAILABLE"
 
+    // MARK: clientAborted
+    case clientClosedRequest = "client_closed_request"
+
     // MARK: internal
     case internalError = "internal_error"
 
@@ -113,7 +121,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .challengeFailed, .didDomainMismatch, .dvInvalidRequest, .grantExpired, .grantInvalidAud, .grantMissingIAT,
             .invalidChallengeID, .invalidDID, .invalidDomain, .invalidGrant, .invalidInput, .invalidJSON, .invalidKey, .invalidProof,
             .invalidProofHeader, .invalidProofSignature, .invalidPublicKey, .invalidRequest, .invalidTrustLevel, .invalidTTL, .keyMismatch,
-            .methodNotAllowed, .missingCID, .missingExp, .orderExpired, .orderInvalid, .unsupportedChallenge:
+            .missingCID, .missingExp, .orderExpired, .orderInvalid, .unsupportedChallenge:
             .invalidInput
         case .grantSignatureInvalid, .invalidSessionToken, .invalidWebhookSignature, .popVerificationFailed, .unauthorized,
             .userDeleted:
@@ -128,14 +136,20 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .agentKeyMissing, .conflict, .didInUse, .domainClaimed, .domainRequired, .grantAlreadyRevoked, .identityImmutable,
             .issuanceBasisStale, .orderNotPending:
             .conflict
+        case .methodNotAllowed:
+            .methodNotAllowed
         case .payloadTooLarge:
             .tooLarge
+        case .unsupportedMediaType:
+            .unsupportedMediaType
         case .dvRateLimitExceeded, .rateLimitExceeded:
             .rateLimited
         case .didDocumentInvalid, .didResolutionFailed, .dvDIDResolutionFailed:
             .badGateway
         case .caKeyUnavailable, .clerkWebhookNotConfigured, .sessionKeysUnavailable, .validationUnavailable:
             .unavailable
+        case .clientClosedRequest:
+            .clientAborted
         case .internalError:
             .internal
         }

@@ -23,12 +23,7 @@ struct ClerkWebhookController {
             throw RegistryError(.clerkWebhookNotConfigured, "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook")
         }
         var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: bodyLimit)
-        } catch is NIOTooManyBytesError {
-            throw RegistryError(.payloadTooLarge, "request body exceeds \(bodyLimit) bytes")
-        }
+        let buffer = try await JSONBody.collect(&request, limit: bodyLimit)
         let body = Array(buffer.readableBytesView)
         func header(_ name: String) -> String { request.headers[HTTPField.Name(name)!] ?? "" }
         let id = header("svix-id")
