@@ -69,6 +69,11 @@ public struct HTTPSettings: Sendable {
     public var headerTimeoutSeconds: Int64 { min(10, readTimeoutSeconds) }
     /// Most open connections per listener (`HTTP_MAX_CONNECTIONS`); more wait to be accepted.
     public var maxConnections = 1024
+    /// Requests per client address per minute on the public verification routes
+    /// (`PUBLIC_RATE_LIMIT_PER_MINUTE`), counted per process.
+    public var publicRateLimit = RateLimit.perMinute(6000)
+    /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    public var trustedProxies: [IPNetwork] = []
 
     public init() {}
 }
@@ -111,9 +116,12 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     }
     ClerkWebhookController(verifier: services.clerkWebhook, identities: services.identities, clock: services.clock, bodyLimit: limit)
         .register(on: router)
+    let publicRoutes = router.group().add(middleware: PublicRateLimitMiddleware(
+        limiter: PublicRateLimiter(rule: deps.settings.publicRateLimit, clock: services.clock)
+    ))
     PublicController(
         badges: services.badges, agents: services.agents, mint: services.mint, ca: services.ca, metrics: deps.metrics, bodyLimit: limit
-    ).register(on: router)
+    ).register(on: router, limited: publicRoutes)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(
         badges: services.badges, pop: services.pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit
@@ -151,6 +159,7 @@ private func makeRouter(_ deps: AppDependencies, routes: RouteTable) -> Router<A
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
+    router.add(middleware: ClientAddressMiddleware(trusted: deps.settings.trustedProxies))
     router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     router.add(middleware: NULRefusalMiddleware())
     return router

@@ -25,6 +25,14 @@ import Testing
         #expect(try AppConfig.fromEnvironment(["HTTP_READ_TIMEOUT": "60"]).http.headerTimeoutSeconds == 10)
     }
 
+    @Test func publicRateLimitAndTrustedProxies() throws {
+        let defaults = try AppConfig.fromEnvironment([:])
+        #expect(defaults.publicRateLimit == .perMinute(6000) && defaults.trustedProxies.isEmpty)
+        let config = try AppConfig.fromEnvironment(["PUBLIC_RATE_LIMIT_PER_MINUTE": "0", "TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.1 ,::1 "])
+        #expect(config.http.publicRateLimit.limit == 0)
+        #expect(config.http.trustedProxies == [IPNetwork("10.0.0.0/8")!, IPNetwork("192.0.2.1")!, IPNetwork("::1")!])
+    }
+
     @Test func domainValidationSettings() throws {
         let defaults = try AppConfig.fromEnvironment([:])
         #expect(!defaults.dvPolicy.acceptBareToken && defaults.dnsResolver == nil && defaults.devDVHTTPPort == nil)
@@ -70,6 +78,8 @@ import Testing
         (["HTTP_READ_TIMEOUT": "0"], "HTTP_READ_TIMEOUT"), (["HTTP_READ_TIMEOUT": "30s"], "HTTP_READ_TIMEOUT"),
         (["HTTP_READ_TIMEOUT": "3601"], "HTTP_READ_TIMEOUT"), (["HTTP_MAX_CONNECTIONS": "0"], "HTTP_MAX_CONNECTIONS"),
         (["HTTP_MAX_CONNECTIONS": "unlimited"], "HTTP_MAX_CONNECTIONS"),
+        (["PUBLIC_RATE_LIMIT_PER_MINUTE": "-5"], "PUBLIC_RATE_LIMIT_PER_MINUTE"), (["TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"], "TRUSTED_PROXIES"),
+        (["TRUSTED_PROXIES": "10.0.0.0/40"], "TRUSTED_PROXIES"),
     ])
     func rejectsBadValuesNamingTheVariable(environment: [String: String], variable: String) {
         #expect {
