@@ -31,6 +31,10 @@ public struct AppConfig: Sendable {
         settings.metricsPort = metricsPort
         settings.maxBodyBytes = maxBodyBytes
         settings.apiRateLimit = apiRateLimit
+        settings.readTimeoutSeconds = readTimeoutSeconds
+        settings.maxConnections = maxConnections
+        settings.publicRateLimit = publicRateLimit
+        settings.trustedProxies = trustedProxies
         return settings
     }
 
@@ -69,6 +73,14 @@ public struct AppConfig: Sendable {
     public var devDVHTTPPort: Int?
     /// Requests per API key per minute on authenticated routes (`API_RATE_LIMIT_PER_MINUTE`).
     public var apiRateLimit = RateLimit.perMinute(1000)
+    /// Seconds a client may take to send a request (`HTTP_READ_TIMEOUT`; headers within 10 s).
+    public var readTimeoutSeconds: Int64 = 30
+    /// Most open connections per listener (`HTTP_MAX_CONNECTIONS`).
+    public var maxConnections = 1024
+    /// Requests per client address per minute on public verification routes (`PUBLIC_RATE_LIMIT_PER_MINUTE`).
+    public var publicRateLimit = RateLimit.perMinute(6000)
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    public var trustedProxies: [IPNetwork] = []
     /// Dashboard session tokens (Clerk): nil turns JWT authentication off.
     public var sessionTokens: SessionTokenSettings?
     /// Verifier of the Clerk webhook (`CLERK_WEBHOOK_SECRET`): nil turns the webhook off.
@@ -123,6 +135,17 @@ public struct AppConfig: Sendable {
             config.metricsPort = Int(port)
         }
         if let size = try integer("DATABASE_POOL_SIZE", 1...1000) { config.databasePoolSize = Int(size) }
+        if let seconds = try integer("HTTP_READ_TIMEOUT", 1...3600) { config.readTimeoutSeconds = seconds }
+        if let count = try integer("HTTP_MAX_CONNECTIONS", 1...1_000_000) { config.maxConnections = Int(count) }
+        if let limit = try integer("PUBLIC_RATE_LIMIT_PER_MINUTE", 0...10_000_000) { config.publicRateLimit.limit = Int(limit) }
+        if let list = value("TRUSTED_PROXIES") {
+            config.trustedProxies = try list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map {
+                guard let network = IPNetwork($0) else {
+                    throw ConfigError("TRUSTED_PROXIES", "must be comma-separated IP addresses or CIDR blocks (got '\($0)')")
+                }
+                return network
+            }
+        }
         if let limit = try integer("BADGE_RATE_LIMIT_PER_MINUTE", 0...1_000_000) { config.badgePolicy.issuanceRate.limit = Int(limit) }
         if let limit = try integer("API_RATE_LIMIT_PER_MINUTE", 0...10_000_000) { config.apiRateLimit.limit = Int(limit) }
         if let ttl = try integer("CAPISCIO_BADGE_TTL_MIN", 1...86_400) { config.badgePolicy.minTTL = ttl }

@@ -1,6 +1,7 @@
 import BadgeCore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Registry
 import ServiceLifecycle
@@ -66,6 +67,17 @@ public struct HTTPSettings: Sendable {
     public var maxBodyBytes = 1 << 20
     /// Requests per API key per minute on authenticated routes.
     public var apiRateLimit = RateLimit.perMinute(1000)
+    /// Most seconds a client may take to send a whole request (`HTTP_READ_TIMEOUT`); its headers
+    /// must come within `headerTimeoutSeconds` (at most this), which is also the idle timeout.
+    public var readTimeoutSeconds: Int64 = 30
+    public var headerTimeoutSeconds: Int64 { min(10, readTimeoutSeconds) }
+    /// Most open connections per listener (`HTTP_MAX_CONNECTIONS`); more wait to be accepted.
+    public var maxConnections = 1024
+    /// Requests per client address per minute on the public verification routes
+    /// (`PUBLIC_RATE_LIMIT_PER_MINUTE`), counted per process.
+    public var publicRateLimit = RateLimit.perMinute(6000)
+    /// Peers whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    public var trustedProxies: [IPNetwork] = []
 
     public init() {}
 }
@@ -92,7 +104,8 @@ public enum InsigniaVersion {
 /// Builds the router: public routes first, then the group authenticated by API key or session token.
 /// `GET /metrics` is among them unless `METRICS_PORT` moves it to `buildMetricsRouter`.
 public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = makeRouter(deps)
+    let routes = RouteTable()
+    let router = makeRouter(deps, routes: routes)
     let services = deps.services
     let limit = deps.settings.maxBodyBytes
 
@@ -107,9 +120,12 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     }
     ClerkWebhookController(verifier: services.clerkWebhook, identities: services.identities, clock: services.clock, bodyLimit: limit)
         .register(on: router)
+    let publicRoutes = router.group().add(middleware: PublicRateLimitMiddleware(
+        limiter: PublicRateLimiter(rule: deps.settings.publicRateLimit, clock: services.clock)
+    ))
     PublicController(
         badges: services.badges, agents: services.agents, mint: services.mint, ca: services.ca, metrics: deps.metrics, bodyLimit: limit
-    ).register(on: router)
+    ).register(on: router, limited: publicRoutes)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(
         badges: services.badges, pop: services.pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit
@@ -126,22 +142,29 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
+    routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
 /// Builds the router of the `METRICS_PORT` listener: `GET /metrics` alone.
 public func buildMetricsRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = makeRouter(deps)
+    let routes = RouteTable()
+    let router = makeRouter(deps, routes: routes)
     MetricsController(deps).register(on: router)
+    routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }
 
 /// An empty router with the middleware every listener shares: request log and metrics, then error
-/// mapping, then the refusal of NUL characters in the path or query.
-private func makeRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+/// mapping, then 405 for a known path asked with another method, then the refusal of NUL
+/// characters in the path or query. Every GET route also answers HEAD (same status and headers, no
+/// body); `routes` is loaded once the routes are registered.
+private func makeRouter(_ deps: AppDependencies, routes: RouteTable) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(metrics: deps.metrics))
     router.add(middleware: ErrorMiddleware(metrics: deps.metrics))
+    router.add(middleware: ClientAddressMiddleware(trusted: deps.settings.trustedProxies))
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routes))
     router.add(middleware: NULRefusalMiddleware())
     return router
 }
@@ -154,15 +177,33 @@ public func buildApplication(_ deps: AppDependencies, services: [any Service] = 
     if let metricsPort = deps.settings.metricsPort {
         services.append(Application(
             router: buildMetricsRouter(deps),
-            configuration: .init(address: .hostname(deps.settings.host, port: metricsPort), serverName: "insignia"),
+            server: httpServer(deps.settings),
+            configuration: listener(deps.settings, port: metricsPort, logger: logger),
             logger: logger
         ))
     }
     return Application(
         router: buildRouter(deps),
-        configuration: .init(address: .hostname(deps.settings.host, port: deps.settings.port), serverName: "insignia"),
+        server: httpServer(deps.settings),
+        configuration: listener(deps.settings, port: deps.settings.port, logger: logger),
         services: services,
         logger: logger
+    )
+}
+
+/// HTTP/1.1 with the connection limits of `ConnectionGuard`.
+private func httpServer(_ settings: HTTPSettings) -> HTTPServerBuilder {
+    let limits = ConnectionGuard.Limits(
+        headerTimeout: .seconds(settings.headerTimeoutSeconds), readTimeout: .seconds(settings.readTimeoutSeconds)
+    )
+    return .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits)]))
+}
+
+/// A listener on `HOST:port` accepting at most `HTTP_MAX_CONNECTIONS` connections at a time.
+private func listener(_ settings: HTTPSettings, port: Int, logger: Logger) -> ApplicationConfiguration {
+    .init(
+        address: .hostname(settings.host, port: port), serverName: "insignia",
+        availableConnectionsDelegate: MaximumAvailableConnections(settings.maxConnections, logger: logger)
     )
 }
 

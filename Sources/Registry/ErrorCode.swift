@@ -29,7 +29,6 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case invalidTrustLevel = "invalid_trust_level"
     case invalidTTL = "invalid_ttl"
     case keyMismatch = "KEY_MISMATCH"
-    case methodNotAllowed = "method_not_allowed"
     case missingCID = "missing_cid"
     case missingExp = "missing_exp"
     case orderExpired = "ORDER_EXPIRED"
@@ -95,6 +94,12 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     // MARK: tooLarge
     case payloadTooLarge = "payload_too_large"
 
+    // MARK: methodNotAllowed
+    case methodNotAllowed = "method_not_allowed"
+
+    // MARK: unsupportedMediaType
+    case unsupportedMediaType = "unsupported_media_type"
+
     // MARK: rateLimited
     case dvRateLimitExceeded = "RATE_LIMIT_EXCEEDED"
     case rateLimitExceeded = "rate_limit_exceeded"
@@ -110,6 +115,9 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case sessionKeysUnavailable = "session_keys_unavailable"
     case validationUnavailable = "VALIDATION_UNAVAILABLE"
 
+    // MARK: clientAborted
+    case clientClosedRequest = "client_closed_request"
+
     // MARK: internal
     case internalError = "internal_error"
 
@@ -120,7 +128,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
             .invalidChallengeID, .invalidDID, .invalidDomain, .invalidEvent, .invalidGrant, .invalidInput, .invalidJSON, .invalidKey,
             .invalidMode, .invalidProof,
             .invalidProofHeader, .invalidProofSignature, .invalidPublicKey, .invalidRequest, .invalidTrustLevel, .invalidTTL, .keyMismatch,
-            .methodNotAllowed, .missingCID, .missingExp, .orderExpired, .orderInvalid, .unknownAgent, .unsupportedChallenge:
+            .missingCID, .missingExp, .orderExpired, .orderInvalid, .unknownAgent, .unsupportedChallenge:
             .invalidInput
         case .grantSignatureInvalid, .invalidSessionToken, .invalidWebhookSignature, .popVerificationFailed, .unauthorized,
             .userDeleted:
@@ -135,14 +143,20 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .agentKeyMissing, .conflict, .didInUse, .domainClaimed, .domainRequired, .grantAlreadyRevoked, .identityImmutable,
             .issuanceBasisStale, .orderNotPending:
             .conflict
+        case .methodNotAllowed:
+            .methodNotAllowed
         case .payloadTooLarge:
             .tooLarge
+        case .unsupportedMediaType:
+            .unsupportedMediaType
         case .dvRateLimitExceeded, .rateLimitExceeded:
             .rateLimited
         case .didDocumentInvalid, .didResolutionFailed, .dvDIDResolutionFailed:
             .badGateway
         case .caKeyUnavailable, .clerkWebhookNotConfigured, .sessionKeysUnavailable, .validationUnavailable:
             .unavailable
+        case .clientClosedRequest:
+            .clientAborted
         case .internalError:
             .internal
         }

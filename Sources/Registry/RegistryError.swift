@@ -10,11 +10,17 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
         case forbidden
         case notFound
         case conflict
+        /// A known path asked with a method it does not take (405).
+        case methodNotAllowed
         case tooLarge
+        /// A request body in a format the route does not take (415).
+        case unsupportedMediaType
         case rateLimited
         /// An upstream this server depends on (a DID document host) failed.
         case badGateway
         case unavailable
+        /// The client went away before its request was read; nobody receives the answer (499).
+        case clientAborted
         case `internal`
     }
 

@@ -9,8 +9,8 @@ import Registry
 struct CA: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca",
-        abstract: "Inspect and rotate the CA signing keys (uses DATABASE_URL, CA_KEY_PATH, CA_PRIVATE_KEY_JWK).",
-        subcommands: [Rotate.self, List.self]
+        abstract: "Inspect, rotate and recover the CA signing keys (uses DATABASE_URL, CA_KEY_PATH, CA_PRIVATE_KEY_JWK).",
+        subcommands: [Rotate.self, List.self, Recover.self]
     )
 
     struct Rotate: AsyncParsableCommand {
@@ -30,6 +30,32 @@ struct CA: AsyncParsableCommand {
                 try await OperatorContext.with(config, schema: .migrate, caKeys: .signing) { context in
                     let record = try await CABootstrap.rotate(service: context.services.ca, keyPath: config.caKeyPath)
                     print("rotated: \(record.kid) is now the active signing key")
+                }
+            }
+        }
+    }
+
+    struct Recover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace an active signing key whose private key is lost with a new key.",
+            discussion: """
+                Use only when the active key's file is gone for good (`insignia serve` refuses to start and names it). \
+                KID must be the active key and its private key must be absent from the key directory and \
+                CA_PRIVATE_KEY_JWK. A new key is written to <dir of CA_KEY_PATH>/<kid>.jwk (mode 0600) and made active; \
+                the lost key's public key stays in /.well-known/jwks.json until the last badge it signed has expired, \
+                so those badges keep verifying. Audited as ca.key.recovered.
+                """
+        )
+        @Option(help: "The kid of the lost active key (see `insignia ca list`).") var lost: String
+
+        func run() async throws {
+            let config = Startup.load(logToStandardError: true)
+            try await Startup.run {
+                try await OperatorContext.with(config, schema: .migrate) { context in
+                    let record = try await CABootstrap.recover(
+                        store: context.store, clock: SystemClock(), inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath, lostKID: lost
+                    )
+                    print("recovered: \(record.kid) is now the active signing key; \(lost) stays published until its badges expire")
                 }
             }
         }

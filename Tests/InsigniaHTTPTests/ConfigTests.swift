@@ -16,6 +16,21 @@ import Testing
         #expect(config.badgePolicy.defaultTTL == 300 && config.badgePolicy.minTTL == 60 && config.badgePolicy.maxTTL == 3600)
         #expect(config.badgePolicy.issuanceRate == .perMinute(100))
         #expect(config.apiRateLimit == .perMinute(1000))
+        #expect(config.readTimeoutSeconds == 30 && config.http.headerTimeoutSeconds == 10 && config.maxConnections == 1024)
+    }
+
+    @Test func connectionSettings() throws {
+        let config = try AppConfig.fromEnvironment(["HTTP_READ_TIMEOUT": "5", "HTTP_MAX_CONNECTIONS": "200"])
+        #expect(config.http.readTimeoutSeconds == 5 && config.http.headerTimeoutSeconds == 5 && config.http.maxConnections == 200)
+        #expect(try AppConfig.fromEnvironment(["HTTP_READ_TIMEOUT": "60"]).http.headerTimeoutSeconds == 10)
+    }
+
+    @Test func publicRateLimitAndTrustedProxies() throws {
+        let defaults = try AppConfig.fromEnvironment([:])
+        #expect(defaults.publicRateLimit == .perMinute(6000) && defaults.trustedProxies.isEmpty)
+        let config = try AppConfig.fromEnvironment(["PUBLIC_RATE_LIMIT_PER_MINUTE": "0", "TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.1 ,::1 "])
+        #expect(config.http.publicRateLimit.limit == 0)
+        #expect(config.http.trustedProxies == [IPNetwork("10.0.0.0/8")!, IPNetwork("192.0.2.1")!, IPNetwork("::1")!])
     }
 
     @Test func eventSettings() throws {
@@ -70,6 +85,11 @@ import Testing
         (["METRICS_PORT": "0"], "METRICS_PORT"), (["METRICS_PORT": "65536"], "METRICS_PORT"), (["METRICS_PORT": "metrics"], "METRICS_PORT"),
         (["METRICS_PORT": "8080"], "METRICS_PORT"), (["PORT": "9000", "METRICS_PORT": "9000"], "METRICS_PORT"),
         (["DATABASE_POOL_SIZE": "0"], "DATABASE_POOL_SIZE"), (["DATABASE_POOL_SIZE": "many"], "DATABASE_POOL_SIZE"),
+        (["HTTP_READ_TIMEOUT": "0"], "HTTP_READ_TIMEOUT"), (["HTTP_READ_TIMEOUT": "30s"], "HTTP_READ_TIMEOUT"),
+        (["HTTP_READ_TIMEOUT": "3601"], "HTTP_READ_TIMEOUT"), (["HTTP_MAX_CONNECTIONS": "0"], "HTTP_MAX_CONNECTIONS"),
+        (["HTTP_MAX_CONNECTIONS": "unlimited"], "HTTP_MAX_CONNECTIONS"),
+        (["PUBLIC_RATE_LIMIT_PER_MINUTE": "-5"], "PUBLIC_RATE_LIMIT_PER_MINUTE"), (["TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"], "TRUSTED_PROXIES"),
+        (["TRUSTED_PROXIES": "10.0.0.0/40"], "TRUSTED_PROXIES"),
     ])
     func rejectsBadValuesNamingTheVariable(environment: [String: String], variable: String) {
         #expect {

@@ -241,8 +241,11 @@ let proofChecks: [ProofCheck] = [
 
     @Test(arguments: TestBackend.available)
     func concurrentReplaysYieldExactlyOneBadge(backend: TestBackend) async throws {
-        // Lift the per-DID proof limit so every submission reaches the replay checks.
-        try await TestApp.run(backend, configure: { $0.popPolicy.proofsPerDID = .perMinute(100) }) { app in
+        // Lift the per-DID proof limit and the cooldown so every submission reaches the replay checks.
+        try await TestApp.run(backend, configure: {
+            $0.popPolicy.proofsPerDID = .perMinute(100)
+            $0.popPolicy.failedProofsPerDID = RateLimit(limit: 100, windowSeconds: 900)
+        }) { app in
             let fixture = try await PoPFixture.make(app)
             let proof = try await app.proof(fixture.challenge, keys: fixture.keys)
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -283,17 +286,39 @@ let proofChecks: [ProofCheck] = [
     }
 
     @Test(arguments: TestBackend.available)
-    func failedProofsPutTheDIDInCooldown(backend: TestBackend) async throws {
+    func failedProofsPutTheDIDsProofsInCooldownButNotItsChallenges(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
             let fixture = try await PoPFixture.make(app)
             for _ in 0..<5 {
                 #expect(try await fixture.submit(app) { _, payload in payload["nonce"] = "wrong" }.status == .badRequest)
             }
-            let blocked = try await app.challenge(fixture.tenant, did: fixture.did)
+            let fresh = try await app.challenge(fixture.tenant, did: fixture.did)
+            #expect(fresh.status == .ok)
+            let proof = try await app.proof(fresh.json, keys: fixture.keys)
+            let blocked = try await app.submit(did: fixture.did, ["challenge_id": fresh.json["challenge_id"]!, "proof_jws": .string(proof)])
             #expect(blocked.status == .tooManyRequests && blocked.errorCode == "rate_limit_exceeded")
+            #expect(blocked.headers[.retryAfter] != nil)
             let failures = try await app.store.events(orgID: nil).filter { $0.type == "pop.proof.failed" }
             #expect(failures.count == 5)
             #expect(failures.allSatisfy { $0.details?.contains(fixture.keys.key.json()["d"]!.stringValue!) == false })
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func anonymousProofsWithMadeUpChallengesDoNotLockTheOwnerOut(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let fixture = try await PoPFixture.make(app)
+            for _ in 0..<12 {
+                let junk = try await app.submit(did: fixture.did, [
+                    "challenge_id": .string("ch-\(UUID().uuidString.lowercased())"), "proof_jws": "a.b.c",
+                ])
+                #expect(junk.status == .notFound && junk.errorCode == "challenge_not_found")
+            }
+            let challenge = try await app.challenge(fixture.tenant, did: fixture.did)
+            #expect(challenge.status == .ok)
+            let proof = try await app.proof(challenge.json, keys: fixture.keys)
+            let badge = try await app.submit(did: fixture.did, ["challenge_id": challenge.json["challenge_id"]!, "proof_jws": .string(proof)])
+            #expect(badge.status == .ok)
         }
     }
 }

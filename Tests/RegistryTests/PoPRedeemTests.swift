@@ -11,15 +11,17 @@ import Testing
         let world = try await World.make()
         let fixture = try await PoPFixture.make(world)
         await expectError(check.code, kind: check.kind) { try await check.run(fixture) }
-        // Every failure is audited with its code and counted towards the DID's cooldown.
+        // Every failure is audited with its code; failures on a challenge issued for the route's DID
+        // count towards that DID's cooldown.
         let failures = try await world.events("pop.proof.failed")
         #expect(failures.count == 1)
         #expect(failures.last?.details?.contains(#""error":"\#(check.code)""#) == true, "\(failures)")
         #expect(failures.last?.actor == "ip:192.0.2.7")
         let now = world.clock.now()
         let counted = try await world.store.rateCount(bucket: "pop:failed:did:\(fixture.did)", windowStart: now - now % 900)
-        // Checks that fail on another DID's route count for that DID.
-        #expect(counted == (check.step == 3 || check.step == 20 || check.step == 22 ? 0 : 1))
+        // Steps 1–3 (no such challenge, or one for another DID) count for nobody; checks that fail
+        // on another DID's route count for that DID.
+        #expect(counted == (check.step <= 3 || check.step == 20 || check.step == 22 ? 0 : 1))
     }
 
     @Test func aValidProofGetsAKeyBoundIAL1BadgeOnChallengeTerms() async throws {
@@ -147,7 +149,9 @@ import Testing
 
     @Test func concurrentProofsForOneChallengeYieldExactlyOneBadge() async throws {
         var policy = PoPPolicy()
+        // Lift the per-DID throttle and the cooldown: every submission reaches the checks.
         policy.proofsPerDID = .perMinute(100)
+        policy.failedProofsPerDID = RateLimit(limit: 100, windowSeconds: 900)
         let world = try await World.make(popPolicy: policy)
         let fixture = try await PoPFixture.make(world)
         var proofs: [String] = []
@@ -181,42 +185,69 @@ import Testing
 
     // MARK: Throttles and cooldown
 
-    @Test func failedProofsPutTheDIDInCooldownUntilTheWindowEnds() async throws {
+    @Test func failedProofsOnItsChallengesPutTheDIDsProofsInCooldownUntilTheWindowEnds() async throws {
         let world = try await World.make()
         let fixture = try await PoPFixture.make(world)
         for _ in 0..<4 {
             await expectError("invalid_proof") { try await fixture.redeem { _, payload in payload["nonce"] = "wrong" } }
         }
-        // Four failures: still allowed.
-        let fifthChallenge = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
+        let later = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
         await expectError("invalid_proof") { try await fixture.redeem { _, payload in payload["nonce"] = "wrong" } }
-        let status = await expectRateLimited {
-            _ = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
-        }
+        // Five failures: proofs for the DID are refused until the window ends, even a good one…
         let windowEnd = TestClock.start + 900
+        let status = await expectRateLimited {
+            try await fixture.redeem(try await fixture.proof(for: later), challengeID: later.id)
+        }
         #expect(Standing(status) == Standing(limit: 5, remaining: 0, resetAt: windowEnd, retryAfter: 900))
-        // An existing challenge can still be redeemed: the cooldown only stops new challenges.
-        let issued = try await fixture.redeem(try await fixture.proof(for: fifthChallenge), challengeID: fifthChallenge.id)
-        #expect(issued.claims.popChallengeID == fifthChallenge.id)
+        // …but the owner may still ask for challenges, and the refusal is not a failure.
+        let fresh = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
+        let now = world.clock.now()
+        #expect(try await world.store.rateCount(bucket: "pop:failed:did:\(fixture.did)", windowStart: now - now % 900) == 5)
         // Another DID of the same organisation is not affected.
         let other = AgentKeys()
         _ = try await world.agent(fixture.tenant, did: other.did)
-        _ = try await world.pop.createChallenge(fixture.tenant.principal, did: other.did, ChallengeRequest(), clientIP: nil)
+        let otherChallenge = try await world.pop.createChallenge(fixture.tenant.principal, did: other.did, ChallengeRequest(), clientIP: nil)
+        try await fixture.redeem(try await fixture.proof(for: otherChallenge, keys: other), challengeID: otherChallenge.id, did: other.did)
         world.clock.set(windowEnd - 1)
-        await expectRateLimited {
-            _ = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
-        }
+        await expectRateLimited { try await fixture.redeem(try await fixture.proof(for: fresh), challengeID: fresh.id) }
         world.clock.set(windowEnd)
-        _ = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
+        let next = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
+        let issued = try await fixture.redeem(try await fixture.proof(for: next), challengeID: next.id)
+        #expect(issued.claims.popChallengeID == next.id)
     }
 
-    @Test func proofsAreThrottledPerDIDBeforeAnyCheckAndThrottlingIsNotAFailure() async throws {
+    @Test func madeUpOrForeignChallengesNeitherCoolTheDIDDownNorSpendItsBudget() async throws {
+        var policy = PoPPolicy()
+        policy.proofsPerDID = .perMinute(3)
+        let world = try await World.make(popPolicy: policy)
+        let fixture = try await PoPFixture.make(world)
+        // Anonymous submissions with made-up ids, malformed ids and another DID's challenge.
+        for _ in 0..<20 {
+            await expectError("challenge_not_found") { try await fixture.redeem("x", challengeID: "ch-\(UUID().uuidString.lowercased())") }
+            await expectError("invalid_challenge_id") { try await fixture.redeem("x", challengeID: "bad") }
+        }
+        let other = AgentKeys()
+        _ = try await world.agent(fixture.tenant, did: other.did)
+        let foreign = try await world.pop.createChallenge(fixture.tenant.principal, did: other.did, ChallengeRequest(), clientIP: nil)
+        for _ in 0..<6 {
+            await expectError("subject_mismatch") { try await fixture.redeem("x", challengeID: foreign.id) }
+        }
+        let now = world.clock.now()
+        #expect(try await world.store.rateCount(bucket: "pop:failed:did:\(fixture.did)", windowStart: now - now % 900) == 0)
+        #expect(try await world.store.rateCount(bucket: "pop:failed:did:\(other.did)", windowStart: now - now % 900) == 0)
+        // The owner's next challenge and proof go through.
+        let challenge = try await world.pop.createChallenge(fixture.tenant.principal, did: fixture.did, ChallengeRequest(), clientIP: nil)
+        let issued = try await fixture.redeem(try await fixture.proof(for: challenge), challengeID: challenge.id)
+        #expect(issued.claims.popChallengeID == challenge.id)
+    }
+
+    @Test func proofsOnItsChallengesAreThrottledPerDIDAndThrottlingIsNotAFailure() async throws {
         var policy = PoPPolicy()
         policy.proofsPerDID = .perMinute(3)
         let world = try await World.make(popPolicy: policy)
         let fixture = try await PoPFixture.make(world)
         for _ in 0..<3 {
-            await expectError("invalid_challenge_id") { try await fixture.redeem("x", challengeID: "bad") }
+            await expectError("invalid_proof") { try await fixture.redeem { _, payload in payload["htm"] = "GET" } }
         }
         let status = await expectRateLimited { try await fixture.redeem(try await fixture.proof()) }
         #expect(status?.limit == 3 && status?.remaining == 0 && status?.resetAt == TestClock.start + 60)

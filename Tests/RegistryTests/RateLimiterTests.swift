@@ -108,4 +108,38 @@ import Testing
         await expectError("invalid_ttl") { _ = try await world.badges.issueIAL0(tenant.principal, agent.id, IAL0Request(ttlSeconds: 0)) }
         #expect(try await world.badges.issueIAL0(tenant.principal, agent.id, IAL0Request()).rateLimit?.remaining == 0)
     }
+
+    @Test func issuanceThatCannotSignDoesNotSpendTheBudget() async throws {
+        var policy = BadgePolicy()
+        policy.issuanceRate = .perMinute(1)
+        let world = try await World.make(badgePolicy: policy)
+        let tenant = try await world.tenant()
+        let agent = try await world.keyedAgent(tenant)
+        // A server that lacks the active CA key's private half: 503 before the budget is touched.
+        let keyless = CAService(store: world.store, keys: MemoryCAKeys(keys: [:]), clock: world.clock)
+        let badges = BadgeService(store: world.store, clock: world.clock, agents: world.agents, ca: keyless, policy: policy, remoteDIDResolver: world.resolver)
+        for _ in 0..<3 {
+            await expectError("ca_key_unavailable") { _ = try await badges.issueIAL0(tenant.principal, agent.id, IAL0Request()) }
+        }
+        #expect(try await world.badges.issueIAL0(tenant.principal, agent.id, IAL0Request()).rateLimit?.remaining == 0)
+        await expectRateLimited { _ = try await world.badges.issueIAL0(tenant.principal, agent.id, IAL0Request()) }
+    }
+
+    @Test func aRetryAfterAStaleBasisSpendsTheBudgetOnce() async throws {
+        var policy = BadgePolicy()
+        policy.issuanceRate = .perMinute(2)
+        let world = try await World.make(badgePolicy: policy)
+        let tenant = try await world.tenant()
+        let agent = try await world.keyedAgent(tenant)
+        _ = try await world.badges.issueIAL0(tenant.principal, agent.id, IAL0Request(), cached: true)
+        // Another replica changes the agent: the cached attempt is stale and the request retried.
+        var renamed = agent
+        renamed.name = "renamed"
+        renamed.updatedAt += 1
+        try await world.changeElsewhere(renamed)
+        let principal = tenant.principal
+        let retried = try await world.badges.issueIAL0(agent.id, IAL0Request()) { _ in (principal, ()) }
+        #expect(retried.badge.rateLimit?.remaining == 0)
+        #expect(try await world.events("badge.issued").count == 2)
+    }
 }

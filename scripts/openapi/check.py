@@ -1,5 +1,5 @@
 """Validates Sources/InsigniaHTTP/Resources/openapi.json: OpenAPI 3.1 validity, unique operation ids,
-well-formed x-aliases, and 401/400/413 where due. Needs openapi-spec-validator (scripts/schemathesis
+well-formed x-aliases, and 401/400/413/415 where due. Needs openapi-spec-validator (scripts/schemathesis
 installs it in its virtualenv)."""
 import os
 import json, re
@@ -27,6 +27,8 @@ for k, p, o in operations:
     # query parameters has 400 (NUL characters, bad percent-encoding)
     if o.get("security"): assert "401" in o["responses"], (p, k)
     if "requestBody" in o: assert {"400","413"} <= set(o["responses"]), (p, k)
+    # JSON bodies refuse other content types (the Clerk webhook verifies raw bytes instead)
+    if "requestBody" in o and p != "/v1/webhooks/clerk": assert "415" in o["responses"], (p, k)
     places = {(x if "in" in x else doc["components"]["parameters"][x["$ref"].split("/")[-1]])["in"] for x in o.get("parameters", [])}
     if places & {"path", "query"}: assert "400" in o["responses"], (p, k)
     if o.get("security") is None: print("no security", p, k)

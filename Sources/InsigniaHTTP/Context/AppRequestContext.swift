@@ -11,6 +11,8 @@ public struct AppRequestContext: RequestContext {
     public var apiRateLimit: RateLimitStatus?
     /// Peer address, for rate limits and audit.
     public let remoteAddress: SocketAddress?
+    /// The client behind a trusted proxy (`TRUSTED_PROXIES`, `X-Forwarded-For`), when there is one.
+    public var forwardedClientIP: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -20,8 +22,9 @@ public struct AppRequestContext: RequestContext {
     /// Bodies are read by `JSONBody`, which enforces the configured limit itself.
     public var maxUploadSize: Int { 1 << 20 }
 
-    /// The peer's IP address as text, for audit records and per-address limits.
-    public var clientIP: String? { remoteAddress?.ipAddress }
+    /// The client's IP address as text, for audit records and per-address limits: the peer's, or
+    /// the forwarded one when the peer is a trusted proxy.
+    public var clientIP: String? { forwardedClientIP ?? remoteAddress?.ipAddress }
 
     /// The authenticated caller; throws `unauthorized` on a route the middleware did not cover.
     public func requirePrincipal(scope: String? = nil) throws -> Principal {

@@ -22,7 +22,9 @@ struct ClerkWebhookController {
         guard let verifier else {
             throw RegistryError(.clerkWebhookNotConfigured, "set CLERK_WEBHOOK_SECRET to enable the Clerk webhook")
         }
-        let body = Array(try await JSONBody.bytes(request, limit: bodyLimit).readableBytesView)
+        var request = request
+        let buffer = try await JSONBody.collect(&request, limit: bodyLimit)
+        let body = Array(buffer.readableBytesView)
         func header(_ name: String) -> String { request.headers[HTTPField.Name(name)!] ?? "" }
         let id = header("svix-id")
         guard id.count <= 200,

@@ -19,14 +19,15 @@ struct PublicController {
     static let noStore: HTTPFields = [.cacheControl: "no-store"]
     static let badgeHeader = HTTPField.Name("X-Capiscio-Badge")!
 
-    func register(on router: Router<AppRequestContext>) {
+    /// JWKS on `router`; everything else on `limited`, which carries the per-address public limit.
+    func register(on router: Router<AppRequestContext>, limited: RouterGroup<AppRequestContext>) {
         router.get("/.well-known/jwks.json") { _, _ in try await jwks() }
-        router.get("/agents/{id}/did.json") { _, context in try await didDocument(context) }
-        router.get("/v1/agents/{id}/status") { _, context in try await agentStatus(context) }
-        router.get("/v1/badges/{jti}/status") { _, context in try await badgeStatus(context) }
-        router.get("/v1/revocations") { request, _ in try await revocations(request) }
+        limited.get("/agents/{id}/did.json") { _, context in try await didDocument(context) }
+        limited.get("/v1/agents/{id}/status") { _, context in try await agentStatus(context) }
+        limited.get("/v1/badges/{jti}/status") { _, context in try await badgeStatus(context) }
+        limited.get("/v1/revocations") { request, _ in try await revocations(request) }
         for path in ["/v1/validate", "/v1/badges/verify"] {
-            router.post(RouterPath(path)) { request, _ in try await validate(request) }
+            limited.post(RouterPath(path)) { request, _ in try await validate(request) }
         }
     }
 

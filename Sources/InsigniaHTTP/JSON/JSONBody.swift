@@ -1,24 +1,20 @@
 import BadgeCore
+import Foundation
 import Hummingbird
 import NIOCore
 import Registry
 
 /// Reads request bodies as JSON objects, with a size limit.
 enum JSONBody {
-    /// The raw body; over `limit` bytes → 413.
-    static func bytes(_ request: Request, limit: Int) async throws -> ByteBuffer {
-        var request = request
-        do {
-            return try await request.collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw RegistryError(.payloadTooLarge, "request body exceeds \(limit) bytes")
-        }
-    }
-
     /// The body as a JSON object. An empty body is `{}` (CONTRACT.md §1.3: clients post nothing).
-    /// Over `limit` bytes → 413; not JSON or not an object → 400.
+    /// A `Content-Type` that is present and not JSON → 415 (a missing one is fine: clients omit
+    /// it). Over `limit` bytes → 413; not JSON or not an object → 400.
     static func object(_ request: Request, limit: Int) async throws -> [String: JSONValue] {
-        let buffer = try await bytes(request, limit: limit)
+        if let type = request.headers[.contentType], !isJSON(type) {
+            throw RegistryError(.unsupportedMediaType, "request body must be application/json")
+        }
+        var request = request
+        let buffer = try await collect(&request, limit: limit)
         if buffer.readableBytes == 0 { return [:] }
         let bytes = buffer.readableBytesView
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
@@ -35,10 +31,14 @@ enum JSONBody {
         return object
     }
 
-    /// The body as any JSON value (`POST /v1/events` takes objects and arrays). Over `limit` bytes
-    /// → 413; empty or not JSON → 400.
+    /// The body as any JSON value (`POST /v1/events` takes objects and arrays). A `Content-Type`
+    /// that is present and not JSON → 415; over `limit` bytes → 413; empty or not JSON → 400.
     static func value(_ request: Request, limit: Int) async throws -> JSONValue {
-        let buffer = try await bytes(request, limit: limit)
+        if let type = request.headers[.contentType], !isJSON(type) {
+            throw RegistryError(.unsupportedMediaType, "request body must be application/json")
+        }
+        var request = request
+        let buffer = try await collect(&request, limit: limit)
         let value: JSONValue
         do {
             value = try JSONValue.parse(buffer.readableBytesView)
@@ -47,6 +47,27 @@ enum JSONBody {
         }
         try refuseNUL(value)
         return value
+    }
+
+    /// The whole body, up to `limit` bytes (more → 413). Any other failure while reading means the
+    /// client went away mid-request (reset, end of stream inside the body): that is the client's
+    /// abort, answered (to nobody) and counted as 499, never a server error.
+    static func collect(_ request: inout Request, limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await request.collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw RegistryError(.payloadTooLarge, "request body exceeds \(limit) bytes")
+        } catch {
+            throw RegistryError(.clientClosedRequest, "the client closed the connection before sending the whole request body")
+        }
+    }
+
+    /// `application/json` or an `application/…+json` type, with any parameters; an empty value
+    /// counts as absent.
+    static func isJSON(_ contentType: String) -> Bool {
+        let essence = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let type = essence.trimmingCharacters(in: .whitespaces).lowercased()
+        return type.isEmpty || type == "application/json" || (type.hasPrefix("application/") && type.hasSuffix("+json"))
     }
 
     /// Parses a body that is not read through `object` (the Clerk webhook, which must verify the

@@ -16,10 +16,14 @@ enum ErrorMapping {
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
+        case .methodNotAllowed: .methodNotAllowed
         case .tooLarge: .contentTooLarge
+        case .unsupportedMediaType: .unsupportedMediaType
         case .rateLimited: .tooManyRequests
         case .badGateway: .badGateway
         case .unavailable: .serviceUnavailable
+        // nginx's "client closed request": logged and counted as the client's doing, not a 5xx.
+        case .clientAborted: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request")
         case .internal: .internalServerError
         }
     }
@@ -36,6 +40,12 @@ enum ErrorMapping {
                 logger.error("internal error", metadata: ["error": "\(error.code.rawValue)"])
             }
             return APIResponse.error(status: status(for: error.category), code: error.code, message: error.message, headers: headers)
+        case let error as MethodNotAllowedError:
+            let code = ErrorCode.methodNotAllowed
+            return APIResponse.error(
+                status: status(for: code.category), code: code, message: "\(error.method) is not allowed here; allowed: \(error.allow)",
+                headers: [.allow: error.allow]
+            )
         case is NIOTooManyBytesError:
             return APIResponse.error(status: .contentTooLarge, code: .payloadTooLarge, message: "request body too large")
         case let error as any HTTPResponseError:

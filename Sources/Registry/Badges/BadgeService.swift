@@ -55,8 +55,9 @@ public struct BadgeService: Sendable {
         do {
             return (try await issueIAL0(first.principal, reference, request, cached: true), first.caller)
         } catch let error as RegistryError where error.code == .issuanceBasisStale {
+            // The same request again: its first attempt already spent the issuance budget.
             let fresh = try await authenticate(true)
-            return (try await issueIAL0(fresh.principal, reference, request, cached: false), fresh.caller)
+            return (try await issueIAL0(fresh.principal, reference, request, cached: false, spend: false), fresh.caller)
         }
     }
 
@@ -67,7 +68,14 @@ public struct BadgeService: Sendable {
     /// they were (`IssuanceBasis`) and otherwise throws `issuance_basis_stale` without recording
     /// or returning the badge: the caller retries without `cached`. Refusals never come from the
     /// cache, since only usable agents with a key are kept.
+    ///
+    /// Only an issuance that reaches signing spends the agent's issuance budget: refusals (level,
+    /// TTL, key, no usable CA key) leave it untouched.
     public func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request, cached: Bool = false) async throws -> IssuedBadge {
+        try await issueIAL0(principal, reference, request, cached: cached, spend: true)
+    }
+
+    private func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request, cached: Bool, spend: Bool) async throws -> IssuedBadge {
         let agent = try await issuingAgent(principal, reference, cached: cached)
         guard agent.status.isUsable else {
             throw RegistryError(.agentDisabled, "agent is \(agent.status.rawValue); no badges are issued for it")
@@ -80,7 +88,8 @@ public struct BadgeService: Sendable {
         guard let key = agent.publicKey else {
             throw RegistryError(.agentKeyMissing, "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity")
         }
-        let rate = try await limiter.hit("badge:agent:\(agent.id)", policy.issuanceRate)
+        let signer = try await ca.activeSigner()
+        let rate = try await spendIssuance(agentID: agent.id, spend: spend)
 
         let now = clock.now()
         let claims = BadgeClaims(
@@ -88,7 +97,7 @@ public struct BadgeService: Sendable {
             aud: request.audience.flatMap { $0.isEmpty ? nil : $0 }, iat: now, exp: now + ttl, ial: "0", key: key,
             level: level, domain: domain, issuanceProfile: "registered"
         )
-        let (token, kid) = try await sign(claims)
+        let (token, kid) = try await sign(claims, with: signer)
         let record = BadgeRecord(
             jti: claims.jti, orgID: agent.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "0",
             kid: kid, issuedAt: now, expiresAt: claims.exp, audience: claims.aud ?? []
@@ -171,8 +180,19 @@ public struct BadgeService: Sendable {
         return min(max(requested, policy.minTTL), policy.maxTTL)
     }
 
+    /// Counts one issuance for the agent (or, with `spend` false, only reports its standing).
+    func spendIssuance(agentID: String, spend: Bool = true) async throws -> RateLimitStatus? {
+        let bucket = "badge:agent:\(agentID)"
+        return spend ? try await limiter.hit(bucket, policy.issuanceRate) : try await limiter.standing(bucket, policy.issuanceRate)
+    }
+
     func sign(_ claims: BadgeClaims) async throws -> (token: String, kid: String) {
-        let (kid, signer) = try await ca.activeSigner()
+        try await sign(claims, with: try await ca.activeSigner())
+    }
+
+    /// Signs with a signer obtained before the issuance budget was spent.
+    func sign(_ claims: BadgeClaims, with active: (kid: String, signer: any JWSSigner)) async throws -> (token: String, kid: String) {
+        let (kid, signer) = active
         let header: JSONValue = ["alg": "EdDSA", "typ": "JWT", "kid": .string(kid)]
         return (try await JWS.sign(header: header, payload: claims.json, signer: signer), kid)
     }

@@ -65,16 +65,37 @@ public final class CAService: Sendable {
     /// last badge expires. `prepare` must create and persist the private key and return its
     /// public half and kid.
     public func rotate(actor: String = "operator:cli", prepare: (Int64) throws -> (kid: String, key: PublicJWK)) async throws -> CAKeyRecord {
-        let now = clock.now()
         let previous = try await store.caKeys().first { $0.state == .active }?.kid
+        return try await replaceActive(event: "ca.key.rotated", actor: actor, details: ["previous_kid": .optional(previous)], prepare: prepare)
+    }
+
+    /// Deliberate recovery from a lost private key: `lostKID` must be the active key and this
+    /// process must hold no private key for it. A new key becomes active; the lost key is retired
+    /// and its public key stays published until the last badge it signed has expired (they keep
+    /// verifying). Audited as `ca.key.recovered`.
+    public func recover(lostKID: String, actor: String = "operator:cli", prepare: (Int64) throws -> (kid: String, key: PublicJWK)) async throws -> CAKeyRecord {
+        guard let lost = try await store.caKeys().first(where: { $0.kid == lostKID }) else {
+            throw RegistryError(.notFound, "no CA key \(lostKID) in the database")
+        }
+        guard lost.state == .active else {
+            throw RegistryError(.conflict, "CA key \(lostKID) is \(lost.state.rawValue), not active: nothing to recover")
+        }
+        guard try await keys.signer(kid: lostKID) == nil else {
+            throw RegistryError(.conflict, "the private key of \(lostKID) is available: use `insignia ca rotate` instead")
+        }
+        return try await replaceActive(event: "ca.key.recovered", actor: actor, details: ["lost_kid": .string(lostKID)], prepare: prepare)
+    }
+
+    private func replaceActive(
+        event: String, actor: String, details: [String: JSONValue], prepare: (Int64) throws -> (kid: String, key: PublicJWK)
+    ) async throws -> CAKeyRecord {
+        let now = clock.now()
         let (kid, key) = try prepare(now)
         let record = CAKeyRecord(kid: kid, publicJWK: key.compactJSON, state: .prepared, createdAt: now)
         try await store.insertCAKey(record)
         guard try await store.activateCAKey(kid: kid, at: now) else { throw RegistryError.notFound("CA key") }
         // Activation takes its own cross-process lock, so the event follows it rather than sharing its transaction.
-        try await store.appendEvent(.make(
-            "ca.key.rotated", orgID: nil, actor: actor, subject: kid, details: ["previous_kid": .optional(previous)], at: now
-        ))
+        try await store.appendEvent(.make(event, orgID: nil, actor: actor, subject: kid, details: details, at: now))
         cache.clear()
         return try await store.caKeys().first { $0.kid == kid } ?? record
     }

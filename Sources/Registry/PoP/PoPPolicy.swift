@@ -10,7 +10,7 @@ public struct PoPPolicy: Sendable {
     /// Phase-2 submissions per DID and per challenge account (RFC-003 §8.4).
     public var proofsPerDID = RateLimit.perMinute(10)
     public var proofsPerAccount = RateLimit.perMinute(50)
-    /// After this many failed proofs per DID, new challenges for it wait out the window.
+    /// After this many failed proofs per DID (on challenges issued for it), its proofs wait out the window.
     public var failedProofsPerDID = RateLimit(limit: 5, windowSeconds: 900)
     /// Proof lifetime ceiling (RFC-003 step 16) and clock tolerance (steps 13–15).
     public var maxProofLifetime: Int64 = 60

@@ -6,17 +6,21 @@ extension PoPService {
     /// §5.2.2's 24 checks in order, first failure wins — and issues an IAL-1 badge.
     /// Badge parameters come only from the challenge record.
     public func redeem(routeDID: String, challengeID: String?, proofJWS: String?, clientIP: String?) async throws -> IssuedBadge {
-        // Throttle before any work: per DID, and per account once the challenge names one.
-        _ = try await limiter.hit("pop:proof:did:\(routeDID)", policy.proofsPerDID)
+        // A DID in failed-proof cooldown takes no proofs until the window ends. Only failures on
+        // a real challenge issued for this DID count, so nobody without one can start it.
+        try await checkCooldown(routeDID)
+        var bound: ChallengeRecord?
         do {
-            return try await checkAndIssue(routeDID: routeDID, challengeID: challengeID, proofJWS: proofJWS)
+            return try await checkAndIssue(routeDID: routeDID, challengeID: challengeID, proofJWS: proofJWS, bound: &bound)
         } catch let error as RegistryError {
             if error.category == .rateLimited { throw error }
             if [ErrorCode.kidNotFound, .keyNotInAuthentication, .proofVerificationFailed].contains(error.code) {
                 // A document that failed a proof may be stale: fetch it afresh next time.
                 (badges.remoteDIDResolver as? any DIDCacheInvalidating)?.invalidate(routeDID)
             }
-            _ = try? await limiter.hit("pop:failed:did:\(routeDID)", RateLimit(limit: Int.max, windowSeconds: policy.failedProofsPerDID.windowSeconds))
+            if bound != nil {
+                _ = try? await limiter.hit("pop:failed:did:\(routeDID)", RateLimit(limit: Int.max, windowSeconds: policy.failedProofsPerDID.windowSeconds))
+            }
             let owner = try? await store.agent(did: routeDID)
             try? await store.appendEvent(.make(
                 "pop.proof.failed", orgID: owner?.orgID, actor: clientIP.map { "ip:\($0)" } ?? "anonymous", subject: challengeID,
@@ -26,7 +30,8 @@ extension PoPService {
         }
     }
 
-    private func checkAndIssue(routeDID: String, challengeID: String?, proofJWS: String?) async throws -> IssuedBadge {
+    /// `bound` is set once the challenge is known to exist and to be for `routeDID` (step 3).
+    private func checkAndIssue(routeDID: String, challengeID: String?, proofJWS: String?, bound: inout ChallengeRecord?) async throws -> IssuedBadge {
         let now = clock.now()
         // 1. Challenge id syntax.
         guard let challengeID, challengeID.hasPrefix("ch-"), UUID(uuidString: String(challengeID.dropFirst(3))) != nil else {
@@ -36,9 +41,13 @@ extension PoPService {
         guard let challenge = try await store.challenge(id: challengeID) else {
             throw RegistryError(.challengeNotFound, "no such challenge")
         }
-        _ = try await limiter.hit("pop:proof:account:\(challenge.orgID)", policy.proofsPerAccount)
         // 3. Bound to this DID.
         guard challenge.did == routeDID else { throw PoPError.denied(.subjectMismatch, "the challenge was issued for another DID") }
+        // Throttle per DID and per account only now: a made-up or foreign challenge id spends
+        // neither the owner's budget nor its cooldown.
+        _ = try await limiter.hit("pop:proof:did:\(routeDID)", policy.proofsPerDID)
+        _ = try await limiter.hit("pop:proof:account:\(challenge.orgID)", policy.proofsPerAccount)
+        bound = challenge
         // 4. Unused.
         guard !challenge.used else { throw PoPError.denied(.challengeUsed, "the challenge has already been used") }
         // 5. Unexpired.
@@ -135,7 +144,8 @@ extension PoPService {
         guard let agent = try await store.agent(id: challenge.agentID), agent.status.isUsable else {
             throw RegistryError(.agentDisabled, "the agent is no longer active")
         }
-        let rate = try await limiter.hit("badge:agent:\(agent.id)", badges.policy.issuanceRate)
+        let signer = try await badges.ca.activeSigner()
+        let rate = try await badges.spendIssuance(agentID: agent.id)
         let now = clock.now()
         let level = TrustLevel(rawValue: agent.trustLevel) ?? .registered
         let claims = BadgeClaims(
@@ -144,7 +154,7 @@ extension PoPService {
             ial: "1", key: key, cnfKID: kid, level: level, domain: agent.domain, issuanceProfile: "registered",
             popChallengeID: challenge.id
         )
-        let (token, signingKID) = try await badges.sign(claims)
+        let (token, signingKID) = try await badges.sign(claims, with: signer)
         let record = BadgeRecord(
             jti: claims.jti, orgID: challenge.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "1",
             kid: signingKID, issuedAt: now, expiresAt: claims.exp, audience: challenge.badgeAudience

@@ -41,7 +41,7 @@ public struct PoPService: Sendable {
         if issuer.agentID(fromRegistryDID: did) != nil, agent.publicKey == nil {
             throw RegistryError(.agentKeyMissing, "agent has no public key to publish in its DID document")
         }
-        try await checkCooldown(did)
+        // The failed-proof cooldown stops proofs, never the owner's own challenge requests.
         _ = try await limiter.hit("pop:challenge:did:\(did)", policy.challengesPerDID)
 
         let now = clock.now()
@@ -87,8 +87,8 @@ public struct PoPService: Sendable {
         return Swift.min(Swift.max(value, lower), upper)
     }
 
-    /// Refuses new challenges while the DID is in failed-proof cooldown (RFC-003 §8.4).
-    private func checkCooldown(_ did: String) async throws {
+    /// Refuses proofs while the DID is in failed-proof cooldown (RFC-003 §8.4).
+    func checkCooldown(_ did: String) async throws {
         let rule = policy.failedProofsPerDID
         guard rule.limit > 0 else { return }
         let now = clock.now()

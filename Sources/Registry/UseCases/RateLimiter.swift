@@ -19,6 +19,13 @@ public struct RateLimitStatus: Sendable, Equatable {
     public var resetAt: Int64
     /// Seconds until then (at least 1), for `Retry-After`.
     public var retryAfter: Int
+
+    public init(limit: Int, remaining: Int, resetAt: Int64, retryAfter: Int) {
+        self.limit = limit
+        self.remaining = remaining
+        self.resetAt = resetAt
+        self.retryAfter = retryAfter
+    }
 }
 
 /// Fixed-window counters kept in the database, so a limit holds across every server process.
@@ -64,5 +71,15 @@ public struct RateLimiter: Sendable {
             throw RegistryError(.rateLimitExceeded, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s", rateLimit: status)
         }
         return (allowed, status)
+    }
+
+    /// The standing of `bucket` without counting a hit (nil when the limit is disabled).
+    public func standing(_ bucket: String, _ rule: RateLimit) async throws -> RateLimitStatus? {
+        guard rule.limit > 0 else { return nil }
+        let now = clock.now()
+        let windowStart = now - now % rule.windowSeconds
+        let count = try await store.rateCount(bucket: bucket, windowStart: windowStart)
+        let resetAt = windowStart + rule.windowSeconds
+        return RateLimitStatus(limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now)))
     }
 }

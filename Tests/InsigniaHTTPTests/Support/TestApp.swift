@@ -102,10 +102,10 @@ struct TestApp: Sendable {
         var body: ByteBuffer?
         if let json {
             body = ByteBuffer(bytes: json.serialized())
-            headers[.contentType] = "application/json"
+            if headers[.contentType] == nil { headers[.contentType] = "application/json" }
         } else if let rawBody {
             body = ByteBuffer(string: rawBody)
-            headers[.contentType] = "application/json"
+            if headers[.contentType] == nil { headers[.contentType] = "application/json" }
         }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
         return TestResult(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
