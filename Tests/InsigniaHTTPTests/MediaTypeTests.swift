@@ -19,6 +19,7 @@ import Testing
                 for (method, uri, key) in [
                     (HTTPRequest.Method.post, "/v1/validate", nil), (.post, "/v1/agents", tenant.key), (.put, "/v1/agents/\(agentID)", tenant.key),
                     (.post, "/v1/agents/\(agentID)/badge", tenant.key), (.post, "/v1/badges/mint", nil), (.post, "/v1/api-keys", tenant.key),
+                    (.post, "/v1/events", tenant.key),
                 ] {
                     let response = try await app.request(method, uri, key: key, rawBody: #"{"name": "x", "token": "x"}"#, headers: [.contentType: type])
                     #expect(response.status == .unsupportedMediaType, "\(type) \(method) \(uri): \(response.status)")
