@@ -10,6 +10,9 @@ public struct AgentService: Sendable {
     let store: any Store
     let clock: any RegistryClock
     public let issuer: IssuerIdentity
+    /// Documents built for `publicDocument`, reused for an unchanged row.
+    let documents = BuiltDocuments()
+
     public init(store: any Store, clock: any RegistryClock, issuer: IssuerIdentity) {
         self.store = store
         self.clock = clock
@@ -41,7 +44,7 @@ public struct AgentService: Sendable {
     /// read (or re-check) the store.
     public func publicDocument(id: String) async throws -> DIDDocument? {
         guard let agent = try await resolve(id, freshness: .recent(maxAge: 5, now: clock.now())) else { return nil }
-        return try didDocument(for: agent)
+        return try documents.document(for: agent) { try didDocument(for: $0) }
     }
 
     /// The caller's agent named by `reference`, or `agent_not_found`.
