@@ -39,36 +39,23 @@ public struct RateLimiter: Sendable {
     }
 
     /// Counts a hit on `bucket`. Returns the standing, or nil when the limit is disabled; throws
-    /// `rate_limit_exceeded` (429) once the window's count passes the limit.
+    /// `code` (429) once the window's count passes the limit.
     public func hit(_ bucket: String, _ rule: RateLimit, code: ErrorCode = .rateLimitExceeded) async throws -> RateLimitStatus? {
-        guard rule.limit > 0 else { return nil }
-        let now = clock.now()
-        let windowStart = now - now % rule.windowSeconds
-        let count = try await store.incrementRateCounter(bucket: bucket, windowStart: windowStart)
-        let resetAt = windowStart + rule.windowSeconds
-        let status = RateLimitStatus(
-            limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now))
-        )
-        guard count <= rule.limit else {
-            throw RegistryError(code, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s", rateLimit: status)
-        }
-        return status
+        try await take(1, from: bucket, rule, code: code).status
     }
 
     /// Counts `amount` hits on `bucket` at once and returns how many of them fit under the limit
-    /// (all when the limit is disabled), with the standing; throws `rate_limit_exceeded` when none fit.
-    public func take(_ amount: Int, from bucket: String, _ rule: RateLimit) async throws -> (allowed: Int, status: RateLimitStatus?) {
+    /// (all when the limit is disabled), with the standing; throws `code` when none fit.
+    public func take(
+        _ amount: Int, from bucket: String, _ rule: RateLimit, code: ErrorCode = .rateLimitExceeded
+    ) async throws -> (allowed: Int, status: RateLimitStatus?) {
         guard rule.limit > 0, amount > 0 else { return (amount, nil) }
-        let now = clock.now()
-        let windowStart = now - now % rule.windowSeconds
-        let count = try await store.incrementRateCounter(bucket: bucket, windowStart: windowStart, by: amount)
-        let resetAt = windowStart + rule.windowSeconds
-        let status = RateLimitStatus(
-            limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now))
-        )
+        let window = Window(rule, now: clock.now())
+        let count = try await store.incrementRateCounter(bucket: bucket, windowStart: window.start, by: amount)
+        let status = window.status(count: count)
         let allowed = min(amount, max(0, rule.limit - (count - amount)))
         guard allowed > 0 else {
-            throw RegistryError(.rateLimitExceeded, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s", rateLimit: status)
+            throw RegistryError(code, "rate limit of \(rule.limit) per \(rule.windowSeconds) s exceeded; retry after \(status.retryAfter) s", rateLimit: status)
         }
         return (allowed, status)
     }
@@ -76,10 +63,25 @@ public struct RateLimiter: Sendable {
     /// The standing of `bucket` without counting a hit (nil when the limit is disabled).
     public func standing(_ bucket: String, _ rule: RateLimit) async throws -> RateLimitStatus? {
         guard rule.limit > 0 else { return nil }
-        let now = clock.now()
-        let windowStart = now - now % rule.windowSeconds
-        let count = try await store.rateCount(bucket: bucket, windowStart: windowStart)
-        let resetAt = windowStart + rule.windowSeconds
-        return RateLimitStatus(limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now)))
+        let window = Window(rule, now: clock.now())
+        return window.status(count: try await store.rateCount(bucket: bucket, windowStart: window.start))
+    }
+
+    /// The fixed window of `rule` that holds `now`, and the standing a count in it gives.
+    private struct Window {
+        let rule: RateLimit
+        let now: Int64
+        let start: Int64
+
+        init(_ rule: RateLimit, now: Int64) {
+            self.rule = rule
+            self.now = now
+            self.start = now - now % rule.windowSeconds
+        }
+
+        func status(count: Int) -> RateLimitStatus {
+            let resetAt = start + rule.windowSeconds
+            return RateLimitStatus(limit: rule.limit, remaining: max(0, rule.limit - count), resetAt: resetAt, retryAfter: Int(max(1, resetAt - now)))
+        }
     }
 }
