@@ -5,6 +5,8 @@ import Registry
 /// so nothing here holds the store itself.
 final class SQLStoreAccelerators: Sendable {
     let ledger: GroupCommit
+    /// Concurrent event ingestions, one transaction per batch.
+    let events: Coalescer<[AgentEvent], Int>
     /// Concurrent status lookups, one statement per batch.
     let statusReads: Coalescer<String, BadgeRecord?>
     /// Concurrent verification lookups (badge and subject agents), one statement per batch.
@@ -19,6 +21,7 @@ final class SQLStoreAccelerators: Sendable {
         self.concurrentReads = concurrentReads
         let direct = SQLStatements(executor: database)
         ledger = GroupCommit { entries in try await SQLStore.insertBadges(entries, in: database) }
+        events = .writes(maxBatch: 64) { batches in try await SQLStore.insertAgentEventBatches(batches, in: database) }
         statusReads = .lookup(maxConcurrent: concurrentReads) { jtis in
             Dictionary(try await direct.badges(jtis: jtis).map { ($0.jti, $0) }, uniquingKeysWith: { first, _ in first })
         }
