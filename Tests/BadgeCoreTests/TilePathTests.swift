@@ -88,3 +88,59 @@ import Testing
         #expect(throws: TiledTreeError.self) { try TiledTree.extend(oldSize: 3, leafHashes: [Merkle.emptyRoot], readTile: { _, _ in [] }) }
     }
 }
+
+/// The whole-log audit of `insignia log verify`, against a log served from memory.
+@Suite struct LogAuditTests {
+    /// A served log of `count` entries: path → bytes, plus its verifier key and signer.
+    static func servedLog(_ count: Int, signer: NoteSigner) throws -> [String: [UInt8]] {
+        let entries = (0..<count).map { Array("entry \($0)".utf8) }
+        let leaves = entries.map(Merkle.leafHash)
+        var files: [String: [UInt8]] = [:]
+        for tile in try TiledTree.extend(oldSize: 0, leafHashes: leaves, readTile: { _, _ in [] }) {
+            files["tile/\(TilePath(level: tile.level, index: tile.index, width: tile.hashes.count)!)"] = tile.bytes
+        }
+        for start in stride(from: 0, to: count, by: 256) {
+            let chunk = Array(entries[start..<min(start + 256, count)])
+            files["tile/\(TilePath(level: nil, index: Int64(start / 256), width: chunk.count)!)"] = EntryBundle.encode(chunk)
+        }
+        let checkpoint = Checkpoint(origin: signer.verifierKey.name, size: Int64(count), root: Merkle.root(ofLeafHashes: leaves[...]))
+        files["checkpoint"] = Array(try signer.sign(checkpoint.text).serialized.utf8)
+        return files
+    }
+
+    static func audit(_ files: [String: [UInt8]], _ key: NoteVerifierKey, since: String? = nil) async -> String? {
+        do {
+            _ = try await LogAudit(key: key) { files[$0] }.run(since: since)
+            return nil
+        } catch {
+            return (error as? LogAuditFailure)?.description ?? "\(error)"
+        }
+    }
+
+    @Test func acceptsAnHonestLogAndNamesTheFirstMismatch() async throws {
+        let signer = try #require(NoteSigner(name: "log.example/tlog", key: .generate(kid: "l")))
+        let key = signer.verifierKey
+        let files = try Self.servedLog(600, signer: signer)
+        #expect(await Self.audit(files, key) == nil)
+
+        var changedEntry = files
+        changedEntry["tile/entries/001"]![5] ^= 1
+        #expect(await Self.audit(changedEntry, key)?.contains("tile/0/001 differs") == true)
+        var changedTile = files
+        changedTile["tile/1/000.p/2"]![0] ^= 1
+        #expect(await Self.audit(changedTile, key)?.contains("tile/1/000.p/2 differs") == true)
+        var missing = files
+        missing["tile/entries/002.p/88"] = nil
+        #expect(await Self.audit(missing, key)?.contains("entries/002.p/88 is missing") == true)
+        let stranger = try #require(NoteSigner(name: "log.example/tlog", key: .generate(kid: "s")))
+        #expect(await Self.audit(files, stranger.verifierKey)?.contains("not signed") == true)
+
+        // Consistency with a checkpoint saved earlier: a prefix passes, a fork or a shrink fails.
+        let earlier = String(decoding: try Self.servedLog(300, signer: signer)["checkpoint"]!, as: UTF8.self)
+        #expect(await Self.audit(files, key, since: earlier) == nil)
+        let fork = Checkpoint(origin: key.name, size: 300, root: Merkle.leafHash([9]))
+        #expect(await Self.audit(files, key, since: try signer.sign(fork.text).serialized)?.contains("forked") == true)
+        let larger = String(decoding: try Self.servedLog(700, signer: signer)["checkpoint"]!, as: UTF8.self)
+        #expect(await Self.audit(files, key, since: larger)?.contains("shrank") == true)
+    }
+}
