@@ -2,7 +2,8 @@
 /// `entries/<N>[.p/<W>]` for entry bundles.
 ///
 /// Parsing refuses anything that is not exactly the spec's form: levels outside 0…63 or with
-/// leading zeros, index elements that are not 3 digits (all but the last prefixed with `x`),
+/// leading zeros, index elements that are not 3 digits (all but the last prefixed with `x`) or
+/// that start with a zero group (`x000/…`),
 /// indices that do not fit in 63 bits, and widths outside 1…255 or with leading zeros.
 public struct TilePath: Sendable, Hashable, CustomStringConvertible {
     /// Hashes per full tile, and entries per full bundle.
@@ -69,6 +70,8 @@ public struct TilePath: Sendable, Hashable, CustomStringConvertible {
         }
         // Seven 3-digit groups exceed 2^63 only past 9 223 372…: the overflow checks catch that.
         guard !parts.isEmpty, parts.count <= 7 else { return nil }
+        // One spelling per index (as Go's tlog insists): no leading zero groups such as x000/001.
+        guard parts.count == 1 || parts[0] != "x000" else { return nil }
         var index: Int64 = 0
         for (position, part) in parts.enumerated() {
             var digits = part
