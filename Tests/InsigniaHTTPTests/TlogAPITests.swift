@@ -41,7 +41,12 @@ import Testing
             #expect(try await app.request(.get, "/tlog/checkpoint").status == .notFound)
 
             let log = try #require(app.log)
+            let before = try await app.request(.get, "/metrics").text
+            #expect(before.contains("insignia_tlog_integration_lag_entries 5"), "five entries wait for integration")
             #expect(try await log.integrate() == 5)
+            let after = try await app.request(.get, "/metrics").text
+            #expect(after.contains("insignia_tlog_tree_size 5") && after.contains("insignia_tlog_integration_lag_entries 0"))
+            #expect(after.contains("insignia_tlog_checkpoint_age_seconds 0"))
             #expect(try await log.integrate() == nil, "nothing new: no second checkpoint")
             let vkey = try await Self.verifierKey(app)
             #expect(vkey.name == "registry.test.example/tlog")

@@ -76,9 +76,17 @@ public struct TransparencyLogService: Sendable {
         try await store.latestLogCheckpoint()
     }
 
+    /// Entries sequenced, the size of the latest signed tree and when it was signed (nil before the
+    /// first checkpoint), for metrics.
+    public func status() async throws -> (sequenced: Int64, treeSize: Int64, signedAt: Int64?) {
+        let stored = try await checkpoint()
+        let size = stored.flatMap { Checkpoint.parse(SignedNote.parse($0.note)?.text ?? "")?.size } ?? 0
+        return (try await store.sequencedLogSize(), size, stored?.createdAt)
+    }
+
     /// The size of the latest signed tree (0 before the first checkpoint).
     func treeSize() async throws -> Int64 {
-        try await checkpoint().flatMap { Checkpoint.parse(SignedNote.parse($0.note)?.text ?? "")?.size } ?? 0
+        try await status().treeSize
     }
 
     /// The bytes of a tile or entry bundle of the latest signed tree; 404 beyond it.
