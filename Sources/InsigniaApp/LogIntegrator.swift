@@ -19,12 +19,7 @@ public struct LogIntegrator: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await integrateOnce()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await runPeriodically(every: interval) { await integrateOnce() }
     }
 
     /// One round; a failure (e.g. a tree that would not extend the signed one) is logged and

@@ -99,26 +99,10 @@ public enum Merkle {
     /// The root that `proof` leads to from `leafHash` at `index` in a tree of `size`; nil when the
     /// proof has the wrong length for that position.
     public static func rootFromInclusionProof(leafHash: Hash, index: Int64, size: Int64, proof: [Hash]) -> Hash? {
-        guard index >= 0, index < size else { return nil }
-        var fn = index, sn = size - 1
+        guard index >= 0, index < size, proof.allSatisfy({ $0.count == 32 }) else { return nil }
         var r = leafHash
-        for p in proof {
-            guard p.count == 32, sn != 0 else { return nil }
-            if fn & 1 == 1 || fn == sn {
-                r = nodeHash(p, r)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
-            } else {
-                r = nodeHash(r, p)
-            }
-            fn >>= 1
-            sn >>= 1
-        }
-        return sn == 0 ? r : nil
+        let fits = walk(index, size - 1, proof[...]) { p, onLeft in r = onLeft ? nodeHash(p, r) : nodeHash(r, p) }
+        return fits ? r : nil
     }
 
     /// Whether `proof` shows `leafHash` at `index` in the tree of `size` with `root`.
@@ -141,24 +125,37 @@ public enum Merkle {
             sn >>= 1
         }
         var fr = path.removeFirst(), sr = fr
-        for c in path {
-            guard sn != 0 else { return false }
-            if fn & 1 == 1 || fn == sn {
+        let fits = walk(fn, sn, path) { c, onLeft in
+            if onLeft {
                 fr = nodeHash(c, fr)
                 sr = nodeHash(c, sr)
-                if fn & 1 == 0 {
-                    while fn & 1 == 0, fn != 0 {
-                        fn >>= 1
-                        sn >>= 1
-                    }
-                }
             } else {
                 sr = nodeHash(sr, c)
+            }
+        }
+        return fits && fr == oldRoot && sr == newRoot
+    }
+
+    /// Walks a proof path as RFC 9162 §2.1.3.2 and §2.1.4.2 both do, from node `fn` of a tree whose
+    /// last node is `sn`, calling `step` with each hash and whether it is the left sibling. False
+    /// when the path is too long or too short for that position.
+    private static func walk(_ start: Int64, _ last: Int64, _ path: ArraySlice<Hash>, _ step: (Hash, _ onLeft: Bool) -> Void) -> Bool {
+        var fn = start, sn = last
+        for hash in path {
+            guard sn != 0 else { return false }
+            if fn & 1 == 1 || fn == sn {
+                step(hash, true)
+                while fn & 1 == 0, fn != 0 {
+                    fn >>= 1
+                    sn >>= 1
+                }
+            } else {
+                step(hash, false)
             }
             fn >>= 1
             sn >>= 1
         }
-        return sn == 0 && fr == oldRoot && sr == newRoot
+        return sn == 0
     }
 }
 
