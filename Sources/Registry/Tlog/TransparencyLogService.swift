@@ -33,6 +33,9 @@ public struct TransparencyLogService: Sendable {
     /// Returns the new tree size, or nil when nothing was waiting.
     @discardableResult
     public func integrate() async throws -> Int64? {
+        // Without waiting entries, no write transaction (SQLite's writer stays free).
+        let current = try await status()
+        guard current.sequenced > current.treeSize else { return nil }
         let signer = signer, clock = clock
         return try await store.withLogIntegrationLock { tx -> Int64? in
             var oldSize: Int64 = 0
