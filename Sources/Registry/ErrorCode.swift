@@ -81,6 +81,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case notYetLogged = "not_yet_logged"
     case orderNotFound = "ORDER_NOT_FOUND"
     case organizationNotFound = "organization_not_found"
+    case serverNotFound = "server_not_found"
 
     // MARK: conflict
     case agentKeyMissing = "agent_key_missing"
@@ -141,7 +142,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
             .proofReplayed, .proofVerificationFailed, .subjectMismatch, .trustLevelNotPermitted:
             .forbidden
         case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .notYetLogged, .orderNotFound,
-            .organizationNotFound:
+            .organizationNotFound, .serverNotFound:
             .notFound
         case .agentKeyMissing, .conflict, .didInUse, .domainClaimed, .domainRequired, .grantAlreadyRevoked, .identityImmutable,
             .issuanceBasisStale, .orderNotPending:

@@ -255,10 +255,18 @@ extension Migration {
             "CREATE INDEX agent_events_org_time ON agent_events (org_id, created_at, id)",
             "CREATE INDEX agent_events_received ON agent_events (created_at)",
         ]),
+        // MCP servers (issue #12, RFC-007) share the agents table: one DID namespace, one ledger
+        // join for verification, one status rule. `kind` keeps their routes and lists apart.
+        Migration(version: 9, name: "MCP servers in the registry", statements: [
+            "ALTER TABLE agents ADD COLUMN kind TEXT NOT NULL DEFAULT 'agent'",
+            "ALTER TABLE agents ADD COLUMN url TEXT",
+            "CREATE INDEX agents_org_kind ON agents (org_id, kind, created_at, id)",
+            // Every list now filters by kind: the new index replaces this one.
+            "DROP INDEX agents_org",
+        ]),
         // The badge transparency log (issue #13): entries sequenced in the ledger transaction (one
         // counter row, so concurrent ledger transactions on every replica take indices in commit
         // order without gaps), the tiles of the integrated tree, and the signed checkpoints.
-        // (Version 9 is taken on main by another change.)
         Migration(version: 10, name: "badge transparency log", statements: [
             "CREATE TABLE tlog_sequence (id INTEGER PRIMARY KEY, next_index BIGINT NOT NULL)",
             "INSERT INTO tlog_sequence (id, next_index) VALUES (1, 0)",
