@@ -99,6 +99,24 @@ import Testing
         }
     }
 
+    /// MCP server badges (issue #12) go through the same ledger path and are logged and provable.
+    @Test(arguments: TestBackend.available)
+    func serverBadgesAreLoggedToo(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let key = ServerKey()
+            let id = try await app.createServer(tenant, key)
+            let issued = try await app.issueServerBadge(tenant, id, ["domain": "mcp.example.com"])
+            let token = try #require(issued.data["badge"]?.stringValue)
+            let jti = try #require(try CompactJWS.parse(token).payload["jti"]?.stringValue)
+            try await app.log?.integrate()
+            let proof = try #require(TlogProof.parse(try await app.request(.get, "/v1/badges/\(jti)/proof").text))
+            let entry = try #require(LogEntry(token: token))
+            #expect(entry.sub == key.did)
+            #expect(try proof.verify(entry: entry.bytes, key: try await Self.verifierKey(app)).get().size == 1)
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func checkpointsStayConsistentAcrossTileBoundaries(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
