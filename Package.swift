@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "insignia",
             dependencies: [
-                "BadgeCore", "InsigniaApp", "InsigniaHTTP", "Registry", "Storage", "CAKeys",
+                "BadgeCore", "InsigniaApp", "InsigniaHTTP", "Registry", "Storage", "CAKeys", "Outbound",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -21,6 +21,14 @@ public struct PrivateJWK: Sendable {
         PrivateJWK(key: Curve25519.Signing.PrivateKey(), kid: kid)
     }
 
+    /// The key with the 32-byte Ed25519 seed `seed`.
+    public init(seed: [UInt8], kid: String?) throws(BadgeCoreError) {
+        guard seed.count == 32, let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: seed) else {
+            throw BadgeCoreError(.invalidKey, "an Ed25519 seed is 32 bytes")
+        }
+        self.init(key: key, kid: kid)
+    }
+
     /// Reads `{kty:"OKP", crv:"Ed25519", x, d, kid?}` and checks that `d` derives `x`, so a
     /// mismatched or hand-edited key file fails at load time rather than producing badges that
     /// no verifier accepts.

@@ -72,14 +72,18 @@ public enum CAKeyFiles {
     /// An `inlineJWK` that is empty or only whitespace counts as unset. If another process creates
     /// the file between the existence check and the write, that process's key is loaded instead
     /// (source `.file`), so concurrent first starts agree on one key.
+    ///
+    /// `inlineName` and `pathName` name the settings in errors (the transparency log key is
+    /// loaded the same way from `LOG_PRIVATE_KEY_JWK` and `LOG_KEY_PATH`).
     public static func loadPrimary(
-        inlineJWK: String?, path: String, allowEphemeral: Bool, now: Int64
+        inlineJWK: String?, path: String, allowEphemeral: Bool, now: Int64,
+        inlineName: String = "CA_PRIVATE_KEY_JWK", pathName: String = "CA_KEY_PATH"
     ) throws -> (key: PrivateJWK, kid: String, source: CAKeySource) {
         if let inlineJWK, inlineJWK.contains(where: { !$0.isWhitespace }) {
-            let key = try decode(Array(inlineJWK.utf8), label: "CA_PRIVATE_KEY_JWK")
+            let key = try decode(Array(inlineJWK.utf8), label: inlineName)
             return (key, kid(of: key), .environment)
         }
-        let label = "CA_KEY_PATH \(path)"
+        let label = "\(pathName) \(path)"
         switch try readKeyFile(path, label: label, missingIsNil: true) {
         case .some(let file):
             let key = try decode(file.bytes, label: label)
@@ -102,7 +106,7 @@ public enum CAKeyFiles {
             return (existing, kid(of: existing), .file)
         case .failed(let reason):
             if allowEphemeral { return (key, newKid, .ephemeral) }
-            throw CAKeyError("\(label): cannot store generated CA key: \(reason)")
+            throw CAKeyError("\(label): cannot store the generated key: \(reason)")
         }
     }
 

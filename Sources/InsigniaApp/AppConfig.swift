@@ -85,6 +85,8 @@ public struct AppConfig: Sendable {
     public var sessionTokens: SessionTokenSettings?
     /// Verifier of the Clerk webhook (`CLERK_WEBHOOK_SECRET`): nil turns the webhook off.
     public var clerkWebhook: SvixVerifier?
+    /// The badge transparency log (`LOG_*`).
+    public var log = LogSettings()
 
     public init() {}
 
@@ -187,6 +189,7 @@ public struct AppConfig: Sendable {
             throw ConfigError("CA_ISSUER_URL", "is required in production (an https origin such as https://registry.example.com)")
         }
         try ClerkSettings.read(value, into: &config)
+        try LogSettings.read(value, into: &config.log)
         return config
     }
 }

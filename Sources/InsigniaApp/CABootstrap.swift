@@ -15,13 +15,15 @@ public enum CABootstrap {
     }
 
     /// Loads the primary key from `inlineJWK` or `keyPath` (generating it there if missing) and
-    /// bootstraps `CAService`. `production` forbids an ephemeral key.
+    /// bootstraps `CAService`. `production` forbids an ephemeral key. `logsCredentials`: whether
+    /// every credential signed gets a transparency log entry (`LOG_ENABLED`).
     ///
     /// When the database already has an active key, a missing `keyPath` is never replaced by a new
     /// key, and start-up fails with a `CAKeyError` naming the active kid and the file expected unless
     /// this process holds that key's private half (`insignia ca recover --lost KID` is the way out).
     public static func start(
-        store: any CAService.Store, clock: any RegistryClock, inlineJWK: String?, keyPath: String, production: Bool
+        store: any CAService.Store, clock: any RegistryClock, inlineJWK: String?, keyPath: String, production: Bool,
+        logsCredentials: Bool = true
     ) async throws -> (service: CAService, keys: FileCAKeys, report: Report) {
         let directory = directory(of: keyPath)
         let inlineSet = inlineJWK?.contains { !$0.isWhitespace } == true
@@ -37,7 +39,7 @@ public enum CABootstrap {
             loaded = try CAKeyFiles.loadPrimary(inlineJWK: inlineJWK, path: keyPath, allowEphemeral: !production, now: clock.now())
         }
         let keys = FileCAKeys(primary: loaded.key, primaryKID: loaded.kid, directory: directory)
-        let service = CAService(store: store, keys: keys, clock: clock)
+        let service = CAService(store: store, keys: keys, clock: clock, logsCredentials: logsCredentials)
         let active = try await service.bootstrap(primary: loaded.key.publicKey, kid: loaded.kid)
         guard try await keys.signer(kid: active.kid) != nil else { throw missingKey(active.kid, keyPath: keyPath) }
         return (service, keys, Report(primaryKID: loaded.kid, source: loaded.source, activeKID: active.kid, problems: keys.problems))

@@ -25,9 +25,11 @@ public enum Composition {
         }
     }
 
-    /// Every use case, wired to `store`, `ca` and `clock` with the policies in `config`.
+    /// Every use case, wired to `store`, `ca` and `clock` with the policies in `config`. `logKey`
+    /// signs transparency log checkpoints (nil: a fresh key, for tests).
     public static func services(
-        config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock, outbound: OutboundPorts
+        config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock, outbound: OutboundPorts,
+        logKey: PrivateJWK? = nil
     ) -> AppServices {
         let issuer = IssuerIdentity(origin: config.issuerURL)
         let agents = AgentService(store: store, clock: clock, issuer: issuer)
@@ -49,17 +51,28 @@ public enum Composition {
             readiness: [
                 ("database", { try await store.ping() }),
                 ("ca_key", { _ = try await ca.activeSigner() }),
-            ]
+            ],
+            tlog: transparencyLog(config: config, store: store, clock: clock, key: logKey)
         )
+    }
+
+    /// The transparency log under `LOG_ORIGIN`, signing with `key`; nil when `LOG_ENABLED=false`.
+    public static func transparencyLog(config: AppConfig, store: any RegistryStore, clock: any RegistryClock, key: PrivateJWK?) -> TransparencyLogService? {
+        guard config.log.enabled else { return nil }
+        // LOG_ORIGIN is checked to be a valid key name when read; the default always is one.
+        guard let signer = NoteSigner(name: config.log.logOrigin(issuerURL: config.issuerURL), key: key ?? PrivateJWK.generate(kid: "log")) else {
+            preconditionFailure("LOG_ORIGIN is validated by AppConfig")
+        }
+        return TransparencyLogService(store: store, signer: signer, clock: clock)
     }
 
     /// The HTTP application's dependencies: every use case plus the listener settings.
     public static func dependencies(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock, outbound: OutboundPorts,
-        metrics: InsigniaMetrics
+        metrics: InsigniaMetrics, logKey: PrivateJWK? = nil
     ) -> AppDependencies {
         AppDependencies(
-            services: services(config: config, store: store, ca: ca, clock: clock, outbound: outbound), settings: config.http,
+            services: services(config: config, store: store, ca: ca, clock: clock, outbound: outbound, logKey: logKey), settings: config.http,
             metrics: metrics
         )
     }

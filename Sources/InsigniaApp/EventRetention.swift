@@ -16,12 +16,7 @@ public struct EventRetention: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await purgeOnce()
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await runPeriodically(every: interval) { await purgeOnce() }
     }
 
     /// One purge; a failure is logged and retried at the next interval.

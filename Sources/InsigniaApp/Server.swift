@@ -5,6 +5,7 @@ import InsigniaHTTP
 import Logging
 import Outbound
 import Registry
+import ServiceLifecycle
 import Storage
 
 /// `insignia serve`: opens the database, migrates it, loads the CA key, wires the use cases to the
@@ -24,8 +25,9 @@ public enum Server {
             ])
             let (ca, _, report) = try await CABootstrap.start(
                 store: opened.store, clock: clock, inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath,
-                production: config.environment == .production
+                production: config.environment == .production, logsCredentials: config.log.enabled
             )
+            let logKey = config.log.enabled ? try await LogIntegrator.loadKey(config: config, store: opened.store, now: clock.now()) : nil
             logger.info("CA key ready", metadata: [
                 "primary_kid": .string(report.primaryKID), "source": .string(report.source.rawValue), "active_kid": .string(report.activeKID),
             ])
@@ -39,8 +41,15 @@ public enum Server {
                 jwksFetcher: JWKSFetcher(allowLoopback: config.allowLoopbackFetch),
                 domainValidator: try domainValidator(config, logger: logger)
             )
-            let deps = Composition.dependencies(config: config, store: opened.store, ca: ca, clock: clock, outbound: outbound, metrics: metrics)
-            let app = buildApplication(deps, services: [EventRetention(events: deps.services.events, logger: logger)], logger: logger)
+            let deps = Composition.dependencies(
+                config: config, store: opened.store, ca: ca, clock: clock, outbound: outbound, metrics: metrics, logKey: logKey
+            )
+            var background: [any Service] = [EventRetention(events: deps.services.events, logger: logger)]
+            if let log = deps.services.tlog {
+                logger.info("transparency log", metadata: ["vkey": .string(log.verifierKey.description)])
+                background.append(LogIntegrator(log: log, logger: logger, interval: .milliseconds(Int64(config.log.checkpointInterval * 1000))))
+            }
+            let app = buildApplication(deps, services: background, logger: logger)
             logger.info("listening", metadata: [
                 "host": .string(config.host), "port": .stringConvertible(config.port),
                 "metrics_port": .stringConvertible(config.metricsPort ?? config.port), "issuer": .string(config.issuerURL),

@@ -21,6 +21,8 @@ public struct AppServices: Sendable {
     public var auditLog: AuditLogService
     /// Event ingestion and the merged event timeline (`/v1/events`).
     public var events: EventService
+    /// The badge transparency log; nil when `LOG_ENABLED=false`.
+    public var tlog: TransparencyLogService?
     /// Counts authenticated requests per API key (`API_RATE_LIMIT_PER_MINUTE`).
     public var limiter: RateLimiter
     /// Verifies dashboard session tokens; nil: Clerk sign-in is off.
@@ -36,8 +38,9 @@ public struct AppServices: Sendable {
         mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
         limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
-        readiness: [(name: String, check: @Sendable () async throws -> Void)]
+        readiness: [(name: String, check: @Sendable () async throws -> Void)], tlog: TransparencyLogService? = nil
     ) {
+        self.tlog = tlog
         self.agents = agents
         self.badges = badges
         self.pop = pop
@@ -126,6 +129,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     PublicController(
         badges: services.badges, agents: services.agents, mint: services.mint, ca: services.ca, metrics: deps.metrics, bodyLimit: limit
     ).register(on: router, limited: publicRoutes)
+    TlogController(log: services.tlog).register(on: publicRoutes)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(
         badges: services.badges, pop: services.pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit

@@ -73,6 +73,7 @@ extension InMemoryStore {
             for entry in entries where !stale.contains(entry.badge.jti) {
                 try state.insertBadge(entry.badge)
                 try state.appendEvent(entry.event)
+                if let logEntry = entry.logEntry { state.logEntries.append(logEntry) }
             }
             return stale
         }

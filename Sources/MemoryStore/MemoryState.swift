@@ -23,6 +23,10 @@ struct MemoryState: Sendable {
     var dvOrders: [String: DVOrder] = [:]
     var dvGrants: [String: DVGrant] = [:]
     var mintedBadges: [String: MintedBadge] = [:]
+    /// Transparency log entries; an entry's index is its position.
+    var logEntries: [LogEntryRecord] = []
+    var logTiles: [LogTileKey: [UInt8]] = [:]
+    var logCheckpoints: [Int64: StoredCheckpoint] = [:]
 
     init() {}
 }
@@ -31,6 +35,12 @@ struct MemoryState: Sendable {
 struct RateWindow: Hashable, Sendable {
     var bucket: String
     var windowStart: Int64
+}
+
+/// The key of one transparency log tile: (level, index).
+struct LogTileKey: Hashable, Sendable {
+    var level: Int
+    var index: Int64
 }
 
 /// The key of one membership: (organisation, user).

@@ -77,6 +77,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case challengeNotFound = "challenge_not_found"
     case grantNotFound = "GRANT_NOT_FOUND"
     case notFound = "not_found"
+    /// The badge's log entry is sequenced but not yet in a signed checkpoint (retry shortly).
+    case notYetLogged = "not_yet_logged"
     case orderNotFound = "ORDER_NOT_FOUND"
     case organizationNotFound = "organization_not_found"
     case serverNotFound = "server_not_found"
@@ -139,8 +141,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
             .insufficientRole, .insufficientScope, .keyNotInAuthentication, .kidNotFound, .organizationDeleted, .proofExpired,
             .proofReplayed, .proofVerificationFailed, .subjectMismatch, .trustLevelNotPermitted:
             .forbidden
-        case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .orderNotFound, .organizationNotFound,
-            .serverNotFound:
+        case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .notYetLogged, .orderNotFound,
+            .organizationNotFound, .serverNotFound:
             .notFound
         case .agentKeyMissing, .conflict, .didInUse, .domainClaimed, .domainRequired, .grantAlreadyRevoked, .identityImmutable,
             .issuanceBasisStale, .orderNotPending:

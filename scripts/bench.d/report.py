@@ -193,6 +193,20 @@ for endpoint, label in (("POST /v1/agents/{id}/badge", "issuance"), ("GET /v1/ba
         s, l = get("scale-" + small, b, endpoint), get("scale-" + large, b, endpoint)
         cells.append(verdict(l["rps"] >= 0.8 * s["rps"], pct(l["rps"] / s["rps"])) if s and l else "-")
     targets.append(("%s at %s ≥ 80 %% of %s" % (label, size_label(large), size_label(small)), cells))
+# Transparency log (issue #13).
+cells = []
+for b in backends:
+    on, off = get("main", b, "POST /v1/agents/{id}/badge"), get("main", b, "POST /v1/agents/{id}/badge (LOG_ENABLED=false)")
+    cells.append(verdict(on["rps"] >= 0.9 * off["rps"], pct(on["rps"] / off["rps"])) if on and off else "-")
+targets.append(("issuance with the log ≥ 90 % of `LOG_ENABLED=false`", cells))
+targets.append(("`/tlog/checkpoint` ≥ 70 % of `/health`", ratio_target("GET /tlog/checkpoint", 0.70)))
+targets.append(("full tile ≥ 70 % of `/health`", ratio_target("GET /tlog/tile/0/000 (full)", 0.70)))
+cells = []
+for b in backends:
+    path = os.path.join(env["BENCH_ROOT"], "lag." + b)
+    fields = open(path).read().split() if os.path.exists(path) else []
+    cells.append(verdict(float(fields[2]) <= 2.0, "p99 %s s (p50 %s s, %s samples)" % (fields[2], fields[1], fields[0])) if len(fields) == 4 else "-")
+targets.append(("log integration lag p99 ≤ 2 s at full issuance load", cells))
 for name, cells in targets:
     w("| %s | %s |" % (name, " | ".join(cells)))
 w("")

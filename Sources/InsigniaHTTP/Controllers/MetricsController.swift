@@ -7,11 +7,13 @@ import Registry
 struct MetricsController {
     let metrics: InsigniaMetrics
     let ca: CAService
+    let log: TransparencyLogService?
     let clock: any RegistryClock
 
     init(_ deps: AppDependencies) {
         metrics = deps.metrics
         ca = deps.services.ca
+        log = deps.services.tlog
         clock = deps.services.clock
     }
 
@@ -20,6 +22,11 @@ struct MetricsController {
             // Gauges that are cheaper to compute at scrape time than to keep current.
             if let active = try await ca.listKeys().first(where: { $0.record.state == .active })?.record {
                 metrics.caKeyAge(seconds: clock.now() - (active.activatedAt ?? active.createdAt))
+            }
+            if let status = try await log?.status() {
+                metrics.transparencyLog(
+                    treeSize: status.treeSize, sequenced: status.sequenced, checkpointAge: status.signedAt.map { clock.now() - $0 }
+                )
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -39,6 +39,9 @@ public final class InsigniaMetrics: Sendable {
     private let challenges: MetricHandles<String, Counter>
     private let rateLimits: MetricHandles<String, Counter>
     private let caKeyAgeGauge: Gauge
+    private let logTreeSize: Gauge
+    private let logIntegrationLag: Gauge
+    private let logCheckpointAge: Gauge
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -73,6 +76,11 @@ public final class InsigniaMetrics: Sendable {
             registry.makeCounter(name: "insignia_rate_limited_total", labels: [("code", code)], help: "Requests refused by a rate limit.")
         }
         caKeyAgeGauge = registry.makeGauge(name: "insignia_ca_active_key_age_seconds", help: "Age of the active CA signing key.")
+        logTreeSize = registry.makeGauge(name: "insignia_tlog_tree_size", help: "Entries in the latest signed transparency log checkpoint.")
+        logIntegrationLag = registry.makeGauge(
+            name: "insignia_tlog_integration_lag_entries", help: "Transparency log entries sequenced but not yet in a signed checkpoint."
+        )
+        logCheckpointAge = registry.makeGauge(name: "insignia_tlog_checkpoint_age_seconds", help: "Age of the latest signed transparency log checkpoint.")
     }
 
     /// One finished HTTP request. `route` is the matched route pattern, never the raw path (bounded cardinality).
@@ -104,5 +112,12 @@ public final class InsigniaMetrics: Sendable {
 
     func caKeyAge(seconds: Int64) {
         caKeyAgeGauge.set(Double(seconds))
+    }
+
+    /// The transparency log's state at scrape time.
+    func transparencyLog(treeSize: Int64, sequenced: Int64, checkpointAge: Int64?) {
+        logTreeSize.set(Double(treeSize))
+        logIntegrationLag.set(Double(max(0, sequenced - treeSize)))
+        if let checkpointAge { logCheckpointAge.set(Double(checkpointAge)) }
     }
 }

@@ -134,7 +134,10 @@ public struct BadgeService: Sendable {
         let event = AuditEvent.make(
             "badge.issued", orgID: agent.orgID, actor: principal.actor, subject: claims.jti, agentID: agent.id, details: details, at: now
         )
-        guard try await store.recordIssuance(LedgerEntry(badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID))) else {
+        let entry = LedgerEntry(
+            badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID), logEntry: logEntry(record, token: token)
+        )
+        guard try await store.recordIssuance(entry) else {
             throw Self.staleBasis
         }
         return IssuedBadge(token: token, claims: claims, rateLimit: rate)
@@ -162,15 +165,23 @@ public struct BadgeService: Sendable {
         .issuanceBasisStale, "the agent or API key changed while the badge was being issued; retry the request"
     )
 
-    /// Writes a badge to the ledger with its audit event and the caller's other changes (`also`),
-    /// in one transaction; the response is sent only after this commits. (IAL-0 issuance, which
-    /// has no other changes, goes through the group-committing `ledger` instead.)
-    func commit(_ badge: BadgeRecord, event: AuditEvent, also: @Sendable (any StoreTransaction) async throws -> Void) async throws {
+    /// Writes a badge (signed as `token`) to the ledger with its audit event, its transparency log
+    /// entry and the caller's other changes (`also`), in one transaction; the response is sent
+    /// only after this commits. (IAL-0 issuance, which has no other changes, goes through the
+    /// group-committing `ledger` instead.)
+    func commit(_ badge: BadgeRecord, token: String, event: AuditEvent, also: @Sendable (any StoreTransaction) async throws -> Void) async throws {
+        let logEntry = logEntry(badge, token: token)
         try await store.inTransaction { tx in
             try await tx.insertBadge(badge)
             try await also(tx)
             try await tx.appendEvent(event)
+            if let logEntry { _ = try await tx.sequenceLogEntries([logEntry]) }
         }
+    }
+
+    /// The badge's transparency log entry, or nil when the log is off.
+    func logEntry(_ badge: BadgeRecord, token: String) -> LogEntryRecord? {
+        ca.logsCredentials ? LogEntryRecord(badge: badge, iss: issuer.origin, token: token) : nil
     }
 
     /// Level gates: 1 for any registered agent; 2 needs a validated domain; 3/4 need an

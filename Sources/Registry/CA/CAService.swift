@@ -16,13 +16,17 @@ public final class CAService: Sendable {
     /// How long a process may keep using its view of the key states before re-reading them.
     /// Bounds how long after `insignia ca rotate` a process still signs with the old key.
     let cacheSeconds: Int64
+    /// Whether every credential this CA signs gets a transparency log entry, sequenced in the
+    /// transaction that records it (`LOG_ENABLED`).
+    public let logsCredentials: Bool
     private let cache = Cache()
 
-    public init(store: any Store, keys: any CASigningKeys, clock: any RegistryClock, cacheSeconds: Int64 = 5) {
+    public init(store: any Store, keys: any CASigningKeys, clock: any RegistryClock, cacheSeconds: Int64 = 5, logsCredentials: Bool = true) {
         self.store = store
         self.keys = keys
         self.clock = clock
         self.cacheSeconds = cacheSeconds
+        self.logsCredentials = logsCredentials
     }
 
     /// Start-up: registers `primary` as the active key when no key is active yet (the first

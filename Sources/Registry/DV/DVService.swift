@@ -128,7 +128,8 @@ public struct DVService: Sendable {
             throw RegistryError(.challengeFailed, "\(order.challengeType.rawValue) challenge failed: \(result.detail)")
         }
         let checkedAt = clock.now()
-        let grant = try await signGrant(order, now: checkedAt)
+        let (grant, kid) = try await signGrant(order, now: checkedAt)
+        let logEntry = ca.logsCredentials ? LogEntryRecord(grant: grant, iss: issuer.origin, kid: kid) : nil
         order.status = .valid
         order.finalizedAt = checkedAt
         order.grantJTI = grant.jti
@@ -139,6 +140,7 @@ public struct DVService: Sendable {
         let won = try await store.inTransaction { tx -> Bool in
             guard try await tx.updateDVOrder(finished, expectedStatus: .pending) else { return false }
             try await tx.insertDVGrant(grant)
+            if let logEntry { _ = try await tx.sequenceLogEntries([logEntry]) }
             try await tx.appendEvent(.make(
                 "dv.order.validated", orgID: finished.orgID, actor: actor, subject: finished.id,
                 details: [
@@ -175,8 +177,8 @@ public struct DVService: Sendable {
         }
     }
 
-    /// The grant JWS (CONTRACT.md §5.3), signed by the CA's active key.
-    private func signGrant(_ order: DVOrder, now: Int64) async throws -> DVGrant {
+    /// The grant JWS (CONTRACT.md §5.3), signed by the CA's active key, and that key's id.
+    private func signGrant(_ order: DVOrder, now: Int64) async throws -> (grant: DVGrant, kid: String) {
         let jti = "grant-" + UUID().uuidString.lowercased()
         let exp = now + min(policy.grantLifetime, 90 * 86_400)
         let payload: JSONValue = [
@@ -186,10 +188,11 @@ public struct DVService: Sendable {
         let (kid, signer) = try await ca.activeSigner()
         let header: JSONValue = ["alg": "EdDSA", "typ": .string(Self.grantType), "kid": .string(kid)]
         let token = try await JWS.sign(header: header, payload: payload, signer: signer)
-        return DVGrant(
+        let grant = DVGrant(
             jti: jti, domain: order.domain, thumbprint: order.thumbprint, orgID: order.orgID, orderID: order.id, token: token,
             issuedAt: now, expiresAt: exp
         )
+        return (grant, kid)
     }
 
     // MARK: Ownership

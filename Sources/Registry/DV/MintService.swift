@@ -237,7 +237,7 @@ public struct MintService: Sendable {
             ], at: now
         )
         let segment = request.agentSegment
-        try await badges.commit(record, event: event) { tx in
+        try await badges.commit(record, token: token, event: event) { tx in
             try await tx.insertMintedBadge(jti: claims.jti, subject: claims.sub, agentSegment: segment, grantJTI: grant.jti, expiresAt: claims.exp)
         }
         return Minted(token: token, claims: claims)

@@ -5,11 +5,15 @@ public struct LedgerEntry: Sendable {
     public var event: AuditEvent
     /// Checked in the transaction that records the badge; nil: nothing to check.
     public var basis: IssuanceBasis?
+    /// The transparency log entry, sequenced in the transaction that records the badge (nil when
+    /// the log is off).
+    public var logEntry: LogEntryRecord?
 
-    public init(badge: BadgeRecord, event: AuditEvent, basis: IssuanceBasis? = nil) {
+    public init(badge: BadgeRecord, event: AuditEvent, basis: IssuanceBasis? = nil, logEntry: LogEntryRecord? = nil) {
         self.badge = badge
         self.event = event
         self.basis = basis
+        self.logEntry = logEntry
     }
 }
 

@@ -9,7 +9,8 @@ public protocol UnitOfWork: Sendable {
 public protocol LedgerBatching: Sendable {
     /// Inserts several badges with their audit events in one transaction, leaving out every entry
     /// whose `basis` no longer holds in that transaction (agent row changed or gone, API key
-    /// revoked or expired at the badge's `issuedAt`). Returns the jtis left out.
+    /// revoked or expired at the badge's `issuedAt`), and sequences the transparency log entries
+    /// of those kept in the same transaction. Returns the jtis left out.
     func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String>
     /// Records one issued badge as `insertBadges` does; false when its basis no longer held and
     /// nothing was written. Returns only once the badge is committed. A store may commit the
@@ -36,7 +37,7 @@ public protocol CAKeyElection: Sendable {
 /// The whole storage port, as the composition root opens it. SQLite, PostgreSQL and the in-memory
 /// store implement it; one conformance suite (`StoreConformance`) tests them all. Use cases name
 /// only the ports they use.
-public protocol RegistryStore: StoreTransaction, UnitOfWork, LedgerBatching, CAKeyElection {
+public protocol RegistryStore: StoreTransaction, UnitOfWork, LedgerBatching, CAKeyElection, LogIntegrationLock {
     /// Cheap round trip proving the database answers.
     func ping() async throws
 }

@@ -264,5 +264,38 @@ extension Migration {
             // Every list now filters by kind: the new index replaces this one.
             "DROP INDEX agents_org",
         ]),
+        // The badge transparency log (issue #13): entries sequenced in the ledger transaction (one
+        // counter row, so concurrent ledger transactions on every replica take indices in commit
+        // order without gaps), the tiles of the integrated tree, and the signed checkpoints.
+        Migration(version: 10, name: "badge transparency log", statements: [
+            "CREATE TABLE tlog_sequence (id INTEGER PRIMARY KEY, next_index BIGINT NOT NULL)",
+            "INSERT INTO tlog_sequence (id, next_index) VALUES (1, 0)",
+            """
+            CREATE TABLE tlog_entries (
+                idx BIGINT PRIMARY KEY,
+                jti TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                type TEXT NOT NULL,
+                data TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX tlog_entries_jti ON tlog_entries (jti)",
+            "CREATE INDEX tlog_entries_subject ON tlog_entries (subject, idx)",
+            """
+            CREATE TABLE tlog_tiles (
+                level INTEGER NOT NULL,
+                idx BIGINT NOT NULL,
+                hashes TEXT NOT NULL,
+                PRIMARY KEY (level, idx)
+            )
+            """,
+            """
+            CREATE TABLE tlog_checkpoints (
+                size BIGINT PRIMARY KEY,
+                note TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

@@ -165,6 +165,9 @@ extension SQLStore {
                 try await tx.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count), chunk.flatMap { Self.badgeBinds($0.badge) })
                 try await tx.query(Self.multiRowInsert("audit_events", columns: SQLColumns.event, rows: chunk.count), chunk.flatMap { Self.eventBinds($0.event) })
             }
+            // Last, so the sequence row is locked (PostgreSQL) only until the commit right after.
+            let logEntries = kept.compactMap(\.logEntry)
+            if !logEntries.isEmpty { _ = try await SQLStatements(executor: tx).sequenceLogEntries(logEntries) }
             return stale
         }
     }

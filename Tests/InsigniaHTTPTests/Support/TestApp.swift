@@ -36,6 +36,10 @@ struct TestApp: Sendable {
     let clock: TestClock
     let config: AppConfig
     let ca: CAService
+    /// Signs the transparency log's checkpoints.
+    let logKey: PrivateJWK
+    /// The app's transparency log (nil with `LOG_ENABLED=false`); tests integrate it on demand.
+    var log: TransparencyLogService? { dependencies().services.tlog }
 
     /// Runs `body` against the application on `backend`: in process through the router (the
     /// default), or `.live` over a real socket on a loopback port where a test needs one.
@@ -60,19 +64,21 @@ struct TestApp: Sendable {
             let finalConfig = config
             let clock = TestClock()
             let (ca, _, _) = try await CABootstrap.start(
-                store: opened.store, clock: clock, inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath, production: false
+                store: opened.store, clock: clock, inlineJWK: config.caInlineJWK, keyPath: config.caKeyPath, production: false,
+                logsCredentials: config.log.enabled
             )
+            let logKey = PrivateJWK.generate(kid: "log")
             var logger = Logger(label: "insignia.test")
             logger.logLevel = .critical
             let deps = Composition.dependencies(
                 config: config, store: opened.store, ca: ca, clock: clock,
                 outbound: .init(remoteDIDResolver: remoteDIDResolver, jwksFetcher: jwksFetcher, domainValidator: domainValidator),
-                metrics: metrics
+                metrics: metrics, logKey: logKey
             )
             let app = buildApplication(deps, logger: logger)
             try await app.test(transport) { client in
                 try await client.awaitServing()
-                try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca))
+                try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca, logKey: logKey))
             }
         }
     }
@@ -80,7 +86,9 @@ struct TestApp: Sendable {
     /// Dependencies built by the composition root over this app's store, CA and clock, with `config`
     /// (default: this app's) and no outbound ports.
     func dependencies(_ config: AppConfig? = nil) -> AppDependencies {
-        Composition.dependencies(config: config ?? self.config, store: store, ca: ca, clock: clock, outbound: .init(), metrics: InsigniaMetrics())
+        Composition.dependencies(
+            config: config ?? self.config, store: store, ca: ca, clock: clock, outbound: .init(), metrics: InsigniaMetrics(), logKey: logKey
+        )
     }
 
     /// A new organisation and API key (scopes: all unless given).

@@ -1,0 +1,63 @@
+import Registry
+
+extension MemoryQueries {
+    public func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 {
+        try await memory.write { state in
+            let first = Int64(state.logEntries.count)
+            state.logEntries += entries
+            return first
+        }
+    }
+
+    public func sequencedLogSize() async throws -> Int64 {
+        try await memory.read { Int64($0.logEntries.count) }
+    }
+
+    public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] {
+        try await memory.read { state in
+            let first = Int(max(0, min(start, Int64(state.logEntries.count))))
+            let end = first + min(max(0, limit), state.logEntries.count - first)
+            return (first..<end).map { SequencedLogEntry(index: Int64($0), record: state.logEntries[$0]) }
+        }
+    }
+
+    public func logEntries(jti: String) async throws -> [SequencedLogEntry] {
+        try await memory.read { state in Self.sequenced(state) { $0.jti == jti } }
+    }
+
+    public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
+        try await memory.read { state in Array(Self.sequenced(state) { $0.subject == subject }.prefix(max(0, limit))) }
+    }
+
+    private static func sequenced(_ state: MemoryState, where matches: (LogEntryRecord) -> Bool) -> [SequencedLogEntry] {
+        state.logEntries.enumerated().filter { matches($0.element) }.map { SequencedLogEntry(index: Int64($0.offset), record: $0.element) }
+    }
+
+    public func logTile(level: Int, index: Int64) async throws -> [UInt8]? {
+        try await memory.read { $0.logTiles[LogTileKey(level: level, index: index)] }
+    }
+
+    public func putLogTiles(_ tiles: [StoredLogTile]) async throws {
+        try await memory.write { state in
+            for tile in tiles { state.logTiles[LogTileKey(level: tile.level, index: tile.index)] = tile.hashes }
+        }
+    }
+
+    public func latestLogCheckpoint() async throws -> StoredCheckpoint? {
+        try await memory.read { state in state.logCheckpoints.max { $0.key < $1.key }?.value }
+    }
+
+    public func insertLogCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
+        try await memory.write { state in
+            try state.unique("tlog_checkpoints.size", state.logCheckpoints[checkpoint.size] != nil)
+            state.logCheckpoints[checkpoint.size] = checkpoint
+        }
+    }
+}
+
+extension InMemoryStore {
+    /// The store's transactions already exclude each other: one writer at a time.
+    public func withLogIntegrationLock<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await inTransaction(body)
+    }
+}

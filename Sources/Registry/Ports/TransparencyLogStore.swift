@@ -1,0 +1,84 @@
+/// Storage for the badge transparency log: sequenced entries, the tiles of the integrated tree
+/// and signed checkpoints. One of the ports `StoreTransaction` unites.
+public protocol TransparencyLogStore: Sendable {
+    /// Gives `entries` the next log indices, in order, in the caller's transaction (no gaps, no
+    /// duplicates, also across processes on one database). Returns the first index given.
+    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64
+    /// How many entries have been sequenced (the next index).
+    func sequencedLogSize() async throws -> Int64
+    /// Sequenced entries with `index >= start`, by index, at most `limit`.
+    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry]
+    /// Sequenced entries for the badge or grant `jti`, by index.
+    func logEntries(jti: String) async throws -> [SequencedLogEntry]
+    /// Sequenced entries whose subject is `subject`, by index, at most `limit`.
+    func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry]
+    /// The stored hashes of tile `(level, index)` (concatenated, 32 bytes each); nil when none.
+    func logTile(level: Int, index: Int64) async throws -> [UInt8]?
+    /// Stores tiles, replacing the stored content of each.
+    func putLogTiles(_ tiles: [StoredLogTile]) async throws
+    /// The checkpoint of the largest tree, if any was signed.
+    func latestLogCheckpoint() async throws -> StoredCheckpoint?
+    /// Records a signed checkpoint; throws `StoreError.uniqueViolation` for a size already signed.
+    func insertLogCheckpoint(_ checkpoint: StoredCheckpoint) async throws
+}
+
+/// Extending the log's tree, one process at a time.
+public protocol LogIntegrationLock: Sendable {
+    /// Runs `body` in one transaction that no other process's `withLogIntegrationLock` overlaps
+    /// (PostgreSQL: an advisory transaction lock; SQLite: the single writer).
+    func withLogIntegrationLock<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T
+}
+
+/// An entry to be sequenced: its bytes (canonical JSON text) and what lookups find it by.
+public struct LogEntryRecord: Sendable, Equatable {
+    public var jti: String
+    public var subject: String
+    /// `badge` or `dv_grant`.
+    public var type: String
+    /// The entry's bytes as UTF-8 JSON text.
+    public var data: String
+
+    public init(jti: String, subject: String, type: String, data: String) {
+        self.jti = jti
+        self.subject = subject
+        self.type = type
+        self.data = data
+    }
+}
+
+/// An entry with its log index.
+public struct SequencedLogEntry: Sendable, Equatable {
+    public var index: Int64
+    public var record: LogEntryRecord
+
+    public init(index: Int64, record: LogEntryRecord) {
+        self.index = index
+        self.record = record
+    }
+}
+
+/// One tile's stored hashes.
+public struct StoredLogTile: Sendable, Equatable {
+    public var level: Int
+    public var index: Int64
+    public var hashes: [UInt8]
+
+    public init(level: Int, index: Int64, hashes: [UInt8]) {
+        self.level = level
+        self.index = index
+        self.hashes = hashes
+    }
+}
+
+/// A signed checkpoint as served (the whole signed note).
+public struct StoredCheckpoint: Sendable, Equatable {
+    public var size: Int64
+    public var note: String
+    public var createdAt: Int64
+
+    public init(size: Int64, note: String, createdAt: Int64) {
+        self.size = size
+        self.note = note
+        self.createdAt = createdAt
+    }
+}

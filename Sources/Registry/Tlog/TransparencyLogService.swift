@@ -1,0 +1,142 @@
+import BadgeCore
+
+/// The badge transparency log (C2SP tlog-tiles, tlog-checkpoint, signed-note): integration of
+/// sequenced entries into the tiled tree with a signed checkpoint, and the public reads.
+public struct TransparencyLogService: Sendable {
+    /// The storage ports this use case needs.
+    public typealias Store = TransparencyLogStore & LogIntegrationLock
+
+    let store: any Store
+    let signer: NoteSigner
+    let clock: any RegistryClock
+
+    /// `signer`'s name is the log origin.
+    public init(store: any Store, signer: NoteSigner, clock: any RegistryClock) {
+        self.store = store
+        self.signer = signer
+        self.clock = clock
+    }
+
+    public var origin: String { signer.verifierKey.name }
+    /// The signed-note verifier key of the log.
+    public var verifierKey: NoteVerifierKey { signer.verifierKey }
+
+    /// Most entries one integration takes in (bounds memory; the next round takes the rest).
+    static let maxEntriesPerRound = 65_536
+
+    // MARK: Integration
+
+    /// Extends the tree by the entries sequenced since the last checkpoint and signs a checkpoint
+    /// of the new tree, in one transaction that no other process's integration overlaps. Before
+    /// signing it checks that the tiles it computed reproduce the last signed root and that the
+    /// new tree is consistent with it, so the log never signs two inconsistent checkpoints.
+    /// Returns the new tree size, or nil when nothing was waiting.
+    @discardableResult
+    public func integrate() async throws -> Int64? {
+        // Without waiting entries, no write transaction (SQLite's writer stays free).
+        let current = try await status()
+        guard current.sequenced > current.treeSize else { return nil }
+        let signer = signer, clock = clock
+        return try await store.withLogIntegrationLock { tx -> Int64? in
+            var oldSize: Int64 = 0
+            var oldRoot = Merkle.emptyRoot
+            if let latest = try await tx.latestLogCheckpoint() {
+                guard let checkpoint = Checkpoint.open(latest.note, verifier: signer.verifierKey) else {
+                    throw RegistryError(.internalError, "the latest stored checkpoint does not verify with the log key \(signer.verifierKey); refusing to sign")
+                }
+                (oldSize, oldRoot) = (checkpoint.size, checkpoint.root)
+            }
+            let entries = try await tx.logEntries(from: oldSize, limit: Self.maxEntriesPerRound)
+            guard !entries.isEmpty else { return nil }
+            for (offset, entry) in entries.enumerated() where entry.index != oldSize + Int64(offset) {
+                throw RegistryError(.internalError, "log entry \(oldSize + Int64(offset)) is missing; refusing to sign")
+            }
+            let newSize = oldSize + Int64(entries.count)
+            let cache = LogTileCache(store: tx)
+            try await cache.loadPartialTiles(of: oldSize)
+            let changed = try TiledTree.extend(
+                oldSize: oldSize, leafHashes: entries.map { Merkle.leafHash(Array($0.record.data.utf8)) }, readTile: cache.read
+            )
+            cache.put(changed)
+            let (rebuiltOld, newRoot, consistency) = try await cache.run { tree in
+                (try tree.root(size: oldSize), try tree.root(size: newSize), try tree.consistencyProof(oldSize: oldSize, newSize: newSize))
+            }
+            guard rebuiltOld == oldRoot,
+                  Merkle.verifyConsistency(oldSize: oldSize, newSize: newSize, oldRoot: oldRoot, newRoot: newRoot, proof: consistency) else {
+                throw RegistryError(.internalError, "the tree of \(newSize) entries does not extend the signed checkpoint of \(oldSize); refusing to sign")
+            }
+            let note = try signer.sign(Checkpoint(origin: signer.verifierKey.name, size: newSize, root: newRoot).text).serialized
+            try await tx.putLogTiles(changed.map { StoredLogTile(level: $0.level, index: $0.index, hashes: $0.bytes) })
+            try await tx.insertLogCheckpoint(StoredCheckpoint(size: newSize, note: note, createdAt: clock.now()))
+            return newSize
+        }
+    }
+
+    // MARK: Reads
+
+    /// The latest signed checkpoint; nil before the first integration.
+    public func checkpoint() async throws -> StoredCheckpoint? {
+        try await store.latestLogCheckpoint()
+    }
+
+    /// Entries sequenced, the size of the latest signed tree and when it was signed (nil before the
+    /// first checkpoint), for metrics.
+    public func status() async throws -> (sequenced: Int64, treeSize: Int64, signedAt: Int64?) {
+        let stored = try await checkpoint()
+        let size = stored.flatMap { Checkpoint.parse(SignedNote.parse($0.note)?.text ?? "")?.size } ?? 0
+        return (try await store.sequencedLogSize(), size, stored?.createdAt)
+    }
+
+    /// The size of the latest signed tree (0 before the first checkpoint).
+    func treeSize() async throws -> Int64 {
+        try await status().treeSize
+    }
+
+    /// The bytes of a tile or entry bundle of the latest signed tree; 404 beyond it.
+    public func tile(_ path: TilePath) async throws -> [UInt8] {
+        let size = try await treeSize()
+        guard path.exists(inTreeOf: size) else { throw RegistryError.notFound("tile") }
+        let first = path.index * Int64(TilePath.fullWidth)
+        guard let level = path.level else {
+            let entries = try await store.logEntries(from: first, limit: path.width)
+            guard entries.count == path.width, let bundle = EntryBundle.encode(entries.map { Array($0.record.data.utf8) }) else {
+                throw RegistryError.notFound("tile")
+            }
+            return bundle
+        }
+        guard let stored = try await store.logTile(level: level, index: path.index), stored.count >= path.width * 32 else {
+            throw RegistryError.notFound("tile")
+        }
+        return Array(stored.prefix(path.width * 32))
+    }
+
+    /// Entries for `jti` or `subject` (at most 100), by index.
+    public func lookup(jti: String?, subject: String?) async throws -> [SequencedLogEntry] {
+        if let jti { return try await store.logEntries(jti: jti) }
+        if let subject { return try await store.logEntries(subject: subject, limit: 100) }
+        throw RegistryError.invalidRequest("give jti or sub")
+    }
+
+    /// The inclusion proof of the credential `jti` against the latest checkpoint.
+    public func proof(jti: String) async throws -> LogInclusion {
+        guard let entry = try await store.logEntries(jti: jti).first else { throw RegistryError(.badgeNotFound, "no log entry for \(jti)") }
+        guard let stored = try await checkpoint(), let note = SignedNote.parse(stored.note), let checkpoint = Checkpoint.parse(note.text),
+              entry.index < checkpoint.size else {
+            throw RegistryError(.notYetLogged, "the entry is sequenced at index \(entry.index) but not yet in a signed checkpoint; retry in a second")
+        }
+        let cache = LogTileCache(store: store)
+        let inclusion = try await cache.run { tree in try tree.inclusionProof(index: entry.index, size: checkpoint.size) }
+        return LogInclusion(entry: entry, inclusion: inclusion, checkpoint: stored.note)
+    }
+}
+
+/// A log entry with its inclusion proof and the signed checkpoint it leads to.
+public struct LogInclusion: Sendable {
+    public let entry: SequencedLogEntry
+    public let inclusion: [Merkle.Hash]
+    public let checkpoint: String
+
+    public var leafHash: Merkle.Hash { Merkle.leafHash(Array(entry.record.data.utf8)) }
+    /// The C2SP tlog-proof file.
+    public var proofText: String { TlogProof(index: entry.index, inclusion: inclusion, checkpoint: checkpoint).text }
+}

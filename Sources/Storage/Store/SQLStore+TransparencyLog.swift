@@ -1,0 +1,98 @@
+import BadgeCore
+import Registry
+
+extension SQLQueries {
+    public func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 {
+        guard !entries.isEmpty else { return try await sequencedLogSize() }
+        // The update locks the counter row until the transaction ends (PostgreSQL), so ledger
+        // transactions on every replica take consecutive ranges in commit order.
+        let rows = try await executor.query(
+            "UPDATE tlog_sequence SET next_index = next_index + $1 WHERE id = 1 RETURNING next_index", [.int(Int64(entries.count))]
+        )
+        guard let next = try rows.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
+        let first = next - Int64(entries.count)
+        // 5 binds a row: 500 rows stay far below both databases' bind limits.
+        for start in stride(from: 0, to: entries.count, by: 500) {
+            let chunk = entries[start..<min(start + 500, entries.count)]
+            let binds = chunk.enumerated().flatMap { offset, entry -> [SQLValue] in
+                [.int(first + Int64(start + offset)), .text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)]
+            }
+            try await executor.query(Self.multiRowInsert("tlog_entries", columns: ["idx", "jti", "subject", "type", "data"], rows: chunk.count), binds)
+        }
+        return first
+    }
+
+    public func sequencedLogSize() async throws -> Int64 {
+        guard let row = try await executor.query("SELECT next_index FROM tlog_sequence WHERE id = 1").first else {
+            throw SQLRowError.unexpected("tlog_sequence")
+        }
+        return try row.int("next_index")
+    }
+
+    public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] {
+        try await executor.query(
+            "SELECT * FROM tlog_entries WHERE idx >= $1 ORDER BY idx LIMIT \(max(0, limit))", [.int(start)]
+        ).map(Self.logEntry(from:))
+    }
+
+    public func logEntries(jti: String) async throws -> [SequencedLogEntry] {
+        try await executor.query("SELECT * FROM tlog_entries WHERE jti = $1 ORDER BY idx", [.text(jti)]).map(Self.logEntry(from:))
+    }
+
+    public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
+        try await executor.query(
+            "SELECT * FROM tlog_entries WHERE subject = $1 ORDER BY idx LIMIT \(max(0, limit))", [.text(subject)]
+        ).map(Self.logEntry(from:))
+    }
+
+    public func logTile(level: Int, index: Int64) async throws -> [UInt8]? {
+        guard let row = try await executor.query(
+            "SELECT hashes FROM tlog_tiles WHERE level = $1 AND idx = $2", [.int(Int64(level)), .int(index)]
+        ).first else { return nil }
+        // Tiles are stored as base64 text: the schema keeps to types both databases share.
+        guard let bytes = Base64Std.decode(try row.string("hashes")) else { throw SQLRowError.unexpected("hashes") }
+        return bytes
+    }
+
+    public func putLogTiles(_ tiles: [StoredLogTile]) async throws {
+        for tile in tiles {
+            try await executor.query(
+                """
+                INSERT INTO tlog_tiles (level, idx, hashes) VALUES ($1, $2, $3)
+                ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes
+                """,
+                [.int(Int64(tile.level)), .int(tile.index), .text(Base64Std.encode(tile.hashes))]
+            )
+        }
+    }
+
+    public func latestLogCheckpoint() async throws -> StoredCheckpoint? {
+        try await executor.query("SELECT * FROM tlog_checkpoints ORDER BY size DESC LIMIT 1").first.map { row in
+            StoredCheckpoint(size: try row.int("size"), note: try row.string("note"), createdAt: try row.int("created_at"))
+        }
+    }
+
+    public func insertLogCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
+        try await executor.query(
+            "INSERT INTO tlog_checkpoints (size, note, created_at) VALUES ($1, $2, $3)",
+            [.int(checkpoint.size), .text(checkpoint.note), .int(checkpoint.createdAt)]
+        )
+    }
+
+    static func logEntry(from row: SQLRow) throws -> SequencedLogEntry {
+        SequencedLogEntry(index: try row.int("idx"), record: LogEntryRecord(
+            jti: try row.string("jti"), subject: try row.string("subject"), type: try row.string("type"), data: try row.string("data")
+        ))
+    }
+}
+
+extension SQLStore {
+    /// Advisory lock naming log integration ("TLOG" in ASCII); distinct from the other locks.
+    static let logIntegrationLock: Int64 = 0x544C_4F47
+
+    public func withLogIntegrationLock<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        try await database.transaction(lock: Self.logIntegrationLock) { tx in
+            try await body(SQLStatements(executor: tx))
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Registry
+
+extension StoreConformance {
+    static func logRecord(_ jti: String = uuid(), subject: String = "did:web:x:agents:\(uuid())") -> LogEntryRecord {
+        LogEntryRecord(jti: jti, subject: subject, type: "badge", data: #"{"jti":"\#(jti)"}"#)
+    }
+
+    static func logged(_ org: Organization, basis: IssuanceBasis? = nil) -> LedgerEntry {
+        let jti = uuid()
+        return LedgerEntry(
+            badge: BadgeRecord(jti: jti, orgID: org.id, agentID: basis?.agent.id, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: 10, expiresAt: 310),
+            event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 10),
+            basis: basis, logEntry: logRecord(jti)
+        )
+    }
+
+    static let transparencyLogCases: [ConformanceCase] = [
+        ConformanceCase(name: "log entries of concurrent issuances get consecutive indices, each once") { store in
+            let org = try await makeOrg(store)
+            let before = try await store.sequencedLogSize()
+            let entries = (0..<30).map { _ in logged(org) }
+            _ = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for entry in entries { group.addTask { try await store.recordIssuance(entry) } }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            let after = try await store.sequencedLogSize()
+            try await expect(after - before >= Int64(entries.count), "the counter moved by at least the entries recorded")
+            let sequenced = try await store.logEntries(from: before, limit: 10_000)
+            try await expect(sequenced.map(\.index) == Array(before..<after), "indices from \(before) with no gap")
+            let ours = sequenced.filter { entry in entries.contains { $0.badge.jti == entry.record.jti } }
+            try await expect(ours.count == entries.count, "every recorded badge has exactly one entry")
+            try await expect(Set(ours.map(\.record.jti)).count == entries.count, "no badge twice")
+            let one = try await store.logEntries(jti: entries[3].badge.jti)
+            try await expect(one.count == 1 && one.first?.record == entries[3].logEntry, "found by jti with its bytes")
+        },
+        ConformanceCase(name: "a stale or rolled-back issuance takes no log index") { store in
+            let org = try await makeOrg(store)
+            let agent = makeAgent(org)
+            try await store.insertAgent(agent)
+            var changed = agent
+            changed.name = "renamed"
+            changed.updatedAt += 1
+            try await expect(try await store.updateAgent(changed), "agent changed")
+            let before = try await store.sequencedLogSize()
+            let stale = logged(org, basis: IssuanceBasis(agent: agent, apiKeyID: nil))
+            let fresh = logged(org)
+            try await expect(try await store.insertBadges([stale, fresh]) == [stale.badge.jti], "the stale entry is left out")
+            try await expect(try await store.sequencedLogSize() == before + 1, "only the kept badge was sequenced")
+            try await expect(try await store.logEntries(jti: stale.badge.jti).isEmpty, "nothing logged for the stale badge")
+            struct Abort: Error {}
+            try await expectThrows("a transaction that throws", {
+                try await store.inTransaction { tx in
+                    _ = try await tx.sequenceLogEntries([logRecord(), logRecord()])
+                    throw Abort()
+                }
+            }, matches: { $0 is Abort })
+            try await expect(try await store.sequencedLogSize() == before + 1, "a rolled-back transaction leaves no gap")
+            let first = try await store.inTransaction { tx in try await tx.sequenceLogEntries([logRecord(), logRecord()]) }
+            try await expect(first == before + 1, "the next transaction continues where the last commit ended")
+        },
+        ConformanceCase(name: "log lookups by subject, tiles replaced in place, latest checkpoint") { store in
+            let subject = "did:web:x:agents:\(uuid())"
+            let first = try await store.inTransaction { tx in
+                try await tx.sequenceLogEntries([logRecord(subject: subject), logRecord(), logRecord(subject: subject)])
+            }
+            let bySubject = try await store.logEntries(subject: subject, limit: 10)
+            try await expect(bySubject.map(\.index) == [first, first + 2], "both entries of the subject, by index")
+            try await expect(try await store.logEntries(subject: subject, limit: 1).count == 1, "limit")
+            let level = 40 + Int.random(in: 0..<20)
+            try await expect(try await store.logTile(level: level, index: 7) == nil, "no tile yet")
+            let partial = Array(repeating: UInt8(1), count: 64), full = (0..<8192).map { UInt8($0 % 251) }
+            try await store.putLogTiles([StoredLogTile(level: level, index: 7, hashes: partial)])
+            try await expect(try await store.logTile(level: level, index: 7) == partial, "partial tile read back")
+            try await store.putLogTiles([StoredLogTile(level: level, index: 7, hashes: full), StoredLogTile(level: level, index: 8, hashes: partial)])
+            try await expect(try await store.logTile(level: level, index: 7) == full, "replaced by the full tile")
+            try await expect(try await store.logTile(level: level, index: 8) == partial, "several tiles at once")
+            let base = (try await store.latestLogCheckpoint()?.size ?? 0) + 1_000_000
+            try await store.insertLogCheckpoint(StoredCheckpoint(size: base + 5, note: "b\n", createdAt: 2))
+            try await store.insertLogCheckpoint(StoredCheckpoint(size: base + 3, note: "a\n", createdAt: 1))
+            try await expect(try await store.latestLogCheckpoint() == StoredCheckpoint(size: base + 5, note: "b\n", createdAt: 2), "the largest tree")
+            try await expectThrows("a second checkpoint of one size", {
+                try await store.insertLogCheckpoint(StoredCheckpoint(size: base + 5, note: "c\n", createdAt: 3))
+            }, matches: { $0 is StoreError })
+        },
+    ]
+}

@@ -1,0 +1,90 @@
+import BadgeCore
+import Foundation
+import MemoryStore
+import Registry
+import Testing
+
+/// The transparency log's use cases on the in-memory store: what gets logged, and integration
+/// that refuses to sign a tree that does not extend the last checkpoint.
+@Suite struct TransparencyLogTests {
+    static func log(_ store: InMemoryStore, key: PrivateJWK = .generate(kid: "log")) -> TransparencyLogService {
+        TransparencyLogService(store: store, signer: NoteSigner(name: "registry.test.example/tlog", key: key)!, clock: TestClock())
+    }
+
+    static func sequence(_ store: InMemoryStore, _ count: Int) async throws {
+        _ = try await store.inTransaction { tx in
+            try await tx.sequenceLogEntries((0..<count).map { _ in
+                let jti = UUID().uuidString
+                return LogEntryRecord(jti: jti, subject: "s", type: "badge", data: #"{"jti":"\#(jti)"}"#)
+            })
+        }
+    }
+
+    @Test func grantsAndMintedBadgesAreLoggedAsTheirTokensDescribe() async throws {
+        let fx = try await MintFixture.make()
+        let grantEntries = try await fx.world.store.logEntries(jti: fx.grant.jti)
+        #expect(grantEntries.count == 1)
+        #expect(grantEntries.first?.record.type == "dv_grant" && grantEntries.first?.record.subject == MintFixture.domain)
+        // The entry rebuilt from the token alone (what `insignia log proof-verify` does) is the logged one.
+        #expect(grantEntries.first.map { Array($0.record.data.utf8) } == LogEntry(token: fx.grant.token)?.bytes)
+        let minted = try await fx.mint()
+        let badgeEntries = try await fx.world.store.logEntries(jti: minted.claims.jti)
+        #expect(badgeEntries.map(\.record.type) == ["badge"])
+        #expect(badgeEntries.first.map { Array($0.record.data.utf8) } == LogEntry(token: minted.token)?.bytes)
+        #expect(badgeEntries.first?.index == (grantEntries.first?.index ?? -1) + 1, "sequenced in issuance order")
+    }
+
+    @Test func ial0BadgesAreLoggedThroughTheGroupCommit() async throws {
+        let world = try await World.make()
+        let tenant = try await world.tenant()
+        let agent = try await world.keyedAgent(tenant)
+        let issued = try await world.badges.issueIAL0(tenant.principal, agent.id, IAL0Request())
+        let entries = try await world.store.logEntries(jti: issued.claims.jti)
+        #expect(entries.first.map { Array($0.record.data.utf8) } == LogEntry(token: issued.token)?.bytes)
+    }
+
+    @Test func integrationSignsOnlyTreesThatExtendTheLastCheckpoint() async throws {
+        let store = InMemoryStore()
+        let key = PrivateJWK.generate(kid: "log")
+        let log = Self.log(store, key: key)
+        try await Self.sequence(store, 300)
+        #expect(try await log.integrate() == 300)
+        let signed = try #require(try await store.latestLogCheckpoint())
+
+        // A stored tile changed behind the log's back: the rebuilt old root no longer matches.
+        let tile = try #require(try await store.logTile(level: 0, index: 1))
+        var bent = tile
+        bent[0] ^= 1
+        try await store.putLogTiles([StoredLogTile(level: 0, index: 1, hashes: bent)])
+        try await Self.sequence(store, 5)
+        await #expect(throws: RegistryError.self) { try await log.integrate() }
+        #expect(try await store.latestLogCheckpoint() == signed, "nothing signed")
+        try await store.putLogTiles([StoredLogTile(level: 0, index: 1, hashes: tile)])
+        #expect(try await log.integrate() == 305, "signs again once the tiles are intact")
+
+        // Another key's checkpoint in the store: refused, never overwritten with ours.
+        let stranger = Self.log(store)
+        try await Self.sequence(store, 1)
+        await #expect(throws: RegistryError.self) { try await stranger.integrate() }
+        #expect(try await log.integrate() == 306)
+    }
+
+    @Test func proofsFollowTheLatestCheckpoint() async throws {
+        let store = InMemoryStore()
+        let log = Self.log(store)
+        try await Self.sequence(store, 10)
+        let jti = try #require(try await store.logEntries(from: 7, limit: 1).first?.record.jti)
+        do {
+            _ = try await log.proof(jti: jti)
+            Issue.record("a proof before the first checkpoint")
+        } catch let error as RegistryError {
+            #expect(error.code == .notYetLogged)
+        }
+        try await log.integrate()
+        let inclusion = try await log.proof(jti: jti)
+        let proof = try #require(TlogProof.parse(inclusion.proofText))
+        #expect(proof.index == 7)
+        #expect(try proof.verify(entry: Array(inclusion.entry.record.data.utf8), key: log.verifierKey).get().size == 10)
+        await #expect(throws: RegistryError.self) { try await log.proof(jti: "unknown") }
+    }
+}
