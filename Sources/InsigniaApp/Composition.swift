@@ -35,10 +35,11 @@ public enum Composition {
         let badges = BadgeService(
             store: store, clock: clock, agents: agents, ca: ca, policy: config.badgePolicy, remoteDIDResolver: outbound.remoteDIDResolver
         )
+        let apiKeys = APIKeyService(store: store, clock: clock)
         return AppServices(
             agents: agents, badges: badges,
             pop: PoPService(store: store, clock: clock, agents: agents, badges: badges, policy: config.popPolicy),
-            apiKeys: APIKeyService(store: store, clock: clock),
+            apiKeys: apiKeys, consoleSessions: ConsoleSessionService(store: store, apiKeys: apiKeys, clock: clock),
             identities: IdentityService(store: store, clock: clock),
             mint: MintService(store: store, clock: clock, ca: ca, badges: badges, issuer: issuer, policy: config.dvPolicy),
             dv: DVService(store: store, clock: clock, ca: ca, issuer: issuer, policy: config.dvPolicy, validator: outbound.domainValidator),

@@ -13,6 +13,8 @@ public struct AppServices: Sendable {
     public var badges: BadgeService
     public var pop: PoPService
     public var apiKeys: APIKeyService
+    /// Admin console sign-in sessions (`/console`).
+    public var consoleSessions: ConsoleSessionService
     public var identities: IdentityService
     public var mint: MintService
     public var dv: DVService
@@ -32,7 +34,8 @@ public struct AppServices: Sendable {
     public var readiness: [(name: String, check: @Sendable () async throws -> Void)]
 
     public init(
-        agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, identities: IdentityService,
+        agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, consoleSessions: ConsoleSessionService,
+        identities: IdentityService,
         mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
         limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
@@ -42,6 +45,7 @@ public struct AppServices: Sendable {
         self.badges = badges
         self.pop = pop
         self.apiKeys = apiKeys
+        self.consoleSessions = consoleSessions
         self.identities = identities
         self.mint = mint
         self.dv = dv
@@ -112,6 +116,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     HealthController(readinessChecks: services.readiness, version: InsigniaVersion.version, commit: ProcessInfoCommit.value)
         .register(on: router)
     DocsController().register(on: router)
+    StaticAssets.register(on: router)
     if deps.settings.metricsPort == nil { MetricsController(deps).register(on: router) }
 
     var authenticator = Authenticator(apiKeys: services.apiKeys, limiter: services.limiter, rateLimit: deps.settings.apiRateLimit)
@@ -142,6 +147,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
+    ConsoleController(services: services, bodyLimit: limit).register(on: router)
     routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

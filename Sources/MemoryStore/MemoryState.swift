@@ -23,6 +23,7 @@ struct MemoryState: Sendable {
     var dvOrders: [String: DVOrder] = [:]
     var dvGrants: [String: DVGrant] = [:]
     var mintedBadges: [String: MintedBadge] = [:]
+    var consoleSessions: [String: ConsoleSession] = [:]
 
     init() {}
 }

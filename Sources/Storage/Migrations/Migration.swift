@@ -255,5 +255,22 @@ extension Migration {
             "CREATE INDEX agent_events_org_time ON agent_events (org_id, created_at, id)",
             "CREATE INDEX agent_events_received ON agent_events (created_at)",
         ]),
+        // The admin console (issue #15): server-side sessions, stored by the SHA-256 of their id
+        // (the cookie alone holds the id) with the hash of the API key that signed in, so revoking
+        // the key ends its sessions; and the index the console's newest-first badge list reads.
+        // Versions 9 and 10 are reserved by work that lands separately.
+        Migration(version: 11, name: "console sessions; badges by organisation and issue time", statements: [
+            """
+            CREATE TABLE console_sessions (
+                id_hash TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                key_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX console_sessions_seen ON console_sessions (last_seen_at)",
+            "CREATE INDEX badges_org_issued ON badges (org_id, issued_at, jti)",
+        ]),
     ]
 }

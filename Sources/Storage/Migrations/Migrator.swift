@@ -34,6 +34,10 @@ public enum Migrator {
     /// The highest version the code knows.
     public static var latestVersion: Int { Migration.all.last?.version ?? 0 }
 
+    /// Every version the code knows, in order. Not necessarily contiguous: branches developed in
+    /// parallel reserve their version numbers, and one may land before another.
+    public static var knownVersions: [Int] { Migration.all.map(\.version) }
+
     /// Versions the code knows that the database has not applied (all of them for an empty
     /// database). Reads only: for commands that must not change the schema.
     public static func pendingVersions(_ database: any SQLDatabase) async throws -> [Int] {

@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// Overview, CA keys and audit pages.
+extension ConsoleController {
+    func overview(_ session: ConsoleSignedIn) async throws -> Response {
+        let principal = try session.require(Scope.agentsRead)
+        let now = services.clock.now()
+        let agentCount = try await services.agents.count(principal)
+        let issued = try await services.badges.count(principal, .init(issuedSince: now - 86_400))
+        let revoked = try await services.badges.count(principal, .init(status: .revoked))
+        let keys = try await services.ca.listKeys()
+        return ConsoleLayout.page("Overview", session: session, current: "/console/overview") {
+            el("dl", ["class": "stats"]) {
+                stat("Agents", agentCount, link: "/console/agents")
+                stat("Badges issued in 24 h", issued, link: "/console/badges" + ConsoleQuery.string([("since", Self.inputTime(now - 86_400))]))
+                stat("Revoked badges", revoked, link: "/console/badges?status=revoked")
+            }
+            el("h2") { "CA keys" }
+            caKeyTable(keys, now: now)
+        }
+    }
+
+    func caKeys(_ session: ConsoleSignedIn) async throws -> Response {
+        let keys = try await services.ca.listKeys()
+        let now = services.clock.now()
+        return ConsoleLayout.page("CA keys", session: session, current: "/console/ca-keys") {
+            caKeyTable(keys, now: now)
+            el("p", ["class": "hint"]) {
+                "Rotation is an operator action on the server: insignia ca rotate (see the README). A retired key stays in the JWKS until its last badge has expired."
+            }
+        }
+    }
+
+    func audit(_ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
+        let principal = try session.require(Scope.auditRead)
+        let now = services.clock.now()
+        let since = try ConsoleLayout.parseTime(query["since"]) ?? now - 86_400
+        let until = try ConsoleLayout.parseTime(query["until"])
+        let after = try query["cursor"].map { text in
+            guard let cursor = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
+            return cursor
+        }
+        let rows = try await services.auditLog.events(EventQuery(
+            orgID: principal.orgID, type: query["type"], since: since, until: until, agentID: query["agent"], after: after,
+            limit: Self.pageSize + 1
+        ))
+        let page = Array(rows.prefix(Self.pageSize))
+        let next = rows.count > Self.pageSize ? page.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id).encoded } : nil
+        let filters: [(String, String?)] = [
+            ("type", query["type"]), ("agent", query["agent"]), ("since", query["since"]), ("until", query["until"]), ("refresh", query["refresh"]),
+        ]
+        return ConsoleLayout.page("Audit", session: session, current: "/console/audit", refreshSeconds: query["refresh"] == nil ? nil : 15) {
+            el("form", ["method": "get", "action": "/console/audit", "class": "filters", "role": "search"]) {
+                field("Type", "type", query["type"], placeholder: "badge.revoked")
+                field("Agent id", "agent", query["agent"])
+                field("Since (UTC)", "since", query["since"] ?? Self.inputTime(since), type: "datetime-local")
+                field("Until (UTC)", "until", query["until"], type: "datetime-local")
+                el("label", ["class": "check"]) {
+                    HTML.void("input", ["type": "checkbox", "name": "refresh", "value": "1", "checked": query["refresh"] == nil ? nil : ""])
+                    "Refresh every 15 s"
+                }
+                el("button", ["type": "submit"]) { "Filter" }
+            }
+            el("table", ["class": "list", "id": "audit"]) {
+                el("thead") { el("tr") { el("th") { "Time" }; el("th") { "Type" }; el("th") { "Actor" }; el("th") { "Subject" }; el("th") { "Details" } } }
+                el("tbody") {
+                    for event in page {
+                        el("tr") {
+                            el("td") { ConsoleLayout.time(event.createdAt) }
+                            el("td", ["class": "type"]) { event.type }
+                            el("td") { event.actor }
+                            el("td") { subjectLink(event) }
+                            el("td") { el("code") { event.details ?? "" } }
+                        }
+                    }
+                }
+            }
+            if page.isEmpty { el("p", ["class": "empty"]) { "No events match." } }
+            if let next { el("p") { el("a", ["href": "/console/audit" + ConsoleQuery.string(filters + [("cursor", next)]), "rel": "next"]) { "Later events" } } }
+        }
+    }
+
+    private func subjectLink(_ event: AuditEvent) -> HTML {
+        guard let subject = event.subject else { return .empty }
+        if event.type.hasPrefix("badge.") { return el("a", ["href": "/console/badges/" + Self.segment(subject)]) { subject } }
+        if event.type.hasPrefix("agent."), event.type != "agent.deleted" { return el("a", ["href": "/console/agents/" + Self.segment(subject)]) { subject } }
+        return .text(subject)
+    }
+
+    private func caKeyTable(_ keys: [(record: CAKeyRecord, published: Bool)], now: Int64) -> HTML {
+        el("table", ["class": "list", "id": "ca-keys"]) {
+            el("thead") { el("tr") { el("th") { "Key id" }; el("th") { "State" }; el("th") { "Created" }; el("th") { "Age" }; el("th") { "In JWKS" } } }
+            el("tbody") {
+                for key in keys {
+                    el("tr") {
+                        el("td") { el("code") { key.record.kid } }
+                        el("td") { el("span", ["class": "state \(key.record.state.rawValue)"]) { key.record.state.rawValue } }
+                        el("td") { ConsoleLayout.time(key.record.createdAt) }
+                        el("td") { ConsoleLayout.age(now - key.record.createdAt) }
+                        el("td") { key.published ? "yes" : "no" }
+                    }
+                }
+            }
+        }
+    }
+
+    private func stat(_ label: String, _ value: Int, link: String) -> HTML {
+        el("div") {
+            el("dt") { label }
+            el("dd") { el("a", ["href": link]) { String(value) } }
+        }
+    }
+
+    /// A labelled text input of a filter or form.
+    func field(_ label: String, _ name: String, _ value: String?, type: String = "text", placeholder: String? = nil, required: Bool = false) -> HTML {
+        el("label") {
+            el("span") { label }
+            HTML.void("input", ["type": type, "name": name, "value": value, "placeholder": placeholder, "required": required ? "" : nil])
+        }
+    }
+
+    /// Unix seconds as `datetime-local` input text (UTC).
+    static func inputTime(_ seconds: Int64) -> String {
+        String(Timestamp.rfc3339(seconds).prefix(16))
+    }
+
+    /// A path segment, percent-encoded (DIDs and jtis may hold `:` and `%`).
+    static func segment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/%:?#"))) ?? value
+    }
+}
