@@ -15,8 +15,8 @@ extension MemoryQueries {
         }
     }
 
-    public func countAgents(orgID: String) async throws -> Int {
-        try await memory.read { state in state.agents.values.filter { $0.orgID == orgID }.count }
+    public func countAgents(orgID: String, kind: AgentKind) async throws -> Int {
+        try await memory.read { state in state.agents.values.filter { $0.orgID == orgID && $0.kind == kind }.count }
     }
 
     public func badges(_ query: BadgeQuery) async throws -> [BadgeRecord] {

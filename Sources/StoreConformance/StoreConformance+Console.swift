@@ -40,7 +40,10 @@ extension StoreConformance {
             gamma.name = "Gamma bot"
             var foreign = makeAgent(other, at: 150)
             foreign.name = "alpha elsewhere"
-            for agent in [gamma, foreign, beta, alpha] { try await store.insertAgent(agent) }
+            var server = makeAgent(org, at: 250)
+            server.kind = .mcpServer
+            server.name = "Server bot"
+            for agent in [gamma, foreign, beta, alpha, server] { try await store.insertAgent(agent) }
             func names(_ query: AgentQuery) async throws -> [String] { try await store.agents(query).map(\.name) }
             try await expect(try await names(AgentQuery(orgID: org.id)) == ["Alpha_100% Bot", "beta", "Gamma bot"], "all, oldest first, own org only")
             try await expect(try await names(AgentQuery(orgID: org.id, search: "BOT")) == ["Alpha_100% Bot", "Gamma bot"], "name part, any case")
@@ -54,7 +57,9 @@ extension StoreConformance {
             try await expect(first.map(\.name) == ["Alpha_100% Bot", "beta"], "first page")
             let cursor = PageCursor(createdAt: first[1].createdAt, id: first[1].id)
             try await expect(try await names(AgentQuery(orgID: org.id, after: cursor, limit: 2)) == ["Gamma bot"], "next page after the cursor")
-            try await expect(try await store.countAgents(orgID: org.id) == 3, "count of the org's agents")
+            try await expect(try await store.countAgents(orgID: org.id, kind: .agent) == 3, "count of the org's agents")
+            try await expect(try await names(AgentQuery(orgID: org.id, kind: .mcpServer, search: "bot")) == ["Server bot"], "servers are their own kind")
+            try await expect(try await store.countAgents(orgID: org.id, kind: .mcpServer) == 1, "count of the org's servers")
         },
         ConformanceCase(name: "badge listing: newest first, filters, status at a time, org, keyset pages, counts") { store in
             let org = try await makeOrg(store)

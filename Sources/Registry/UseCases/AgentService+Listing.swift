@@ -1,4 +1,4 @@
-/// Searching the caller's agents, for the admin console.
+/// Searching the caller's agents (or servers: `kind`), for the admin console.
 extension AgentService {
     /// One page (oldest first) of the caller's agents whose name contains `search` (any case) or
     /// whose DID or domain is exactly `search`, optionally only those in `status`.
@@ -12,15 +12,15 @@ extension AgentService {
             return cursor
         }
         let rows = try await store.agents(AgentQuery(
-            orgID: principal.orgID, search: search.flatMap { $0.isEmpty ? nil : $0 }, status: status, after: after, limit: limit + 1
+            orgID: principal.orgID, kind: kind, search: search.flatMap { $0.isEmpty ? nil : $0 }, status: status, after: after, limit: limit + 1
         ))
         guard rows.count > limit else { return (rows, nil) }
         let page = Array(rows.prefix(limit))
         return (page, page.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id).encoded })
     }
 
-    /// How many agents the caller's organisation has.
+    /// How many agents (or servers) the caller's organisation has.
     public func count(_ principal: Principal) async throws -> Int {
-        try await store.countAgents(orgID: principal.orgID)
+        try await store.countAgents(orgID: principal.orgID, kind: kind)
     }
 }

@@ -255,10 +255,19 @@ extension Migration {
             "CREATE INDEX agent_events_org_time ON agent_events (org_id, created_at, id)",
             "CREATE INDEX agent_events_received ON agent_events (created_at)",
         ]),
+        // MCP servers (issue #12, RFC-007) share the agents table: one DID namespace, one ledger
+        // join for verification, one status rule. `kind` keeps their routes and lists apart.
+        Migration(version: 9, name: "MCP servers in the registry", statements: [
+            "ALTER TABLE agents ADD COLUMN kind TEXT NOT NULL DEFAULT 'agent'",
+            "ALTER TABLE agents ADD COLUMN url TEXT",
+            "CREATE INDEX agents_org_kind ON agents (org_id, kind, created_at, id)",
+            // Every list now filters by kind: the new index replaces this one.
+            "DROP INDEX agents_org",
+        ]),
         // The admin console (issue #15): server-side sessions, stored by the SHA-256 of their id
         // (the cookie alone holds the id) with the hash of the API key that signed in, so revoking
         // the key ends its sessions; and the index the console's newest-first badge list reads.
-        // Versions 9 and 10 are reserved by work that lands separately.
+        // Version 10 is reserved by work that lands separately.
         Migration(version: 11, name: "console sessions; badges by organisation and issue time", statements: [
             """
             CREATE TABLE console_sessions (

@@ -4,6 +4,7 @@ import Registry
 extension SQLQueries {
     public func agents(_ query: AgentQuery) async throws -> [Agent] {
         var filter = SQLFilter("org_id", query.orgID)
+        filter.add("kind = ?", .text(query.kind.rawValue))
         if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let search = query.search {
             // LIKE with the pattern's own wildcards escaped; LOWER on both sides, since SQLite's LIKE
@@ -20,8 +21,9 @@ extension SQLQueries {
             .map(Self.agent(from:))
     }
 
-    public func countAgents(orgID: String) async throws -> Int {
-        Int(try await executor.query("SELECT COUNT(*) AS n FROM agents WHERE org_id = $1", [.text(orgID)]).first?.int("n") ?? 0)
+    public func countAgents(orgID: String, kind: AgentKind) async throws -> Int {
+        let rows = try await executor.query("SELECT COUNT(*) AS n FROM agents WHERE org_id = $1 AND kind = $2", [.text(orgID), .text(kind.rawValue)])
+        return Int(try rows.first?.int("n") ?? 0)
     }
 
     public func badges(_ query: BadgeQuery) async throws -> [BadgeRecord] {
