@@ -138,7 +138,9 @@ import Testing
             let tenant = try await app.tenant()
             let (browser, _) = try await Self.signIn(app, key: tenant.key)
             #expect(!browser.csrf.isEmpty)
-            for form in ["name=forged", "csrf=&name=forged", "csrf=\(browser.csrf.dropLast())A&name=forged"] {
+            // The real token with its last character changed (to one it is not).
+            let altered = browser.csrf.dropLast() + (browser.csrf.hasSuffix("A") ? "B" : "A")
+            for form in ["name=forged", "csrf=&name=forged", "csrf=\(altered)&name=forged"] {
                 let refused = try await browser.post("/console/agents", form)
                 #expect(refused.status == .forbidden)
                 #expect(refused.text.contains("anti-forgery"))
