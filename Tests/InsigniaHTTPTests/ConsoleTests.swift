@@ -220,6 +220,28 @@ import Testing
             #expect(try await browser.get("/console/audit?type=badge.revoked").text.contains(jti))
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func mcpServersHaveTheirOwnPagesScopesAndList(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let (browser, _) = try await Self.signIn(app, key: tenant.key)
+            let created = try await browser.submit("/console/servers", "name=tools&url=https%3A%2F%2Fmcp.example.com%2Fmcp")
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers[.location])
+            #expect(location.hasPrefix("/console/servers/"))
+            let id = String(location.dropFirst("/console/servers/".count))
+            let page = try await browser.get(location)
+            #expect(page.status == .ok && page.text.contains("https://mcp.example.com/mcp") && page.text.contains("/servers/\(id)/did.json"))
+            #expect(try await browser.get("/console/servers").text.contains(">tools<"))
+            #expect(!(try await browser.get("/console/agents").text.contains(">tools<")), "servers are not listed as agents")
+            #expect(try await browser.get("/console/agents/\(id)").status == .notFound, "nor found as one")
+            let agentsOnly = try await app.tenant(scopes: [Scope.agentsRead, Scope.agentsWrite])
+            let (limited, _) = try await Self.signIn(app, key: agentsOnly.key)
+            #expect(try await limited.get("/console/servers").status == .forbidden, "servers:read is needed")
+            #expect(try await limited.submit("/console/servers", "name=nope").status == .forbidden)
+        }
+    }
 }
 
 /// The SHA-256 of a string's UTF-8 bytes (how console session ids are stored).

@@ -169,6 +169,15 @@ try:
     state = wait(admin, EC.presence_of_element_located((By.CSS_SELECTOR, "dl.facts .state"))).text
     check("the same form with its token works", state == "disabled", state)
 
+    # MCP servers have their own pages.
+    admin.get(BASE + "/console/servers/new")
+    fill(admin, {"name": "tools-server", "url": "https://mcp.example.com/mcp"})
+    admin.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait(admin, EC.title_contains("tools-server"))
+    admin.get(BASE + "/console/servers")
+    servers = [cell.text for cell in admin.find_elements(By.CSS_SELECTOR, "#agents tbody td:first-child")]
+    check("create an MCP server and list it", servers == ["tools-server"], str(servers))
+
     # Key management for an admin key: create one, shown once.
     admin.get(BASE + "/console/keys")
     fill(admin, {"name": "from the console"})

@@ -2,67 +2,77 @@ import BadgeCore
 import Hummingbird
 import Registry
 
-/// Agent pages: list and search, detail, create, edit, disable/enable, delete, issue a badge.
+/// The console's two registries: agents and MCP servers share their pages, as the API shares its
+/// handlers (`RegistryRoutes`); only paths, scopes, names and the server's URL field differ.
+extension RegistryRoutes {
+    /// The console path of the list (`/console/agents`, `/console/servers`).
+    var consolePath: String { "/console/\(kind.collection)" }
+    /// The scope that issues badges for one: `badges:issue` for agents, `servers:write` for servers (as the API).
+    var issueScope: String { kind == .agent ? Scope.badgesIssue : writeScope }
+    /// The list page's heading.
+    var plural: String { kind == .agent ? "Agents" : "MCP servers" }
+}
+
+/// Agent and MCP server pages: list and search, detail, create, edit, disable/enable, delete, issue a badge.
 extension ConsoleController {
-    func registerAgents(on router: Router<AppRequestContext>) {
-        page(router, "/console/agents") { session, request in try await self.agents(session, try ConsoleForm.query(request)) }
-        page(router, "/console/agents/new") { session, _ in
-            _ = try session.require(Scope.agentsWrite)
-            return ConsoleLayout.page("New agent", session: session, current: "/console/agents") { self.agentForm(session, nil) }
+    func registerRegistry(_ r: RegistryRoutes, on router: Router<AppRequestContext>) {
+        let base = r.consolePath
+        let registry = services.agents.scoped(to: r.kind)
+        page(router, RouterPath(base)) { session, request in try await self.list(r, session, try ConsoleForm.query(request)) }
+        page(router, RouterPath(base + "/new")) { session, _ in
+            _ = try session.require(r.writeScope)
+            return ConsoleLayout.page("New \(r.title)", session: session, current: base) { self.agentForm(r, session, nil) }
         }
-        action(router, "/console/agents") { session, form in
-            let agent = try await self.services.agents.create(try session.require(Scope.agentsWrite), Self.agentInput(form))
-            return ConsoleLayout.redirect("/console/agents/\(agent.id)")
+        action(router, RouterPath(base)) { session, form in
+            let agent = try await registry.create(try session.require(r.writeScope), Self.agentInput(form))
+            return ConsoleLayout.redirect("\(base)/\(agent.id)")
         }
-        page(router, "/console/agents/{id}") { session, _ in try await self.agentDetail(session) }
-        page(router, "/console/agents/{id}/edit") { session, _ in
-            let agent = try await self.services.agents.get(try session.require(Scope.agentsWrite), try session.context.pathParameter("id"))
-            return ConsoleLayout.page("Edit \(agent.name)", session: session, current: "/console/agents") { self.agentForm(session, agent) }
+        page(router, RouterPath(base + "/{id}")) { session, _ in try await self.agentDetail(r, session) }
+        page(router, RouterPath(base + "/{id}/edit")) { session, _ in
+            let agent = try await registry.get(try session.require(r.writeScope), try session.context.pathParameter("id"))
+            return ConsoleLayout.page("Edit \(agent.name)", session: session, current: base) { self.agentForm(r, session, agent) }
         }
-        action(router, "/console/agents/{id}") { session, form in
-            let agent = try await self.services.agents.update(
-                try session.require(Scope.agentsWrite), try session.context.pathParameter("id"), Self.agentInput(form)
-            )
-            return ConsoleLayout.redirect("/console/agents/\(agent.id)")
+        action(router, RouterPath(base + "/{id}")) { session, form in
+            let agent = try await registry.update(try session.require(r.writeScope), try session.context.pathParameter("id"), Self.agentInput(form))
+            return ConsoleLayout.redirect("\(base)/\(agent.id)")
         }
-        action(router, "/console/agents/{id}/disable") { session, form in
-            let agent = try await self.services.agents.disable(
-                try session.require(Scope.agentsWrite), try session.context.pathParameter("id"), reason: form["reason"]
-            )
-            return ConsoleLayout.redirect("/console/agents/\(agent.id)")
+        action(router, RouterPath(base + "/{id}/disable")) { session, form in
+            let agent = try await registry.disable(try session.require(r.writeScope), try session.context.pathParameter("id"), reason: form["reason"])
+            return ConsoleLayout.redirect("\(base)/\(agent.id)")
         }
-        action(router, "/console/agents/{id}/enable") { session, _ in
-            let agent = try await self.services.agents.enable(try session.require(Scope.agentsWrite), try session.context.pathParameter("id"))
-            return ConsoleLayout.redirect("/console/agents/\(agent.id)")
+        action(router, RouterPath(base + "/{id}/enable")) { session, _ in
+            let agent = try await registry.enable(try session.require(r.writeScope), try session.context.pathParameter("id"))
+            return ConsoleLayout.redirect("\(base)/\(agent.id)")
         }
-        page(router, "/console/agents/{id}/delete") { session, _ in
-            let agent = try await self.services.agents.get(try session.require(Scope.agentsWrite), try session.context.pathParameter("id"))
-            return ConsoleLayout.page("Delete \(agent.name)?", session: session, current: "/console/agents") {
-                el("p") { "The agent is removed from the registry. Badges already issued stay in the ledger until they expire; revoke them first if they must stop working now." }
-                session.form("/console/agents/\(agent.id)/delete") {
-                    el("button", ["type": "submit", "class": "danger"]) { "Delete this agent" }
+        page(router, RouterPath(base + "/{id}/delete")) { session, _ in
+            let agent = try await registry.get(try session.require(r.writeScope), try session.context.pathParameter("id"))
+            return ConsoleLayout.page("Delete \(agent.name)?", session: session, current: base) {
+                el("p") { "The \(r.kind.noun) is removed from the registry. Badges already issued stay in the ledger until they expire; revoke them first if they must stop working now." }
+                session.form("\(base)/\(agent.id)/delete") {
+                    el("button", ["type": "submit", "class": "danger"]) { "Delete this \(r.kind.noun)" }
                     " "
-                    el("a", ["href": "/console/agents/\(agent.id)"]) { "Cancel" }
+                    el("a", ["href": "\(base)/\(agent.id)"]) { "Cancel" }
                 }
             }
         }
-        action(router, "/console/agents/{id}/delete") { session, _ in
-            try await self.services.agents.delete(try session.require(Scope.agentsWrite), try session.context.pathParameter("id"))
-            return ConsoleLayout.redirect("/console/agents")
+        action(router, RouterPath(base + "/{id}/delete")) { session, _ in
+            try await registry.delete(try session.require(r.writeScope), try session.context.pathParameter("id"))
+            return ConsoleLayout.redirect(base)
         }
-        action(router, "/console/agents/{id}/badges") { session, form in try await self.issueBadge(session, form) }
+        action(router, RouterPath(base + "/{id}/badges")) { session, form in try await self.issueBadge(r, session, form) }
     }
 
-    private func agents(_ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
-        let principal = try session.require(Scope.agentsRead)
+    private func list(_ r: RegistryRoutes, _ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
+        let principal = try session.require(r.readScope)
+        let base = r.consolePath
         let status = try query["status"].map { text in
             guard let status = AgentStatus(rawValue: text) else { throw RegistryError.invalidRequest("status must be one of active, inactive, disabled, suspended") }
             return status
         }
-        let page = try await services.agents.search(principal, query["q"], status: status, cursor: query["cursor"], limit: Self.pageSize)
-        return ConsoleLayout.page("Agents", session: session, current: "/console/agents") {
-            el("p") { el("a", ["href": "/console/agents/new", "class": "button"]) { "New agent" } }
-            el("form", ["method": "get", "action": "/console/agents", "class": "filters", "role": "search"]) {
+        let page = try await services.agents.scoped(to: r.kind).search(principal, query["q"], status: status, cursor: query["cursor"], limit: Self.pageSize)
+        return ConsoleLayout.page(r.plural, session: session, current: base) {
+            el("p") { el("a", ["href": base + "/new", "class": "button"]) { "New \(r.kind.noun)" } }
+            el("form", ["method": "get", "action": base, "class": "filters", "role": "search"]) {
                 field("Search (name, DID or domain)", "q", query["q"])
                 el("label") {
                     el("span") { "Status" }
@@ -80,7 +90,7 @@ extension ConsoleController {
                 el("tbody") {
                     for agent in page.agents {
                         el("tr") {
-                            el("td") { el("a", ["href": "/console/agents/\(agent.id)"]) { agent.name } }
+                            el("td") { el("a", ["href": "\(base)/\(agent.id)"]) { agent.name } }
                             el("td") { el("span", ["class": "state \(agent.status.rawValue)"]) { agent.status.rawValue } }
                             el("td") { el("code") { agent.did ?? "—" } }
                             el("td") { agent.domain ?? "—" }
@@ -89,21 +99,22 @@ extension ConsoleController {
                     }
                 }
             }
-            if page.agents.isEmpty { el("p", ["class": "empty"]) { "No agents match." } }
+            if page.agents.isEmpty { el("p", ["class": "empty"]) { "Nothing matches." } }
             if let next = page.nextCursor {
                 el("p") {
-                    el("a", ["rel": "next", "href": "/console/agents" + ConsoleQuery.string([("q", query["q"]), ("status", query["status"]), ("cursor", next)])]) { "Next page" }
+                    el("a", ["rel": "next", "href": base + ConsoleQuery.string([("q", query["q"]), ("status", query["status"]), ("cursor", next)])]) { "Next page" }
                 }
             }
         }
     }
 
-    private func agentDetail(_ session: ConsoleSignedIn, issued: IssuedBadge? = nil) async throws -> Response {
-        let principal = try session.require(Scope.agentsRead)
-        let agent = try await services.agents.get(principal, try session.context.pathParameter("id"))
+    private func agentDetail(_ r: RegistryRoutes, _ session: ConsoleSignedIn, issued: IssuedBadge? = nil) async throws -> Response {
+        let principal = try session.require(r.readScope)
+        let agent = try await services.agents.scoped(to: r.kind).get(principal, try session.context.pathParameter("id"))
         let recent = try await services.badges.list(principal, .init(agentID: agent.id), cursor: nil, limit: 10).badges
         let now = services.clock.now()
-        return ConsoleLayout.page(agent.name, session: session, current: "/console/agents") {
+        let base = r.consolePath
+        return ConsoleLayout.page(agent.name, session: session, current: base) {
             if let issued {
                 el("section", ["class": "once", "aria-labelledby": "issued-title"]) {
                     el("h2", ["id": "issued-title"]) { "Badge issued" }
@@ -120,10 +131,11 @@ extension ConsoleController {
                 }
                 fact("DID") { el("code") { agent.did ?? "—" } }
                 fact("DID document") {
-                    el("a", ["href": "/agents/\(agent.id)/did.json"]) { "/agents/\(agent.id)/did.json" }
+                    el("a", ["href": "/\(r.kind.collection)/\(agent.id)/did.json"]) { "/\(r.kind.collection)/\(agent.id)/did.json" }
                 }
                 fact("Public key") { el("code") { agent.publicKeyJWK ?? "—" } }
                 fact("Domain") { agent.domain ?? "—" }
+                if r.kind == .mcpServer { fact("URL") { agent.url ?? "—" } }
                 fact("Description") { agent.description ?? "—" }
                 fact("Protocol") { agent.protocol ?? "—" }
                 fact("Highest level") { agent.trustLevel }
@@ -131,19 +143,19 @@ extension ConsoleController {
                 fact("Updated") { ConsoleLayout.time(agent.updatedAt) }
             }
             el("div", ["class": "actions"]) {
-                el("a", ["class": "button", "href": "/console/agents/\(agent.id)/edit"]) { "Edit" }
+                el("a", ["class": "button", "href": "\(base)/\(agent.id)/edit"]) { "Edit" }
                 if agent.status == .disabled {
-                    session.form("/console/agents/\(agent.id)/enable") { el("button", ["type": "submit"]) { "Enable" } }
+                    session.form("\(base)/\(agent.id)/enable") { el("button", ["type": "submit"]) { "Enable" } }
                 } else {
-                    session.form("/console/agents/\(agent.id)/disable", class: "inline") {
+                    session.form("\(base)/\(agent.id)/disable", class: "inline") {
                         el("label") { el("span") { "Reason" }; HTML.void("input", ["name": "reason", "maxlength": "500"]) }
                         el("button", ["type": "submit"]) { "Disable" }
                     }
                 }
-                el("a", ["class": "button danger", "href": "/console/agents/\(agent.id)/delete"]) { "Delete…" }
+                el("a", ["class": "button danger", "href": "\(base)/\(agent.id)/delete"]) { "Delete…" }
             }
             el("h2") { "Issue a badge" }
-            session.form("/console/agents/\(agent.id)/badges", class: "inline") {
+            session.form("\(base)/\(agent.id)/badges", class: "inline") {
                 el("label") {
                     el("span") { "Level" }
                     el("select", ["name": "level"]) {
@@ -157,12 +169,12 @@ extension ConsoleController {
             }
             el("h2") { "Recent badges" }
             badgeTable(recent, now: now)
-            el("p") { el("a", ["href": "/console/badges?agent=\(agent.id)"]) { "All badges of this agent" } }
+            el("p") { el("a", ["href": "/console/badges?agent=\(agent.id)"]) { "All its badges" } }
         }
     }
 
-    private func issueBadge(_ session: ConsoleSignedIn, _ form: ConsoleForm) async throws -> Response {
-        let principal = try session.require(Scope.badgesIssue)
+    private func issueBadge(_ r: RegistryRoutes, _ session: ConsoleSignedIn, _ form: ConsoleForm) async throws -> Response {
+        let principal = try session.require(r.issueScope)
         var request = IAL0Request()
         if let level = form["level"] {
             guard let parsed = TrustLevel(rawValue: level) else { throw RegistryError.invalidRequest("level must be 1 to 4") }
@@ -172,18 +184,19 @@ extension ConsoleController {
             guard let seconds = Int64(ttl), seconds > 0 else { throw RegistryError.invalidRequest("TTL must be a whole number of seconds") }
             request.ttlSeconds = seconds
         }
-        let issued = try await services.badges.issueIAL0(principal, try session.context.pathParameter("id"), request)
-        return try await agentDetail(session, issued: issued)
+        let issued = try await services.badges.issueIAL0(principal, try session.context.pathParameter("id"), request, kind: r.kind)
+        return try await agentDetail(r, session, issued: issued)
     }
 
-    private func agentForm(_ session: ConsoleSignedIn, _ agent: Agent?) -> HTML {
-        session.form(agent.map { "/console/agents/\($0.id)" } ?? "/console/agents", class: "card") {
+    private func agentForm(_ r: RegistryRoutes, _ session: ConsoleSignedIn, _ agent: Agent?) -> HTML {
+        session.form(r.consolePath + (agent.map { "/\($0.id)" } ?? ""), class: "card") {
             field("Name", "name", agent?.name, required: true)
             field("Description", "description", agent?.description)
             field("Domain", "domain", agent?.domain, placeholder: "agent.example.com")
             if agent?.did == nil { field("DID (optional, write-once)", "did", nil, placeholder: "did:key:z6Mk…") }
+            if r.kind == .mcpServer { field("URL", "url", agent?.url, placeholder: "https://mcp.example.com/mcp") }
             field("Protocol", "protocol", agent?.protocol, placeholder: "a2a")
-            el("button", ["type": "submit"]) { agent == nil ? "Create agent" : "Save" }
+            el("button", ["type": "submit"]) { agent == nil ? "Create \(r.kind.noun)" : "Save" }
         }
     }
 
@@ -194,6 +207,7 @@ extension ConsoleController {
         input.description = .some(form["description"])
         input.domain = .some(form["domain"])
         input.protocol = .some(form["protocol"])
+        if let url = form["url"] { input.url = .some(url) }
         if let did = form["did"] { input.did = .some(did) }
         return input
     }

@@ -8,12 +8,14 @@ extension ConsoleController {
         let principal = try session.require(Scope.agentsRead)
         let now = services.clock.now()
         let agentCount = try await services.agents.count(principal)
+        let serverCount = principal.allows(Scope.serversRead) ? try await services.agents.scoped(to: .mcpServer).count(principal) : nil
         let issued = try await services.badges.count(principal, .init(issuedSince: now - 86_400))
         let revoked = try await services.badges.count(principal, .init(status: .revoked))
         let keys = try await services.ca.listKeys()
         return ConsoleLayout.page("Overview", session: session, current: "/console/overview") {
             el("dl", ["class": "stats"]) {
                 stat("Agents", agentCount, link: "/console/agents")
+                if let serverCount { stat("MCP servers", serverCount, link: "/console/servers") }
                 stat("Badges issued in 24 h", issued, link: "/console/badges" + ConsoleQuery.string([("since", Self.inputTime(now - 86_400))]))
                 stat("Revoked badges", revoked, link: "/console/badges?status=revoked")
             }

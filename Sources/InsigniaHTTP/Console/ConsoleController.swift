@@ -28,7 +28,8 @@ struct ConsoleController: Sendable {
             }
         }
         page(router, "/console/overview") { session, _ in try await self.overview(session) }
-        registerAgents(on: router)
+        registerRegistry(.agents, on: router)
+        registerRegistry(.servers, on: router)
         registerBadges(on: router)
         registerKeys(on: router)
         page(router, "/console/ca-keys") { session, _ in try await self.caKeys(session) }

@@ -7,7 +7,8 @@ import Registry
 enum ConsoleLayout {
     /// The navigation, in order: (path, label).
     static let sections: [(path: String, label: String)] = [
-        ("/console/overview", "Overview"), ("/console/agents", "Agents"), ("/console/badges", "Badges"),
+        ("/console/overview", "Overview"), ("/console/agents", "Agents"), ("/console/servers", "MCP servers"),
+        ("/console/badges", "Badges"),
         ("/console/keys", "API keys"), ("/console/ca-keys", "CA keys"), ("/console/audit", "Audit"),
     ]
 
