@@ -50,7 +50,9 @@ public enum Composition {
             readiness: [
                 ("database", { try await store.ping() }),
                 ("ca_key", { _ = try await ca.activeSigner() }),
-            ]
+            ],
+            // The console's rotation (keys:admin, kid typed to confirm) does what `insignia ca rotate` does.
+            rotateCAKey: { [keyPath = config.caKeyPath] actor in try await CABootstrap.rotate(service: ca, keyPath: keyPath, actor: actor) }
         )
     }
 

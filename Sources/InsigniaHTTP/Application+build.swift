@@ -32,6 +32,9 @@ public struct AppServices: Sendable {
     public var clock: any RegistryClock
     /// Named checks behind `GET /health/ready` (database, CA key).
     public var readiness: [(name: String, check: @Sendable () async throws -> Void)]
+    /// Rotates the CA signing key as `insignia ca rotate` does (a new key file beside CA_KEY_PATH),
+    /// audited with the given actor; nil: the console offers no rotation.
+    public var rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)?
 
     public init(
         agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, consoleSessions: ConsoleSessionService,
@@ -39,7 +42,8 @@ public struct AppServices: Sendable {
         mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
         limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
-        readiness: [(name: String, check: @Sendable () async throws -> Void)]
+        readiness: [(name: String, check: @Sendable () async throws -> Void)],
+        rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)? = nil
     ) {
         self.agents = agents
         self.badges = badges
@@ -58,6 +62,7 @@ public struct AppServices: Sendable {
         self.clerkWebhook = clerkWebhook
         self.clock = clock
         self.readiness = readiness
+        self.rotateCAKey = rotateCAKey
     }
 }
 

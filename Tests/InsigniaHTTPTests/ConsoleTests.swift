@@ -242,6 +242,29 @@ import Testing
             #expect(try await limited.submit("/console/servers", "name=nope").status == .forbidden)
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func caKeyRotationNeedsKeysAdminAndTheTypedKid(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let active = try #require(try await app.ca.listKeys().first { $0.record.state == .active }?.record.kid)
+            let (member, _) = try await Self.signIn(app, key: try await app.tenant(scopes: Scope.memberScopes).key)
+            #expect(!(try await member.get("/console/ca-keys").text.contains("/console/ca-keys/rotate")), "no rotation form without keys:admin")
+            #expect(try await member.submit("/console/ca-keys/rotate", "confirm=\(active)").status == .forbidden)
+            let admin = try await app.tenant()
+            let (browser, _) = try await Self.signIn(app, key: admin.key)
+            #expect(try await browser.get("/console/ca-keys").text.contains("/console/ca-keys/rotate"))
+            let wrong = try await browser.submit("/console/ca-keys/rotate", "confirm=\(active)x")
+            #expect(wrong.status == .badRequest && wrong.text.contains("Type the active key id exactly"))
+            #expect(try await app.ca.listKeys().first { $0.record.state == .active }?.record.kid == active, "nothing rotated")
+            #expect(try await browser.submit("/console/ca-keys/rotate", "confirm=\(active)").status == .seeOther)
+            let keys = try await app.ca.listKeys()
+            let now = try #require(keys.first { $0.record.state == .active }?.record.kid)
+            #expect(now != active)
+            #expect(keys.first { $0.record.kid == active }?.record.state == .retired)
+            let audit = try await app.store.events(EventQuery(orgID: nil, type: "ca.key.rotated"))
+            #expect(audit.last?.actor.hasPrefix("apikey:") == true, "audited with the console key as actor")
+        }
+    }
 }
 
 /// The SHA-256 of a string's UTF-8 bytes (how console session ids are stored).

@@ -27,12 +27,33 @@ extension ConsoleController {
     func caKeys(_ session: ConsoleSignedIn) async throws -> Response {
         let keys = try await services.ca.listKeys()
         let now = services.clock.now()
+        let canRotate = services.rotateCAKey != nil && session.principal.allows(Scope.keysAdmin)
         return ConsoleLayout.page("CA keys", session: session, current: "/console/ca-keys") {
             caKeyTable(keys, now: now)
             el("p", ["class": "hint"]) {
-                "Rotation is an operator action on the server: insignia ca rotate (see the README). A retired key stays in the JWKS until its last badge has expired."
+                "A retired key stays in the JWKS until its last badge has expired. Verifiers cache the JWKS for up to 5 minutes: rotate at a quiet time."
+            }
+            if canRotate, let active = keys.first(where: { $0.record.state == .active }) {
+                el("h2") { "Rotate" }
+                session.form("/console/ca-keys/rotate", class: "card") {
+                    el("p") { "A new key becomes active for every organisation on this CA; the current one is retired. Type the active key id to confirm." }
+                    field("Active key id (\(active.record.kid))", "confirm", nil, required: true)
+                    el("button", ["type": "submit", "class": "danger", "id": "rotate"]) { "Rotate the CA key" }
+                }
             }
         }
+    }
+
+    /// `keys:admin` only, and only once the active kid has been typed exactly.
+    func rotateCAKey(_ session: ConsoleSignedIn, _ form: ConsoleForm) async throws -> Response {
+        let principal = try session.require(Scope.keysAdmin)
+        guard let rotate = services.rotateCAKey else { throw RegistryError(.forbidden, "this server does not offer CA key rotation") }
+        guard let active = try await services.ca.listKeys().first(where: { $0.record.state == .active })?.record.kid,
+              form["confirm"] == active
+        else { throw RegistryError.invalidRequest("type the active key id exactly to confirm the rotation") }
+        let record = try await rotate(principal.actor)
+        session.context.logger.notice("ca key rotated from the console", metadata: ["kid": .string(record.kid)])
+        return ConsoleLayout.redirect("/console/ca-keys")
     }
 
     func audit(_ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {

@@ -33,6 +33,7 @@ struct ConsoleController: Sendable {
         registerBadges(on: router)
         registerKeys(on: router)
         page(router, "/console/ca-keys") { session, _ in try await self.caKeys(session) }
+        action(router, "/console/ca-keys/rotate") { session, form in try await self.rotateCAKey(session, form) }
         page(router, "/console/audit") { session, request in try await self.audit(session, try ConsoleForm.query(request)) }
     }
 
