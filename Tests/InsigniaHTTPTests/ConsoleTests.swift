@@ -265,6 +265,28 @@ import Testing
             #expect(audit.last?.actor.hasPrefix("apikey:") == true, "audited with the console key as actor")
         }
     }
+
+    @Test(arguments: TestBackend.available)
+    func theAuditViewMergesReportedEventsAndFiltersBySource(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let agentID = try await app.keyedAgent(tenant)
+            let posted = try await app.request(.post, "/v1/events", key: tenant.key, rawBody: """
+                {"events": [{"id": "console-1", "type": "task_started", "agentId": "\(agentID)", "data": {"task": "<b>x</b>"}}]}
+                """)
+            #expect(posted.status == .accepted)
+            let (browser, _) = try await Self.signIn(app, key: tenant.key)
+            let all = try await browser.get("/console/audit")
+            #expect(all.text.contains("task_started") && all.text.contains("agent.created"), "both sources by default")
+            #expect(all.text.contains("&lt;b&gt;x&lt;/b&gt;") && !all.text.contains("<b>x</b>"), "reported bodies are escaped")
+            let reported = try await browser.get("/console/audit?source=agent")
+            #expect(reported.text.contains("task_started") && !reported.text.contains("agent.created"))
+            let registry = try await browser.get("/console/audit?source=registry&agent=\(agentID)")
+            #expect(!registry.text.contains("task_started") && registry.text.contains("agent.created"))
+            #expect(try await browser.get("/console/audit?source=nope").status == .badRequest)
+            #expect(try await browser.get("/console/audit?since=yesterday").status == .badRequest)
+        }
+    }
 }
 
 /// The SHA-256 of a string's UTF-8 bytes (how console session ids are stored).

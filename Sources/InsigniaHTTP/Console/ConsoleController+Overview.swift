@@ -56,28 +56,41 @@ extension ConsoleController {
         return ConsoleLayout.redirect("/console/ca-keys")
     }
 
+    /// The organisation's audit log and the events its agents and servers reported, merged in time
+    /// order (`EventService.timeline`, as `GET /v1/events`), filtered by source, type, agent, time.
     func audit(_ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
         let principal = try session.require(Scope.auditRead)
         let now = services.clock.now()
         let since = try ConsoleLayout.parseTime(query["since"]) ?? now - 86_400
-        let until = try ConsoleLayout.parseTime(query["until"])
+        let source = try query["source"].map { text in
+            guard let source = EventSource(rawValue: text) else { throw RegistryError.invalidRequest("source must be registry or agent") }
+            return source
+        }
         let after = try query["cursor"].map { text in
             guard let cursor = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
             return cursor
         }
-        let rows = try await services.auditLog.events(EventQuery(
-            orgID: principal.orgID, type: query["type"], since: since, until: until, agentID: query["agent"], after: after,
-            limit: Self.pageSize + 1
+        let page = try await services.events.timeline(principal, TimelineFilter(
+            source: source, type: query["type"], agent: query["agent"], since: since, until: try ConsoleLayout.parseTime(query["until"]),
+            after: after, limit: Self.pageSize
         ))
-        let page = Array(rows.prefix(Self.pageSize))
-        let next = rows.count > Self.pageSize ? page.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id).encoded } : nil
         let filters: [(String, String?)] = [
-            ("type", query["type"]), ("agent", query["agent"]), ("since", query["since"]), ("until", query["until"]), ("refresh", query["refresh"]),
+            ("source", query["source"]), ("type", query["type"]), ("agent", query["agent"]), ("since", query["since"]),
+            ("until", query["until"]), ("refresh", query["refresh"]),
         ]
-        return ConsoleLayout.page("Audit", session: session, current: "/console/audit", refreshSeconds: query["refresh"] == nil ? nil : 15) {
+        return ConsoleLayout.page("Audit and events", session: session, current: "/console/audit", refreshSeconds: query["refresh"] == nil ? nil : 15) {
             el("form", ["method": "get", "action": "/console/audit", "class": "filters", "role": "search"]) {
+                el("label") {
+                    el("span") { "Source" }
+                    el("select", ["name": "source"]) {
+                        el("option", ["value": ""]) { "any" }
+                        for option in EventSource.allCases {
+                            el("option", ["value": option.rawValue, "selected": option == source ? "" : nil]) { option.rawValue }
+                        }
+                    }
+                }
                 field("Type", "type", query["type"], placeholder: "badge.revoked")
-                field("Agent id", "agent", query["agent"])
+                field("Agent (id or DID)", "agent", query["agent"])
                 field("Since (UTC)", "since", query["since"] ?? Self.inputTime(since), type: "datetime-local")
                 field("Until (UTC)", "until", query["until"], type: "datetime-local")
                 el("label", ["class": "check"]) {
@@ -87,21 +100,38 @@ extension ConsoleController {
                 el("button", ["type": "submit"]) { "Filter" }
             }
             el("table", ["class": "list", "id": "audit"]) {
-                el("thead") { el("tr") { el("th") { "Time" }; el("th") { "Type" }; el("th") { "Actor" }; el("th") { "Subject" }; el("th") { "Details" } } }
+                el("thead") {
+                    el("tr") { el("th") { "Time" }; el("th") { "Source" }; el("th") { "Type" }; el("th") { "Actor" }; el("th") { "Subject" }; el("th") { "Details" } }
+                }
                 el("tbody") {
-                    for event in page {
-                        el("tr") {
-                            el("td") { ConsoleLayout.time(event.createdAt) }
-                            el("td", ["class": "type"]) { event.type }
-                            el("td") { event.actor }
-                            el("td") { subjectLink(event) }
-                            el("td") { el("code") { event.details ?? "" } }
+                    for item in page.items {
+                        switch item {
+                        case .registry(let event):
+                            el("tr") {
+                                el("td") { ConsoleLayout.time(event.createdAt) }
+                                el("td") { "registry" }
+                                el("td", ["class": "type"]) { event.type }
+                                el("td") { event.actor }
+                                el("td") { subjectLink(event) }
+                                el("td") { el("code") { event.details ?? "" } }
+                            }
+                        case .agent(let event):
+                            el("tr") {
+                                el("td") { ConsoleLayout.time(event.createdAt) }
+                                el("td") { "agent" }
+                                el("td", ["class": "type"]) { event.type + (event.severity.map { " (\($0))" } ?? "") }
+                                el("td") { event.actor }
+                                el("td") { event.agentID ?? event.serverID ?? "" }
+                                el("td") { el("code") { String(event.body.prefix(300)) } }
+                            }
                         }
                     }
                 }
             }
-            if page.isEmpty { el("p", ["class": "empty"]) { "No events match." } }
-            if let next { el("p") { el("a", ["href": "/console/audit" + ConsoleQuery.string(filters + [("cursor", next)]), "rel": "next"]) { "Later events" } } }
+            if page.items.isEmpty { el("p", ["class": "empty"]) { "No events match." } }
+            if let next = page.next {
+                el("p") { el("a", ["href": "/console/audit" + ConsoleQuery.string(filters + [("cursor", next.encoded)]), "rel": "next"]) { "Later events" } }
+            }
         }
     }
 
