@@ -81,19 +81,19 @@ extension StoreConformance {
             func jtis(_ query: BadgeQuery) async throws -> [String] { try await store.badges(query).map(\.jti) }
             let newest = [sameTime, live].sorted { $0.jti > $1.jti }.map(\.jti)
             try await expect(try await jtis(BadgeQuery(orgID: org.id, now: 1000)) == newest + [revoked.jti, old.jti], "newest first, jti descending on ties, own org only")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, status: .revoked, now: 1000)) == [revoked.jti], "revoked")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, status: .expired, now: 1000)) == [old.jti], "expired at now")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, status: .active, now: 1000)) == newest, "active at now")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, status: .active, now: 400)).count == 3, "the old badge is active at 400")
-            try await expect(Set(try await jtis(BadgeQuery(orgID: org.id, level: "2", now: 1000))) == [sameTime.jti, revoked.jti], "level filter")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, agentID: agentID, now: 1000)) == [live.jti, revoked.jti], "agent")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, subject: live.subject, now: 1000)) == [live.jti], "subject")
-            try await expect(try await jtis(BadgeQuery(orgID: org.id, issuedSince: 200, issuedUntil: 299, now: 1000)) == [revoked.jti], "issued between, inclusive")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(status: .revoked), now: 1000)) == [revoked.jti], "revoked")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(status: .expired), now: 1000)) == [old.jti], "expired at now")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(status: .active), now: 1000)) == newest, "active at now")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(status: .active), now: 400)).count == 3, "the old badge is active at 400")
+            try await expect(Set(try await jtis(BadgeQuery(orgID: org.id, filter: .init(level: "2"), now: 1000))) == [sameTime.jti, revoked.jti], "level filter")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(agentID: agentID), now: 1000)) == [live.jti, revoked.jti], "agent")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(subject: live.subject), now: 1000)) == [live.jti], "subject")
+            try await expect(try await jtis(BadgeQuery(orgID: org.id, filter: .init(issuedSince: 200, issuedUntil: 299), now: 1000)) == [revoked.jti], "issued between, inclusive")
             let page = try await store.badges(BadgeQuery(orgID: org.id, now: 1000, limit: 2))
             let cursor = BadgeCursor(issuedAt: page[1].issuedAt, jti: page[1].jti)
             try await expect(try await jtis(BadgeQuery(orgID: org.id, now: 1000, before: cursor, limit: 2)) == [revoked.jti, old.jti], "next page before the cursor")
             try await expect(try await store.countBadges(BadgeQuery(orgID: org.id, now: 1000)) == 4, "count ignores other orgs")
-            try await expect(try await store.countBadges(BadgeQuery(orgID: org.id, status: .active, now: 1000, limit: 1)) == 2, "count ignores the limit")
+            try await expect(try await store.countBadges(BadgeQuery(orgID: org.id, filter: .init(status: .active), now: 1000, limit: 1)) == 2, "count ignores the limit")
         },
     ]
 }

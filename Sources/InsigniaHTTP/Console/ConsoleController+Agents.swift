@@ -65,24 +65,13 @@ extension ConsoleController {
     private func list(_ r: RegistryRoutes, _ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
         let principal = try session.require(r.readScope)
         let base = r.consolePath
-        let status = try query["status"].map { text in
-            guard let status = AgentStatus(rawValue: text) else { throw RegistryError.invalidRequest("status must be one of active, inactive, disabled, suspended") }
-            return status
-        }
+        let status = try ConsoleWidgets.parse(query, "status", as: AgentStatus.self)
         let page = try await services.agents.scoped(to: r.kind).search(principal, query["q"], status: status, cursor: query["cursor"], limit: Self.pageSize)
         return ConsoleLayout.page(r.plural, session: session, current: base) {
             el("p") { el("a", ["href": base + "/new", "class": "button"]) { "New \(r.kind.noun)" } }
             el("form", ["method": "get", "action": base, "class": "filters", "role": "search"]) {
                 field("Search (name, DID or domain)", "q", query["q"])
-                el("label") {
-                    el("span") { "Status" }
-                    el("select", ["name": "status"]) {
-                        el("option", ["value": ""]) { "any" }
-                        for option in AgentStatus.allCases {
-                            el("option", ["value": option.rawValue, "selected": option == status ? "" : nil]) { option.rawValue }
-                        }
-                    }
-                }
+                ConsoleWidgets.choice("Status", "status", selected: status)
                 el("button", ["type": "submit"]) { "Search" }
             }
             el("table", ["class": "list", "id": "agents"]) {
@@ -116,12 +105,10 @@ extension ConsoleController {
         let base = r.consolePath
         return ConsoleLayout.page(agent.name, session: session, current: base) {
             if let issued {
-                el("section", ["class": "once", "aria-labelledby": "issued-title"]) {
-                    el("h2", ["id": "issued-title"]) { "Badge issued" }
-                    el("p") { "Copy the badge now: it is not shown again (the ledger keeps only its claims)." }
-                    el("textarea", ["id": "issued-token", "readonly": "", "rows": "4"]) { issued.token }
-                    el("button", ["type": "button", "data-copy": "issued-token"]) { "Copy" }
-                }
+                ConsoleWidgets.shownOnce(
+                    "Badge issued", note: "Copy the badge now: it is not shown again (the ledger keeps only its claims).",
+                    id: "issued-token", value: issued.token, rows: 4
+                )
             }
             el("dl", ["class": "facts"]) {
                 fact("Id") { el("code") { agent.id } }

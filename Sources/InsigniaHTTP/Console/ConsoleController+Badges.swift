@@ -19,11 +19,8 @@ extension ConsoleController {
 
     private func badges(_ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
         let principal = try session.require(Scope.agentsRead)
-        let status = try query["status"].map { text in
-            guard let status = BadgeQuery.Status(rawValue: text) else { throw RegistryError.invalidRequest("status must be active, revoked or expired") }
-            return status
-        }
-        let filter = BadgeService.ListFilter(
+        let status = try ConsoleWidgets.parse(query, "status", as: BadgeQuery.Status.self)
+        let filter = BadgeFilter(
             subject: query["subject"], agentID: query["agent"], status: status, level: query["level"],
             issuedSince: try ConsoleLayout.parseTime(query["since"]), issuedUntil: try ConsoleLayout.parseTime(query["until"])
         )
@@ -36,15 +33,7 @@ extension ConsoleController {
             el("form", ["method": "get", "action": "/console/badges", "class": "filters", "role": "search"]) {
                 field("Subject DID", "subject", query["subject"])
                 field("Agent id", "agent", query["agent"])
-                el("label") {
-                    el("span") { "Status" }
-                    el("select", ["name": "status"]) {
-                        el("option", ["value": ""]) { "any" }
-                        for option in BadgeQuery.Status.allCases {
-                            el("option", ["value": option.rawValue, "selected": option == status ? "" : nil]) { option.rawValue }
-                        }
-                    }
-                }
+                ConsoleWidgets.choice("Status", "status", selected: status)
                 field("Level", "level", query["level"], placeholder: "1–4")
                 field("Issued since (UTC)", "since", query["since"], type: "datetime-local")
                 field("Issued until (UTC)", "until", query["until"], type: "datetime-local")

@@ -26,12 +26,10 @@ extension ConsoleController {
         let keys = try await services.apiKeys.list(orgID: principal.orgID)
         return ConsoleLayout.page("API keys", session: session, current: "/console/keys") {
             if let created {
-                el("section", ["class": "once", "aria-labelledby": "created-title"]) {
-                    el("h2", ["id": "created-title"]) { "Key created" }
-                    el("p") { "Copy the key now: only its hash is stored, it cannot be shown again." }
-                    el("textarea", ["id": "created-key", "readonly": "", "rows": "2"]) { created.plaintext }
-                    el("button", ["type": "button", "data-copy": "created-key"]) { "Copy" }
-                }
+                ConsoleWidgets.shownOnce(
+                    "Key created", note: "Copy the key now: only its hash is stored, it cannot be shown again.",
+                    id: "created-key", value: created.plaintext, rows: 2
+                )
             }
             el("table", ["class": "list", "id": "keys"]) {
                 el("thead") { el("tr") { el("th") { "Name" }; el("th") { "Prefix" }; el("th") { "Scopes" }; el("th") { "Created" }; el("th") { "Last used" }; el("th") { "State" }; el("th") { "" } } }

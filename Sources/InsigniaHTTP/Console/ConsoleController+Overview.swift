@@ -62,10 +62,7 @@ extension ConsoleController {
         let principal = try session.require(Scope.auditRead)
         let now = services.clock.now()
         let since = try ConsoleLayout.parseTime(query["since"]) ?? now - 86_400
-        let source = try query["source"].map { text in
-            guard let source = EventSource(rawValue: text) else { throw RegistryError.invalidRequest("source must be registry or agent") }
-            return source
-        }
+        let source = try ConsoleWidgets.parse(query, "source", as: EventSource.self)
         let after = try query["cursor"].map { text in
             guard let cursor = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
             return cursor
@@ -80,15 +77,7 @@ extension ConsoleController {
         ]
         return ConsoleLayout.page("Audit and events", session: session, current: "/console/audit", refreshSeconds: query["refresh"] == nil ? nil : 15) {
             el("form", ["method": "get", "action": "/console/audit", "class": "filters", "role": "search"]) {
-                el("label") {
-                    el("span") { "Source" }
-                    el("select", ["name": "source"]) {
-                        el("option", ["value": ""]) { "any" }
-                        for option in EventSource.allCases {
-                            el("option", ["value": option.rawValue, "selected": option == source ? "" : nil]) { option.rawValue }
-                        }
-                    }
-                }
+                ConsoleWidgets.choice("Source", "source", selected: source)
                 field("Type", "type", query["type"], placeholder: "badge.revoked")
                 field("Agent (id or DID)", "agent", query["agent"])
                 field("Since (UTC)", "since", query["since"] ?? Self.inputTime(since), type: "datetime-local")
@@ -166,12 +155,9 @@ extension ConsoleController {
         }
     }
 
-    /// A labelled text input of a filter or form.
+    /// A labelled input (see `ConsoleWidgets.field`).
     func field(_ label: String, _ name: String, _ value: String?, type: String = "text", placeholder: String? = nil, required: Bool = false) -> HTML {
-        el("label") {
-            el("span") { label }
-            HTML.void("input", ["type": type, "name": name, "value": value, "placeholder": placeholder, "required": required ? "" : nil])
-        }
+        ConsoleWidgets.field(label, name, value, type: type, placeholder: placeholder, required: required)
     }
 
     /// Unix seconds as `datetime-local` input text (UTC).

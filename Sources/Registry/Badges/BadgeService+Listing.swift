@@ -1,29 +1,7 @@
 /// The caller's own ledger, for the admin console: filtered pages, counts and one badge.
 extension BadgeService {
-    /// What the console's badge list filters by (all optional).
-    public struct ListFilter: Sendable, Equatable {
-        public var subject: String?
-        public var agentID: String?
-        public var status: BadgeQuery.Status?
-        public var level: String?
-        public var issuedSince: Int64?
-        public var issuedUntil: Int64?
-
-        public init(
-            subject: String? = nil, agentID: String? = nil, status: BadgeQuery.Status? = nil, level: String? = nil,
-            issuedSince: Int64? = nil, issuedUntil: Int64? = nil
-        ) {
-            self.subject = subject
-            self.agentID = agentID
-            self.status = status
-            self.level = level
-            self.issuedSince = issuedSince
-            self.issuedUntil = issuedUntil
-        }
-    }
-
     /// One newest-first page of the caller's badges matching `filter`, and the cursor of the next.
-    public func list(_ principal: Principal, _ filter: ListFilter, cursor: String?, limit: Int) async throws -> (badges: [BadgeRecord], nextCursor: String?) {
+    public func list(_ principal: Principal, _ filter: BadgeFilter, cursor: String?, limit: Int) async throws -> (badges: [BadgeRecord], nextCursor: String?) {
         guard (1...1000).contains(limit) else { throw RegistryError.invalidRequest("limit must be from 1 to 1000") }
         let before = try cursor.map { text in
             guard let parsed = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
@@ -36,7 +14,7 @@ extension BadgeService {
     }
 
     /// How many of the caller's badges match `filter`.
-    public func count(_ principal: Principal, _ filter: ListFilter) async throws -> Int {
+    public func count(_ principal: Principal, _ filter: BadgeFilter) async throws -> Int {
         try await store.countBadges(query(principal, filter, before: nil, limit: nil))
     }
 
@@ -46,10 +24,7 @@ extension BadgeService {
         return badge
     }
 
-    private func query(_ principal: Principal, _ filter: ListFilter, before: BadgeCursor?, limit: Int?) -> BadgeQuery {
-        BadgeQuery(
-            orgID: principal.orgID, subject: filter.subject, agentID: filter.agentID, status: filter.status, level: filter.level,
-            issuedSince: filter.issuedSince, issuedUntil: filter.issuedUntil, now: clock.now(), before: before, limit: limit
-        )
+    private func query(_ principal: Principal, _ filter: BadgeFilter, before: BadgeCursor?, limit: Int?) -> BadgeQuery {
+        BadgeQuery(orgID: principal.orgID, filter: filter, now: clock.now(), before: before, limit: limit)
     }
 }

@@ -1,3 +1,41 @@
+/// What a badge list is filtered by (all optional).
+public struct BadgeFilter: Sendable, Equatable {
+    /// Exactly this `sub`.
+    public var subject: String?
+    /// Issued to this registry agent.
+    public var agentID: String?
+    public var status: BadgeQuery.Status?
+    /// Trust level `"0"`…`"4"`.
+    public var level: String?
+    /// Inclusive bounds on `issuedAt`.
+    public var issuedSince: Int64?
+    public var issuedUntil: Int64?
+
+    public init(
+        subject: String? = nil, agentID: String? = nil, status: BadgeQuery.Status? = nil, level: String? = nil,
+        issuedSince: Int64? = nil, issuedUntil: Int64? = nil
+    ) {
+        self.subject = subject
+        self.agentID = agentID
+        self.status = status
+        self.level = level
+        self.issuedSince = issuedSince
+        self.issuedUntil = issuedUntil
+    }
+
+    /// Whether `badge` matches every filter, its status judged at `now` (the in-memory store's
+    /// filter; the SQL adapter says the same in its WHERE clause).
+    public func matches(_ badge: BadgeRecord, at now: Int64) -> Bool {
+        if let subject, badge.subject != subject { return false }
+        if let agentID, badge.agentID != agentID { return false }
+        if let level, badge.level != level { return false }
+        if let issuedSince, badge.issuedAt < issuedSince { return false }
+        if let issuedUntil, badge.issuedAt > issuedUntil { return false }
+        if let status, BadgeQuery.status(of: badge, at: now) != status { return false }
+        return true
+    }
+}
+
 /// A filtered, newest-first page of one organisation's badge ledger (the console's badge list).
 public struct BadgeQuery: Sendable, Equatable {
     /// What a badge is at a moment: revoked wins over expired.
@@ -6,49 +44,24 @@ public struct BadgeQuery: Sendable, Equatable {
     }
 
     public var orgID: String
-    /// Exactly this `sub`.
-    public var subject: String?
-    /// Issued to this registry agent.
-    public var agentID: String?
-    public var status: Status?
-    /// Trust level `"0"`…`"4"`.
-    public var level: String?
-    /// Inclusive bounds on `issuedAt`.
-    public var issuedSince: Int64?
-    public var issuedUntil: Int64?
+    public var filter: BadgeFilter
     /// The time `status` is judged at (`active` and `expired` depend on it).
     public var now: Int64
     /// Continue with badges ordered after this one (newest first: older, or same time and smaller jti).
     public var before: BadgeCursor?
     public var limit: Int?
 
-    public init(
-        orgID: String, subject: String? = nil, agentID: String? = nil, status: Status? = nil, level: String? = nil,
-        issuedSince: Int64? = nil, issuedUntil: Int64? = nil, now: Int64, before: BadgeCursor? = nil, limit: Int? = nil
-    ) {
+    public init(orgID: String, filter: BadgeFilter = BadgeFilter(), now: Int64, before: BadgeCursor? = nil, limit: Int? = nil) {
         self.orgID = orgID
-        self.subject = subject
-        self.agentID = agentID
-        self.status = status
-        self.level = level
-        self.issuedSince = issuedSince
-        self.issuedUntil = issuedUntil
+        self.filter = filter
         self.now = now
         self.before = before
         self.limit = limit
     }
 
-    /// Whether `badge` matches every filter except the cursor and the limit (the in-memory store's
-    /// filter; the SQL adapter says the same in its WHERE clause).
+    /// Whether `badge` is the organisation's and matches the filter (cursor and limit aside).
     public func matches(_ badge: BadgeRecord) -> Bool {
-        guard badge.orgID == orgID else { return false }
-        if let subject, badge.subject != subject { return false }
-        if let agentID, badge.agentID != agentID { return false }
-        if let level, badge.level != level { return false }
-        if let issuedSince, badge.issuedAt < issuedSince { return false }
-        if let issuedUntil, badge.issuedAt > issuedUntil { return false }
-        if let status, Self.status(of: badge, at: now) != status { return false }
-        return true
+        badge.orgID == orgID && filter.matches(badge, at: now)
     }
 
     /// A badge's status at `now`.

@@ -44,12 +44,12 @@ extension SQLQueries {
     /// `BadgeQuery.matches` as a WHERE clause.
     private static func badgeFilter(_ query: BadgeQuery) -> SQLFilter {
         var filter = SQLFilter("org_id", query.orgID)
-        if let subject = query.subject { filter.add("subject = ?", .text(subject)) }
-        if let agentID = query.agentID { filter.add("agent_id = ?", .text(agentID)) }
-        if let level = query.level { filter.add("level = ?", .text(level)) }
-        if let since = query.issuedSince { filter.add("issued_at >= ?", .int(since)) }
-        if let until = query.issuedUntil { filter.add("issued_at <= ?", .int(until)) }
-        switch query.status {
+        if let subject = query.filter.subject { filter.add("subject = ?", .text(subject)) }
+        if let agentID = query.filter.agentID { filter.add("agent_id = ?", .text(agentID)) }
+        if let level = query.filter.level { filter.add("level = ?", .text(level)) }
+        if let since = query.filter.issuedSince { filter.add("issued_at >= ?", .int(since)) }
+        if let until = query.filter.issuedUntil { filter.add("issued_at <= ?", .int(until)) }
+        switch query.filter.status {
         case .revoked?: filter.add("revoked_at IS NOT NULL")
         case .active?: filter.add("revoked_at IS NULL AND expires_at > ?", .int(query.now))
         case .expired?: filter.add("revoked_at IS NULL AND expires_at <= ?", .int(query.now))
