@@ -84,7 +84,12 @@ struct ConsoleController: Sendable {
             }
             return try await body(session, form)
         } catch let error as RegistryError {
+            if error.category == .internal { context.logger.error("console request failed", metadata: ["error": "\(error.code.rawValue)"]) }
             return ConsoleLayout.error(error, session: session)
+        } catch {
+            // Never a stack trace or a JSON body in a page: a sentence, and the details in the log.
+            context.logger.error("console request failed", metadata: ["error": "\(type(of: error))"])
+            return ConsoleLayout.error(RegistryError(.internalError, "the server could not complete this request"), session: session)
         }
     }
 
