@@ -3,13 +3,16 @@
 // Sources: Sources/BadgeCore/*.swift
 // Needs: Crypto
 //
-// The input is parsed as JSON; a JSON string is also read as a multibase key.
+// The input is parsed as JSON; a JSON string is also read as a multibase key and as a PEM public
+// key (the wire's `publicKey` may be either).
 // Properties:
 // - an accepted public JWK round-trips through its JWK, multibase and did:key forms, and its
 //   RFC 7638 thumbprint is 43 base64url characters;
 // - an accepted private JWK's public key matches, it round-trips through json(), and what it
 //   signs verifies;
 // - an accepted multibase key re-encodes to exactly the input;
+// - an accepted PEM key came from a PUBLIC KEY block of at most 1 KiB and reads back the same
+//   from its canonical PEM;
 // - an accepted DID document re-parses from its json() with the same id, relationships and keys.
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -33,6 +36,12 @@ public func fuzzJWK(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     if let text = json.stringValue, let key = try? PublicJWK(multibase: text) {
         require(key.multibase == text, "non-canonical multibase accepted")
+    }
+    if let text = json.stringValue, let key = try? PublicJWK(pem: text) {
+        require(text.utf8.count <= 1024 && text.contains("-----BEGIN PUBLIC KEY-----"), "PEM accepted without its label or over 1 KiB")
+        let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + key.x
+        let body = String(Base64URL.encode(der).map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }) + "="
+        require((try? PublicJWK(pem: "-----BEGIN PUBLIC KEY-----\n\(body)\n-----END PUBLIC KEY-----\n")) == key, "PEM round trip")
     }
     if let document = try? DIDDocument(json: json) {
         guard let again = try? DIDDocument(json: document.json()) else { fatalError("document json() does not parse") }

@@ -22,6 +22,19 @@ extension StoreConformance {
             try await expect(try await store.agentEvents(AgentEventQuery(orgID: b.id)).map(\.orgID) == [b.id], "org b sees only its own")
             try await expect(try await store.insertAgentEvents([]) == 0, "an empty batch writes nothing")
         },
+        ConformanceCase(name: "concurrent agent event inserts each count their own new events, an id sent twice once") { store in
+            let org = try await makeOrg(store)
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for n in 0..<40 {
+                    // Requests 0…19 and 20…39 send the same ids: each id is new exactly once.
+                    let events = (0..<5).map { agentEvent(org, id: "c-\(n % 20)-\($0)", at: Int64(n)) }
+                    group.addTask { try await store.insertAgentEvents(events) }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            try await expect(counts.reduce(0, +) == 100, "100 distinct events counted once in all, got \(counts.reduce(0, +))")
+            try await expect(try await store.agentEvents(AgentEventQuery(orgID: org.id, limit: 1000)).count == 100, "100 rows stored")
+        },
         ConformanceCase(name: "agent events filter by type, agent, server and time, page by cursor, and purge by age") { store in
             let org = try await makeOrg(store)
             var events: [AgentEvent] = []

@@ -63,6 +63,8 @@ import Testing
             #expect((rest.data.arrayValue?.count ?? 0) >= 1 && rest.json["next_cursor"] == nil)
             #expect(try await app.request(.get, "/v1/events?since=nope", key: tenant.key).status == .badRequest)
             #expect(try await app.request(.get, "/v1/events?limit=0", key: tenant.key).status == .badRequest)
+            let source = try await app.request(.get, "/v1/events?source=sdk", key: tenant.key)
+            #expect(source.status == .badRequest && source.json["message"] == "source must be 'registry' or 'agent'")
             #expect(try await app.request(.get, "/v1/events").status == .unauthorized)
             let reader = try await app.tenant(scopes: [Scope.agentsRead])
             #expect(try await app.request(.get, "/v1/events", key: reader.key).errorCode == "insufficient_scope")

@@ -223,6 +223,15 @@ extension TestApp {
             #expect(try await app.request(.get, "/servers/\(agentID)/did.json").status == .notFound)
             #expect(try await app.request(.get, "/v1/servers/\(agentID)/status").status == .notFound)
             #expect(try await app.request(.get, "/v1/agents/\(id)/status").status == .notFound)
+            // Bad input on the public routes: 4xx JSON, never a 5xx.
+            for (path, status, code) in [
+                ("/servers/not-a-uuid/did.json", 404, "server_not_found"), ("/v1/servers/did%3Anope/status", 404, "server_not_found"),
+                ("/v1/servers/badges/nope/status", 404, "badge_not_found"), ("/v1/servers/a%00b/status", 400, "invalid_input"),
+                ("/v1/servers/badges/\(String(repeating: "j", count: 300))/status", 404, "badge_not_found"),
+            ] {
+                let response = try await app.request(.get, path)
+                #expect(Int(response.status.code) == status && response.errorCode == code, "\(path) → \(response.status) \(response.text)")
+            }
         }
     }
 }

@@ -146,4 +146,31 @@ import Testing
         #expect(Set(stored) == [fresh.badge.jti, noBasis.badge.jti])
         #expect(try await issued(Setup(world: world, tenant: tenant, agent: read)) == 2)
     }
+
+    /// A server's badge request that names a new domain saves it on the server: from the current
+    /// row, never from the recently read one, so a disable committed elsewhere is not undone.
+    @Test func aNewServerDomainNeverUndoesADisableMadeElsewhere() async throws {
+        let world = try await World.make()
+        let tenant = try await world.tenant()
+        let servers = world.agents.scoped(to: .mcpServer)
+        var input = AgentInput()
+        input.name = "mcp"
+        input.did = .some(DIDKey.did(for: PrivateJWK.generate(kid: "server").publicKey))
+        let server = try await servers.create(tenant.principal, input)
+        // The first request saves the domain; the renewal (same domain, no write) leaves the row in
+        // this server's recent reads.
+        for _ in 0..<2 {
+            _ = try await world.badges.issueIAL0(tenant.principal, server.id, IAL0Request(domain: "a.example.com"), kind: .mcpServer, cached: true)
+        }
+        var disabled = try #require(try await world.store.agent(id: server.id))
+        disabled.status = .disabled
+        disabled.updatedAt += 1
+        try await world.changeElsewhere(disabled)
+        await expectError("agent_disabled", kind: .forbidden) {
+            _ = try await world.badges.issueIAL0(tenant.principal, server.id, IAL0Request(domain: "b.example.com"), kind: .mcpServer, cached: true)
+        }
+        let stored = try #require(try await world.store.agent(id: server.id))
+        #expect(stored.status == .disabled && stored.domain == "a.example.com")
+        #expect(try await world.events("badge.issued").count == 2)
+    }
 }

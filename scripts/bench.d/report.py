@@ -167,6 +167,11 @@ targets = [
 ]
 cells = []
 for b in backends:
+    r = get("main", b, "POST /v1/events (10 per request)")
+    cells.append(verdict(r["rps"] * 10 >= 20000, "%.0f events/s" % (r["rps"] * 10)) if r else "-")
+targets.append(("ingestion ≥ 20 000 events/s (issue #12)", cells))
+cells = []
+for b in backends:
     h = get("main", b, "GET /health")
     over = ["%s %.1f×" % (r["endpoint"].split(" ", 1)[1], r["p99"] / h["p99"])
             for r in rows if r["section"] == "main" and r["backend"] == b and r["endpoint"] != "GET /health" and r["p99"] > 2 * h["p99"]]

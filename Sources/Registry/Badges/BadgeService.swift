@@ -89,9 +89,7 @@ public struct BadgeService: Sendable {
         _ principal: Principal, _ reference: String, _ request: IAL0Request, kind: AgentKind, cached: Bool, spend: Bool
     ) async throws -> IssuedBadge {
         var agent = try await issuingAgent(principal, reference, kind: kind, cached: cached)
-        guard agent.status.isUsable else {
-            throw RegistryError(.agentDisabled, "\(kind.noun) is \(agent.status.rawValue); no badges are issued for it")
-        }
+        try agent.requireUsable()
         let requestedDomain = request.domain.flatMap { $0.isEmpty ? nil : $0.lowercased() }
         let domain: String?
         let level: TrustLevel

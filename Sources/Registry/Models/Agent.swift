@@ -112,6 +112,13 @@ public struct PageCursor: Sendable, Equatable {
 }
 
 extension Agent {
+    /// Refuses a disabled or suspended agent or server: no badges are issued for it.
+    public func requireUsable() throws {
+        guard status.isUsable else {
+            throw RegistryError(.agentDisabled, "\(kind.noun) is \(status.rawValue); no badges are issued for it")
+        }
+    }
+
     /// The agent's public key: the registered JWK, else the key inside its `did:key`.
     public var publicKey: PublicJWK? {
         if let stored = publicKeyJWK.flatMap(PublicJWK.fromCompactJSON) { return stored }

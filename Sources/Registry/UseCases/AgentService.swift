@@ -210,15 +210,20 @@ public struct AgentService: Sendable {
     }
 
     /// Stores `domain` as `agent`'s (a server's badge request names it once, renewals do not),
-    /// returning the row as saved; unchanged when it is already the domain.
+    /// returning the row as saved; `agent` itself when it already has that domain. Refuses
+    /// (`agent_disabled`) when the current row is not usable: a refused badge request changes nothing.
     func rememberDomain(_ principal: Principal, _ agent: Agent, _ domain: String) async throws -> Agent {
         let domain = try AgentValidation.domain(domain, kind: kind)
         guard domain != agent.domain else { return agent }
-        var changed = agent
-        changed.domain = domain
-        changed.updatedAt = clock.now()
-        try await saveOrConflict(changed, event: event("updated", changed, principal, details: ["domain": .optional(domain)]))
-        return changed
+        // Change the current row, not `agent`: that may be a recent read, and saving it would undo
+        // whatever changed since (a disable on another replica, say).
+        var current = try await get(principal, agent.id)
+        try current.requireUsable()
+        guard domain != current.domain else { return current }
+        current.domain = domain
+        current.updatedAt = clock.now()
+        try await saveOrConflict(current, event: event("updated", current, principal, details: ["domain": .optional(domain)]))
+        return current
     }
 
     /// Registers the agent's DID (and optionally key), write-once (CONTRACT.md §4.3.8).

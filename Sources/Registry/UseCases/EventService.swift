@@ -208,7 +208,9 @@ public struct EventService: Sendable {
     /// The caller's agent or server named by `reference` (id or DID), nil when it is not one.
     private func ownAgent(_ reference: String, principal: Principal, resolved: inout [String: OwnIdentity?]) async throws -> OwnIdentity? {
         if let known = resolved[reference] { return known }
-        let agent = try await agents.resolve(reference)
+        // A read up to 5 s old: which organisation an agent belongs to never changes, and an event
+        // credited to an agent deleted in those seconds is harmless; a read per request is not.
+        let agent = try await agents.resolve(reference, freshness: .recent(maxAge: 5, now: clock.now()))
         let owned = agent.flatMap { $0.orgID == principal.orgID ? OwnIdentity(id: $0.id, kind: $0.kind) : nil }
         resolved[reference] = owned
         return owned

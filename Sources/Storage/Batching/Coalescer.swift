@@ -63,3 +63,28 @@ extension Coalescer where Input == String {
         }
     }
 }
+
+extension Coalescer {
+    /// Group writes: each batch is written by one `write` (one transaction or statement), which
+    /// returns one output per input. If it fails, each input of the batch is written alone, so only
+    /// a failing input's caller sees an error.
+    static func writes(
+        maxBatch: Int, maxConcurrent: Int = 1, write: @escaping @Sendable (_ inputs: [Input]) async throws -> [Output]
+    ) -> Coalescer<Input, Output> {
+        Coalescer(maxBatch: maxBatch, maxConcurrent: maxConcurrent) { inputs in
+            do {
+                return try await write(inputs).map { .success($0) }
+            } catch {
+                var results: [Result<Output, any Error>] = []
+                for input in inputs {
+                    do {
+                        results.append(.success(try await write([input])[0]))
+                    } catch {
+                        results.append(.failure(error))
+                    }
+                }
+                return results
+            }
+        }
+    }
+}

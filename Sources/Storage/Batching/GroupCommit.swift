@@ -11,21 +11,9 @@ struct GroupCommit: Sendable {
 
     /// `insert` writes entries in one transaction and returns the jtis it left out.
     init(maxBatch: Int = 256, insert: @escaping @Sendable ([LedgerEntry]) async throws -> Set<String>) {
-        batches = Coalescer(maxBatch: maxBatch) { entries in
-            do {
-                let stale = try await insert(entries)
-                return entries.map { .success(!stale.contains($0.badge.jti)) }
-            } catch {
-                var results: [Result<Bool, any Error>] = []
-                for entry in entries {
-                    do {
-                        results.append(.success(try await insert([entry]).isEmpty))
-                    } catch {
-                        results.append(.failure(error))
-                    }
-                }
-                return results
-            }
+        batches = .writes(maxBatch: maxBatch) { entries in
+            let stale = try await insert(entries)
+            return entries.map { !stale.contains($0.badge.jti) }
         }
     }
 

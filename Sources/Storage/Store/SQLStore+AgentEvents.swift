@@ -1,25 +1,39 @@
 import Registry
 
+/// An ingested event's identity: clients resend by id within their organisation.
+struct AgentEventKey: Hashable, Sendable {
+    let orgID: String
+    let id: String
+}
+
 extension SQLQueries {
     /// Rows per INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
     static var agentEventChunk: Int { 500 }
 
     @discardableResult
     public func insertAgentEvents(_ events: [AgentEvent]) async throws -> Int {
-        var inserted = 0
+        try await Self.insertAgentEvents(events, executor).count
+    }
+
+    /// Inserts `events` (a resent id of the same organisation is skipped); returns the
+    /// `(org_id, id)` keys it inserted.
+    static func insertAgentEvents(_ events: [AgentEvent], _ executor: any SQLExecutor) async throws -> Set<AgentEventKey> {
+        var inserted: Set<AgentEventKey> = []
         var start = 0
         while start < events.count {
             let chunk = events[start..<min(events.count, start + Self.agentEventChunk)]
             start += chunk.count
             let sql = Self.multiRowInsert("agent_events", columns: SQLColumns.agentEvent, rows: chunk.count)
-                + " ON CONFLICT (org_id, id) DO NOTHING RETURNING id"
+                + " ON CONFLICT (org_id, id) DO NOTHING RETURNING org_id, id"
             let binds: [SQLValue] = chunk.flatMap { event -> [SQLValue] in
                 [
                     .text(event.orgID), .text(event.id), .text(event.type), .optional(event.agentID), .optional(event.serverID),
                     .optional(event.severity), .text(event.actor), .text(event.body), .int(event.createdAt),
                 ]
             }
-            inserted += try await executor.query(sql, binds).count
+            for row in try await executor.query(sql, binds) {
+                inserted.insert(AgentEventKey(orgID: try row.string("org_id"), id: try row.string("id")))
+            }
         }
         return inserted
     }
@@ -55,5 +69,29 @@ extension SQLQueries {
     @discardableResult
     public func purgeAgentEvents(receivedBefore cutoff: Int64) async throws -> Int {
         try await executor.query("DELETE FROM agent_events WHERE created_at < $1 RETURNING id", [.int(cutoff)]).count
+    }
+}
+
+extension SQLStore {
+    /// Concurrent ingestion requests share one transaction (`SQLStoreAccelerators.events`): each
+    /// returns once the transaction holding its events has committed.
+    @discardableResult
+    public func insertAgentEvents(_ events: [AgentEvent]) async throws -> Int {
+        guard !events.isEmpty else { return 0 }
+        return try await accelerators.events.submit(events)
+    }
+
+    /// Writes several requests' events in one transaction; returns how many of each request's
+    /// events were new. Within the batch, an id sent twice counts for the first request sending it,
+    /// as the statement inserts the first occurrence.
+    static func insertAgentEventBatches(_ batches: [[AgentEvent]], in database: any SQLDatabase) async throws -> [Int] {
+        let inserted = try await database.transaction { tx in try await Self.insertAgentEvents(batches.flatMap { $0 }, tx) }
+        var credited: Set<AgentEventKey> = []
+        return batches.map { events in
+            events.reduce(0) { count, event in
+                let key = AgentEventKey(orgID: event.orgID, id: event.id)
+                return inserted.contains(key) && credited.insert(key).inserted ? count + 1 : count
+            }
+        }
     }
 }

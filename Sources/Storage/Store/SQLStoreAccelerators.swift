@@ -5,6 +5,8 @@ import Registry
 /// so nothing here holds the store itself.
 final class SQLStoreAccelerators: Sendable {
     let ledger: GroupCommit
+    /// Concurrent event ingestions, one transaction per batch.
+    let events: Coalescer<[AgentEvent], Int>
     /// Concurrent status lookups, one statement per batch.
     let statusReads: Coalescer<String, BadgeRecord?>
     /// Concurrent verification lookups (badge and subject agents), one statement per batch.
@@ -19,6 +21,10 @@ final class SQLStoreAccelerators: Sendable {
         self.concurrentReads = concurrentReads
         let direct = SQLStatements(executor: database)
         ledger = GroupCommit { entries in try await SQLStore.insertBadges(entries, in: database) }
+        // PostgreSQL has no single writer: a second batch encodes while the first is in flight.
+        events = .writes(maxBatch: 64, maxConcurrent: database.dialect == .postgres ? 2 : 1) { batches in
+            try await SQLStore.insertAgentEventBatches(batches, in: database)
+        }
         statusReads = .lookup(maxConcurrent: concurrentReads) { jtis in
             Dictionary(try await direct.badges(jtis: jtis).map { ($0.jti, $0) }, uniquingKeysWith: { first, _ in first })
         }
