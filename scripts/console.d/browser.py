@@ -60,6 +60,13 @@ def sign_in(driver, key):
     wait(driver, EC.title_contains("Overview"))
 
 
+def click_to_next_page(driver, button):
+    """Clicks and waits until the current page is gone: the next page may hold the same ids."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    wait(driver, EC.staleness_of(page))
+
+
 def fill(driver, values):
     for name, value in values.items():
         field = driver.find_element(By.NAME, name)
@@ -130,7 +137,7 @@ try:
     shot(admin, "badges")
     admin.find_element(By.CSS_SELECTOR, f"#badges a[href='/console/badges/{jti}']").click()
     admin.find_element(By.ID, "revoke-reason").send_keys("key compromise drill")
-    admin.find_element(By.ID, "revoke").click()
+    click_to_next_page(admin, admin.find_element(By.ID, "revoke"))
     status = wait(admin, EC.presence_of_element_located((By.ID, "badge-status"))).text
     check("revoke a badge with a reason", status == "revoked", status)
     shot(admin, "badge")
@@ -165,7 +172,7 @@ try:
     admin.get(BASE + f"/console/agents/{agent_id}")
     state = admin.find_element(By.CSS_SELECTOR, "dl.facts .state").text
     check("a form without its CSRF token is refused", "anti-forgery" in refused and state == "active", f"{refused!r} / {state}")
-    admin.find_element(By.CSS_SELECTOR, "form[action$='/disable'] button").click()
+    click_to_next_page(admin, admin.find_element(By.CSS_SELECTOR, "form[action$='/disable'] button"))
     state = wait(admin, EC.presence_of_element_located((By.CSS_SELECTOR, "dl.facts .state"))).text
     check("the same form with its token works", state == "disabled", state)
 
