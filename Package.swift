@@ -83,8 +83,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            // The OpenAPI document, edited by hand and served byte for byte (DocsController).
-            resources: [.copy("Resources/openapi.json")]
+            // The OpenAPI document, edited by hand and served byte for byte (DocsController); the
+            // pinned Swagger UI build and our own browser files (StaticAssets).
+            resources: [.copy("Resources/openapi.json"), .copy("Resources/swagger"), .copy("Resources/web")]
         ),
         // The only code that makes outbound requests (did:web, HTTP-01, DNS-01), SSRF-hardened.
         .target(

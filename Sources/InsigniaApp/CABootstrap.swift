@@ -56,9 +56,9 @@ public enum CABootstrap {
     }
 
     /// Creates a new key in the key directory, makes it active, and retires the old one.
-    public static func rotate(service: CAService, keyPath: String) async throws -> CAKeyRecord {
+    public static func rotate(service: CAService, keyPath: String, actor: String = "operator:cli") async throws -> CAKeyRecord {
         let taken = Set(try await service.listKeys().map(\.record.kid))
-        return try await service.rotate { now in try createKey(now: now, taken: taken, keyPath: keyPath) }
+        return try await service.rotate(actor: actor) { now in try createKey(now: now, taken: taken, keyPath: keyPath) }
     }
 
     /// Recovery from a lost active key: builds the CA over the key files that exist (never

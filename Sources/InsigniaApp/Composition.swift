@@ -37,10 +37,11 @@ public enum Composition {
         let badges = BadgeService(
             store: store, clock: clock, agents: agents, ca: ca, policy: config.badgePolicy, remoteDIDResolver: outbound.remoteDIDResolver
         )
+        let apiKeys = APIKeyService(store: store, clock: clock)
         return AppServices(
             agents: agents, badges: badges,
             pop: PoPService(store: store, clock: clock, agents: agents, badges: badges, policy: config.popPolicy),
-            apiKeys: APIKeyService(store: store, clock: clock),
+            apiKeys: apiKeys, consoleSessions: ConsoleSessionService(store: store, apiKeys: apiKeys, clock: clock),
             identities: IdentityService(store: store, clock: clock),
             mint: MintService(store: store, clock: clock, ca: ca, badges: badges, issuer: issuer, policy: config.dvPolicy),
             dv: DVService(store: store, clock: clock, ca: ca, issuer: issuer, policy: config.dvPolicy, validator: outbound.domainValidator),
@@ -52,7 +53,9 @@ public enum Composition {
                 ("database", { try await store.ping() }),
                 ("ca_key", { _ = try await ca.activeSigner() }),
             ],
-            tlog: transparencyLog(config: config, store: store, clock: clock, key: logKey)
+            tlog: transparencyLog(config: config, store: store, clock: clock, key: logKey),
+            // The console's rotation (keys:admin, kid typed to confirm) does what `insignia ca rotate` does.
+            rotateCAKey: { [keyPath = config.caKeyPath] actor in try await CABootstrap.rotate(service: ca, keyPath: keyPath, actor: actor) }
         )
     }
 

@@ -14,6 +14,7 @@ public enum Server {
     public static func run(_ config: AppConfig) async throws {
         let logger = Logger(label: "insignia")
         if case .failure(let missing) = OpenAPIDocument.loaded { throw missing }
+        if case .failure(let missing) = StaticAssets.loaded { throw missing }
         try await OpenedDatabase.withRunning(config.database, postgresPoolSize: config.databasePoolSize, logger: logger) { opened in
             let metrics = InsigniaMetrics()
             let opened = metrics.instrument(opened)

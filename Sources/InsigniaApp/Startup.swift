@@ -47,4 +47,4 @@ public protocol OperatorFacingError: CustomStringConvertible {}
 
 extension ConfigError: OperatorFacingError {}
 extension RegistryError: OperatorFacingError {}
-extension OpenAPIDocument.MissingDocument: OperatorFacingError {}
+extension BundledResources.MissingResource: OperatorFacingError {}

@@ -13,6 +13,8 @@ public struct AppServices: Sendable {
     public var badges: BadgeService
     public var pop: PoPService
     public var apiKeys: APIKeyService
+    /// Admin console sign-in sessions (`/console`).
+    public var consoleSessions: ConsoleSessionService
     public var identities: IdentityService
     public var mint: MintService
     public var dv: DVService
@@ -32,19 +34,25 @@ public struct AppServices: Sendable {
     public var clock: any RegistryClock
     /// Named checks behind `GET /health/ready` (database, CA key).
     public var readiness: [(name: String, check: @Sendable () async throws -> Void)]
+    /// Rotates the CA signing key as `insignia ca rotate` does (a new key file beside CA_KEY_PATH),
+    /// audited with the given actor; nil: the console offers no rotation.
+    public var rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)?
 
     public init(
-        agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, identities: IdentityService,
+        agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, consoleSessions: ConsoleSessionService,
+        identities: IdentityService,
         mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
         limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
-        readiness: [(name: String, check: @Sendable () async throws -> Void)], tlog: TransparencyLogService? = nil
+        readiness: [(name: String, check: @Sendable () async throws -> Void)], tlog: TransparencyLogService? = nil,
+        rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)? = nil
     ) {
         self.tlog = tlog
         self.agents = agents
         self.badges = badges
         self.pop = pop
         self.apiKeys = apiKeys
+        self.consoleSessions = consoleSessions
         self.identities = identities
         self.mint = mint
         self.dv = dv
@@ -57,6 +65,7 @@ public struct AppServices: Sendable {
         self.clerkWebhook = clerkWebhook
         self.clock = clock
         self.readiness = readiness
+        self.rotateCAKey = rotateCAKey
     }
 }
 
@@ -115,6 +124,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     HealthController(readinessChecks: services.readiness, version: InsigniaVersion.version, commit: ProcessInfoCommit.value)
         .register(on: router)
     DocsController().register(on: router)
+    StaticAssets.register(on: router)
     if deps.settings.metricsPort == nil { MetricsController(deps).register(on: router) }
 
     var authenticator = Authenticator(apiKeys: services.apiKeys, limiter: services.limiter, rateLimit: deps.settings.apiRateLimit)
@@ -147,6 +157,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
+    ConsoleController(services: services, bodyLimit: limit).register(on: router)
     routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

@@ -27,6 +27,7 @@ struct MemoryState: Sendable {
     var logEntries: [LogEntryRecord] = []
     var logTiles: [LogTileKey: [UInt8]] = [:]
     var logCheckpoints: [Int64: StoredCheckpoint] = [:]
+    var consoleSessions: [String: ConsoleSession] = [:]
 
     init() {}
 }

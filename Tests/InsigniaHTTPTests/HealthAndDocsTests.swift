@@ -55,7 +55,18 @@ import Testing
             }
             let page = try await app.request(.get, "/swagger/index.html")
             #expect(page.status == .ok)
-            #expect(page.text.contains("/swagger/doc.json"))
+            #expect(page.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self';") == true)
+            // Swagger UI comes from this server, never from another origin, and starts from our file.
+            #expect(!page.text.contains("http"))
+            #expect(!page.text.contains("<script>"))
+            for (path, type) in [("/swagger/swagger-ui-bundle.js", "text/javascript"), ("/swagger/swagger-ui.css", "text/css")] {
+                let asset = try await app.request(.get, path)
+                #expect(asset.status == .ok)
+                #expect(asset.headers[.contentType]?.hasPrefix(type) == true)
+                #expect(asset.body.count > 100_000)
+            }
+            let initializer = try await app.request(.get, "/swagger/swagger-initializer.js")
+            #expect(initializer.text.contains("/swagger/doc.json") && initializer.text.contains("validatorUrl: null"))
         }
     }
 
@@ -88,7 +99,11 @@ import Testing
             // HEAD is not documented per operation: the router generates it for every GET when it
             // builds its responder (the info description states the rule; MethodTests checks it).
             // Routes registered explicitly for HEAD would have to be documented.
-            let registered = router.routes.map { "\($0.method.rawValue) \($0.path)" }
+            // Browser pages and files (the console, Swagger UI's assets) are not API operations and
+            // stay out of the document by one path rule (`BrowserRoutes`); there must be some.
+            let browserOnly = router.routes.filter { BrowserRoutes.isBrowserOnly($0.path.description) }
+            #expect(browserOnly.count >= 6 && browserOnly.allSatisfy { !documentedRoutes.contains("\($0.method.rawValue) \($0.path)") })
+            let registered = router.routes.filter { !BrowserRoutes.isBrowserOnly($0.path.description) }.map { "\($0.method.rawValue) \($0.path)" }
             #expect(router.routes.allSatisfy { $0.method != .head }, "HEAD routes are generated from GET, not registered")
             #expect(registered.count > 50)
             #expect(Set(registered).count == registered.count, "a route is registered twice")

@@ -11,6 +11,8 @@ import Testing
             let again = try await Migrator.migrate(opened.database, clock: { 1 })
             #expect(again.isEmpty)
             #expect(try await Migrator.appliedVersions(opened.database) == Migrator.knownVersions)
+            // Versions only grow: the array stays sorted, without repeats.
+            #expect(Migrator.knownVersions == Array(Set(Migrator.knownVersions)).sorted())
         }
     }
 

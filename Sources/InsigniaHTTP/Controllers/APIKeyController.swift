@@ -34,17 +34,12 @@ struct APIKeyController {
             }
             scopes = items.compactMap(\.stringValue)
         }
-        // A key never grants more than the key that created it.
-        let granted = scopes.isEmpty ? principal.scopes : scopes
-        for scope in granted where !principal.allows(scope) {
-            throw RegistryError(.insufficientScope, "cannot grant scope '\(scope)' that the calling key lacks")
-        }
         var expiresAt: Int64?
         if let text = try body.string("expires_at", "expiresAt") {
             guard let parsed = Timestamp.parse(text) else { throw RegistryError.invalidRequest("expires_at must be an RFC 3339 time") }
             expiresAt = parsed
         }
-        let created = try await apiKeys.create(orgID: principal.orgID, name: name, scopes: granted, expiresAt: expiresAt, actor: principal.actor)
+        let created = try await apiKeys.create(by: principal, name: name, scopes: scopes, expiresAt: expiresAt)
         context.logger.info("api key created", metadata: ["created_key_id": .string(created.record.id)])
         guard case .object(var data) = Self.json(created.record) else { preconditionFailure("key JSON is an object") }
         data["key"] = .string(created.plaintext)

@@ -4,37 +4,10 @@ import Hummingbird
 import NIOCore
 
 /// The OpenAPI 3.1 document: `Sources/InsigniaHTTP/Resources/openapi.json`, edited by hand and
-/// shipped in the target's resource bundle (`insignia_InsigniaHTTP.resources`, beside the binary).
+/// shipped in the target's resource bundle (see `BundledResources`).
 public enum OpenAPIDocument {
-    /// The resource bundle SwiftPM builds for this target, beside the executable (or the test runner).
-    static let bundleName = "insignia_InsigniaHTTP.resources"
-
-    /// The file's bytes, or one line saying where it was looked for. Found without SwiftPM's
-    /// `Bundle.module`, which traps when the bundle is missing: a server deployed without it
-    /// refuses to start with that line instead (see `Server`).
-    public static let loaded: Result<[UInt8], MissingDocument> = {
-        var directories = [Bundle.main.bundleURL]
-        if let executable = CommandLine.arguments.first, executable.contains("/") {
-            directories.append(URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        var candidates: [URL] = []
-        for directory in directories {
-            let candidate = directory.appendingPathComponent(bundleName).appendingPathComponent("openapi.json")
-            if !candidates.contains(candidate) { candidates.append(candidate) }
-        }
-        for candidate in candidates {
-            if let data = try? Data(contentsOf: candidate) { return .success(Array(data)) }
-        }
-        return .failure(MissingDocument(searched: candidates.map(\.path)))
-    }()
-
-    /// The document is not where the build puts it.
-    public struct MissingDocument: Error, CustomStringConvertible {
-        public let searched: [String]
-        public var description: String {
-            "openapi.json not found: deploy \(OpenAPIDocument.bundleName) beside the insignia binary (looked for \(searched.joined(separator: ", ")))"
-        }
-    }
+    /// The file's bytes, or one line saying where it was looked for.
+    public static let loaded: Result<[UInt8], BundledResources.MissingResource> = BundledResources.read("openapi.json")
 
     /// The file's bytes (empty when missing; `insignia serve` refuses to start then).
     public static var bytes: [UInt8] { (try? loaded.get()) ?? [] }
@@ -53,23 +26,25 @@ struct DocsController {
             }
         }
         router.get("/swagger/index.html") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: Self.page)))
+            Response(status: .ok, headers: BrowserHeaders.page, body: ResponseBody(byteBuffer: ByteBuffer(string: Self.page)))
         }
     }
 
-    /// Swagger UI from its public CDN, pointed at our document.
+    /// The Swagger UI build shipped in the binary (`StaticAssets`), started by our own script file
+    /// (no inline script: see `BrowserHeaders.contentSecurityPolicy`), pointed at our document.
     static let page = """
         <!doctype html>
         <html lang="en">
         <head>
           <meta charset="utf-8">
+          <meta name="viewport" content="width=device-width, initial-scale=1">
           <title>Insignia API</title>
-          <link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css">
+          <link rel="stylesheet" href="/swagger/swagger-ui.css">
         </head>
         <body>
           <div id="swagger-ui"></div>
-          <script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-          <script>window.ui = SwaggerUIBundle({ url: "/swagger/doc.json", dom_id: "#swagger-ui" });</script>
+          <script src="/swagger/swagger-ui-bundle.js"></script>
+          <script src="/swagger/swagger-initializer.js"></script>
         </body>
         </html>
         """

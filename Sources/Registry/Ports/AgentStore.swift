@@ -13,6 +13,10 @@ public protocol AgentStore: Sendable {
     /// Agents (or servers: `kind`) of an org ordered by (created_at, id), starting after `cursor`,
     /// at most `limit`.
     func agents(orgID: String, kind: AgentKind, after cursor: PageCursor?, limit: Int?) async throws -> [Agent]
+    /// Agents matching `query` (of its kind), ordered by (created_at, id), after its cursor, at most its limit.
+    func agents(_ query: AgentQuery) async throws -> [Agent]
+    /// How many agents (or servers: `kind`) `orgID` has.
+    func countAgents(orgID: String, kind: AgentKind) async throws -> Int
     /// Replaces the stored row with the same id, org and kind (which never change). Returns false
     /// if there is none.
     /// Throws `uniqueViolation(constraint: "agents_did")` when the DID is taken.

@@ -19,6 +19,11 @@ public protocol BadgeLedgerStore: Sendable {
     /// Revoked badges with `revoked_at >= since`, ordered by (revoked_at, jti), after `cursor`,
     /// at most `limit` (nil: all).
     func revocations(since: Int64?, after cursor: RevocationCursor?, limit: Int?) async throws -> [BadgeRecord]
+    /// Badges matching `query`, newest first: ordered by (issued_at, jti) descending, after its
+    /// cursor, at most its limit.
+    func badges(_ query: BadgeQuery) async throws -> [BadgeRecord]
+    /// How many badges match `query` (cursor and limit ignored).
+    func countBadges(_ query: BadgeQuery) async throws -> Int
     /// Kids among `kids` that signed at least one badge with `expires_at > now`.
     func kidsWithUnexpiredBadges(_ kids: [String], now: Int64) async throws -> Set<String>
 }

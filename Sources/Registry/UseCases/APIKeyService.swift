@@ -62,6 +62,16 @@ public struct APIKeyService: Sendable {
         return CreatedAPIKey(record: record, plaintext: plaintext)
     }
 
+    /// Creates a key in the caller's organisation. Without `scopes` it gets the caller's; it never
+    /// grants a scope the caller lacks (`insufficient_scope`).
+    public func create(by principal: Principal, name: String, scopes: [String], expiresAt: Int64?) async throws -> CreatedAPIKey {
+        let granted = scopes.isEmpty ? principal.scopes : scopes
+        for scope in granted where !principal.allows(scope) {
+            throw RegistryError(.insufficientScope, "cannot grant scope '\(scope)' that the calling key lacks")
+        }
+        return try await create(orgID: principal.orgID, name: name, scopes: granted, expiresAt: expiresAt, actor: principal.actor)
+    }
+
     /// Keys of one org, or of every org when `orgID` is nil (operator CLI).
     public func list(orgID: String?) async throws -> [APIKeyRecord] {
         try await store.apiKeys(orgID: orgID)

@@ -297,5 +297,21 @@ extension Migration {
             )
             """,
         ]),
+        // The admin console (issue #15): server-side sessions, stored by the SHA-256 of their id
+        // (the cookie alone holds the id) with the hash of the API key that signed in, so revoking
+        // the key ends its sessions; and the index the console's newest-first badge list reads.
+        Migration(version: 11, name: "console sessions; badges by organisation and issue time", statements: [
+            """
+            CREATE TABLE console_sessions (
+                id_hash TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                key_hash TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX console_sessions_seen ON console_sessions (last_seen_at)",
+            "CREATE INDEX badges_org_issued ON badges (org_id, issued_at, jti)",
+        ]),
     ]
 }

@@ -34,8 +34,8 @@ public enum Migrator {
     /// The highest version the code knows.
     public static var latestVersion: Int { Migration.all.last?.version ?? 0 }
 
-    /// Every version the code knows, in order (numbers taken by work on other branches may be
-    /// missing until it lands).
+    /// Every version the code knows, in order. Not necessarily contiguous: branches developed in
+    /// parallel reserve their version numbers, and one may land before another.
     public static var knownVersions: [Int] { Migration.all.map(\.version) }
 
     /// Versions the code knows that the database has not applied (all of them for an empty

@@ -35,6 +35,8 @@ final class LaggingAgentStore: AgentStore, UnitOfWork, @unchecked Sendable {
     func agents(orgID: String, kind: AgentKind, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
         try await base.agents(orgID: orgID, kind: kind, after: cursor, limit: limit)
     }
+    func agents(_ query: AgentQuery) async throws -> [Agent] { try await base.agents(query) }
+    func countAgents(orgID: String, kind: AgentKind) async throws -> Int { try await base.countAgents(orgID: orgID, kind: kind) }
     func updateAgent(_ agent: Agent) async throws -> Bool { try await base.updateAgent(agent) }
     func deleteAgent(id: String, orgID: String) async throws -> Bool { try await base.deleteAgent(id: id, orgID: orgID) }
 }

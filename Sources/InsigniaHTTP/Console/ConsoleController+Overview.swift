@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// Overview, CA keys and audit pages.
+extension ConsoleController {
+    func overview(_ session: ConsoleSignedIn) async throws -> Response {
+        let principal = try session.require(Scope.agentsRead)
+        let now = services.clock.now()
+        let agentCount = try await services.agents.count(principal)
+        let serverCount = principal.allows(Scope.serversRead) ? try await services.agents.scoped(to: .mcpServer).count(principal) : nil
+        let issued = try await services.badges.count(principal, .init(issuedSince: now - 86_400))
+        let revoked = try await services.badges.count(principal, .init(status: .revoked))
+        let keys = try await services.ca.listKeys()
+        return ConsoleLayout.page("Overview", session: session, current: "/console/overview") {
+            el("dl", ["class": "stats"]) {
+                stat("Agents", agentCount, link: "/console/agents")
+                if let serverCount { stat("MCP servers", serverCount, link: "/console/servers") }
+                stat("Badges issued in 24 h", issued, link: "/console/badges" + ConsoleQuery.string([("since", Self.inputTime(now - 86_400))]))
+                stat("Revoked badges", revoked, link: "/console/badges?status=revoked")
+            }
+            el("h2") { "CA keys" }
+            caKeyTable(keys, now: now)
+        }
+    }
+
+    func caKeys(_ session: ConsoleSignedIn) async throws -> Response {
+        let keys = try await services.ca.listKeys()
+        let now = services.clock.now()
+        let canRotate = services.rotateCAKey != nil && session.principal.allows(Scope.keysAdmin)
+        return ConsoleLayout.page("CA keys", session: session, current: "/console/ca-keys") {
+            caKeyTable(keys, now: now)
+            el("p", ["class": "hint"]) {
+                "A retired key stays in the JWKS until its last badge has expired. Verifiers cache the JWKS for up to 5 minutes: rotate at a quiet time."
+            }
+            if canRotate, let active = keys.first(where: { $0.record.state == .active }) {
+                el("h2") { "Rotate" }
+                session.form("/console/ca-keys/rotate", class: "card") {
+                    el("p") { "A new key becomes active for every organisation on this CA; the current one is retired. Type the active key id to confirm." }
+                    field("Active key id (\(active.record.kid))", "confirm", nil, required: true)
+                    el("button", ["type": "submit", "class": "danger", "id": "rotate"]) { "Rotate the CA key" }
+                }
+            }
+        }
+    }
+
+    /// `keys:admin` only, and only once the active kid has been typed exactly.
+    func rotateCAKey(_ session: ConsoleSignedIn, _ form: ConsoleForm) async throws -> Response {
+        let principal = try session.require(Scope.keysAdmin)
+        guard let rotate = services.rotateCAKey else { throw RegistryError(.forbidden, "this server does not offer CA key rotation") }
+        guard let active = try await services.ca.listKeys().first(where: { $0.record.state == .active })?.record.kid,
+              form["confirm"] == active
+        else { throw RegistryError.invalidRequest("type the active key id exactly to confirm the rotation") }
+        let record = try await rotate(principal.actor)
+        session.context.logger.notice("ca key rotated from the console", metadata: ["kid": .string(record.kid)])
+        return ConsoleLayout.redirect("/console/ca-keys")
+    }
+
+    /// The organisation's audit log and the events its agents and servers reported, merged in time
+    /// order (`EventService.timeline`, as `GET /v1/events`), filtered by source, type, agent, time.
+    func audit(_ session: ConsoleSignedIn, _ query: ConsoleForm) async throws -> Response {
+        let principal = try session.require(Scope.auditRead)
+        let now = services.clock.now()
+        let since = try ConsoleLayout.parseTime(query["since"]) ?? now - 86_400
+        let source = try ConsoleWidgets.parse(query, "source", as: EventSource.self)
+        let after = try query["cursor"].map { text in
+            guard let cursor = PageCursor(encoded: text) else { throw RegistryError.invalidRequest("cursor is not valid") }
+            return cursor
+        }
+        let page = try await services.events.timeline(principal, TimelineFilter(
+            source: source, type: query["type"], agent: query["agent"], since: since, until: try ConsoleLayout.parseTime(query["until"]),
+            after: after, limit: Self.pageSize
+        ))
+        let filters: [(String, String?)] = [
+            ("source", query["source"]), ("type", query["type"]), ("agent", query["agent"]), ("since", query["since"]),
+            ("until", query["until"]), ("refresh", query["refresh"]),
+        ]
+        return ConsoleLayout.page("Audit and events", session: session, current: "/console/audit", refreshSeconds: query["refresh"] == nil ? nil : 15) {
+            el("form", ["method": "get", "action": "/console/audit", "class": "filters", "role": "search"]) {
+                ConsoleWidgets.choice("Source", "source", selected: source)
+                field("Type", "type", query["type"], placeholder: "badge.revoked")
+                field("Agent (id or DID)", "agent", query["agent"])
+                field("Since (UTC)", "since", query["since"] ?? Self.inputTime(since), type: "datetime-local")
+                field("Until (UTC)", "until", query["until"], type: "datetime-local")
+                el("label", ["class": "check"]) {
+                    HTML.void("input", ["type": "checkbox", "name": "refresh", "value": "1", "checked": query["refresh"] == nil ? nil : ""])
+                    "Refresh every 15 s"
+                }
+                el("button", ["type": "submit"]) { "Filter" }
+            }
+            el("table", ["class": "list", "id": "audit"]) {
+                el("thead") {
+                    el("tr") { el("th") { "Time" }; el("th") { "Source" }; el("th") { "Type" }; el("th") { "Actor" }; el("th") { "Subject" }; el("th") { "Details" } }
+                }
+                el("tbody") {
+                    for item in page.items {
+                        switch item {
+                        case .registry(let event):
+                            el("tr") {
+                                el("td") { ConsoleLayout.time(event.createdAt) }
+                                el("td") { "registry" }
+                                el("td", ["class": "type"]) { event.type }
+                                el("td") { event.actor }
+                                el("td") { subjectLink(event) }
+                                el("td") { el("code") { event.details ?? "" } }
+                            }
+                        case .agent(let event):
+                            el("tr") {
+                                el("td") { ConsoleLayout.time(event.createdAt) }
+                                el("td") { "agent" }
+                                el("td", ["class": "type"]) { event.type + (event.severity.map { " (\($0))" } ?? "") }
+                                el("td") { event.actor }
+                                el("td") { event.agentID ?? event.serverID ?? "" }
+                                el("td") { el("code") { String(event.body.prefix(300)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            if page.items.isEmpty { el("p", ["class": "empty"]) { "No events match." } }
+            if let next = page.next {
+                el("p") { el("a", ["href": "/console/audit" + ConsoleQuery.string(filters + [("cursor", next.encoded)]), "rel": "next"]) { "Later events" } }
+            }
+        }
+    }
+
+    private func subjectLink(_ event: AuditEvent) -> HTML {
+        guard let subject = event.subject else { return .empty }
+        if event.type.hasPrefix("badge.") { return el("a", ["href": "/console/badges/" + Self.segment(subject)]) { subject } }
+        if event.type.hasPrefix("agent."), event.type != "agent.deleted" { return el("a", ["href": "/console/agents/" + Self.segment(subject)]) { subject } }
+        return .text(subject)
+    }
+
+    private func caKeyTable(_ keys: [(record: CAKeyRecord, published: Bool)], now: Int64) -> HTML {
+        el("table", ["class": "list", "id": "ca-keys"]) {
+            el("thead") { el("tr") { el("th") { "Key id" }; el("th") { "State" }; el("th") { "Created" }; el("th") { "Age" }; el("th") { "In JWKS" } } }
+            el("tbody") {
+                for key in keys {
+                    el("tr") {
+                        el("td") { el("code") { key.record.kid } }
+                        el("td") { el("span", ["class": "state \(key.record.state.rawValue)"]) { key.record.state.rawValue } }
+                        el("td") { ConsoleLayout.time(key.record.createdAt) }
+                        el("td") { ConsoleLayout.age(now - key.record.createdAt) }
+                        el("td") { key.published ? "yes" : "no" }
+                    }
+                }
+            }
+        }
+    }
+
+    private func stat(_ label: String, _ value: Int, link: String) -> HTML {
+        el("div") {
+            el("dt") { label }
+            el("dd") { el("a", ["href": link]) { String(value) } }
+        }
+    }
+
+    /// A labelled input (see `ConsoleWidgets.field`).
+    func field(_ label: String, _ name: String, _ value: String?, type: String = "text", placeholder: String? = nil, required: Bool = false) -> HTML {
+        ConsoleWidgets.field(label, name, value, type: type, placeholder: placeholder, required: required)
+    }
+
+    /// Unix seconds as `datetime-local` input text (UTC).
+    static func inputTime(_ seconds: Int64) -> String {
+        String(Timestamp.rfc3339(seconds).prefix(16))
+    }
+
+    /// A path segment, percent-encoded (DIDs and jtis may hold `:` and `%`).
+    static func segment(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/%:?#"))) ?? value
+    }
+}
