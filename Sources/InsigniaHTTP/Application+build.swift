@@ -21,6 +21,8 @@ public struct AppServices: Sendable {
     public var auditLog: AuditLogService
     /// Event ingestion and the merged event timeline (`/v1/events`).
     public var events: EventService
+    /// Policy documents, groups, bundles (issue #16).
+    public var policies: PolicyService
     /// Counts authenticated requests per API key (`API_RATE_LIMIT_PER_MINUTE`).
     public var limiter: RateLimiter
     /// Verifies dashboard session tokens; nil: Clerk sign-in is off.
@@ -34,7 +36,7 @@ public struct AppServices: Sendable {
     public init(
         agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, identities: IdentityService,
         mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
-        limiter: RateLimiter,
+        policies: PolicyService, limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
         readiness: [(name: String, check: @Sendable () async throws -> Void)]
     ) {
@@ -49,6 +51,7 @@ public struct AppServices: Sendable {
         self.organizations = organizations
         self.auditLog = auditLog
         self.events = events
+        self.policies = policies
         self.limiter = limiter
         self.sessionTokens = sessionTokens
         self.clerkWebhook = clerkWebhook
@@ -142,6 +145,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
+    PolicyController(policies: services.policies, bodyLimit: limit).register(on: authenticated)
     routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

@@ -23,6 +23,12 @@ struct MemoryState: Sendable {
     var dvOrders: [String: DVOrder] = [:]
     var dvGrants: [String: DVGrant] = [:]
     var mintedBadges: [String: MintedBadge] = [:]
+    var policies: [String: PolicyRecord] = [:]
+    var policyGroups: [String: PolicyGroup] = [:]
+    /// Memberships by organisation.
+    var policyGroupMembers: [String: Set<PolicyGroupMember>] = [:]
+    /// Signed-bundle versions by organisation, oldest first: (version, revision).
+    var policyBundleVersions: [String: [(version: Int, revision: String)]] = [:]
 
     init() {}
 }

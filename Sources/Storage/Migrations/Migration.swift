@@ -255,5 +255,61 @@ extension Migration {
             "CREATE INDEX agent_events_org_time ON agent_events (org_id, created_at, id)",
             "CREATE INDEX agent_events_received ON agent_events (created_at)",
         ]),
+        // Policy distribution (issue #16): every policy change is a new row (a proposal), approval
+        // activates it and supersedes the previous one, so history is kept; the database itself
+        // refuses a second active document per scope and two rows with one version.
+        Migration(version: 12, name: "policy documents, agent groups, bundle versions", statements: [
+            """
+            CREATE TABLE policy_documents (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                scope_type TEXT NOT NULL,
+                scope_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                yaml_content TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                decided_by TEXT,
+                reject_reason TEXT,
+                UNIQUE (org_id, scope_type, scope_id, version)
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX policy_documents_one_active ON policy_documents (org_id, scope_type, scope_id)
+            WHERE state = 'active'
+            """,
+            "CREATE INDEX policy_documents_state ON policy_documents (org_id, state)",
+            """
+            CREATE TABLE policy_groups (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                name TEXT NOT NULL,
+                precedence INTEGER NOT NULL,
+                created_at BIGINT NOT NULL,
+                UNIQUE (org_id, name)
+            )
+            """,
+            """
+            CREATE TABLE policy_group_members (
+                org_id TEXT NOT NULL,
+                group_id TEXT NOT NULL REFERENCES policy_groups(id),
+                agent_id TEXT NOT NULL,
+                PRIMARY KEY (group_id, agent_id)
+            )
+            """,
+            "CREATE INDEX policy_group_members_org ON policy_group_members (org_id, group_id, agent_id)",
+            """
+            CREATE TABLE policy_bundle_versions (
+                org_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                revision TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (org_id, version)
+            )
+            """,
+        ]),
     ]
 }
