@@ -20,6 +20,8 @@ public struct BundleAgent: Sendable, Equatable {
 public struct PolicyBundle: Sendable {
     /// `{"modules": …, "data": …, "revision": …}`.
     public let json: JSONValue
+    /// `json` serialized once: the bundle endpoint answers these bytes to every poll.
+    public let serialized: [UInt8]
     public let revision: String
     /// The same semantics, evaluated natively (simulation, the differential test).
     public let evaluator: PolicyEvaluator
@@ -52,6 +54,7 @@ public struct PolicyBundle: Sendable {
         guard case .object(var object) = content else { preconditionFailure("content is an object literal") }
         object["revision"] = .string(revision)
         json = .object(object)
+        serialized = json.serialized()
         agentLineages = lineages
         evaluator = PolicyEvaluator(config: config, byAgentDID: policies, agents: states)
     }

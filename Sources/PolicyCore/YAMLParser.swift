@@ -117,7 +117,6 @@ public struct YAMLParser {
         let line = lines[position]
         if Self.isSequenceItem(line.text) { return try sequence(indent: line.indent, depth: depth) }
         if try Self.mappingKey(line.text, line: line.number) != nil { return try mapping(indent: line.indent, depth: depth) }
-        try count(line: line.number, depth: depth)
         position += 1
         return try inlineValue(line.text, line: line.number, depth: depth)
     }
@@ -173,7 +172,6 @@ public struct YAMLParser {
                     value = .scalar("", quoted: false, line: line.number)
                 }
             } else {
-                try count(line: line.number, depth: depth + 1)
                 value = try inlineValue(rest, line: line.number, depth: depth + 1)
                 position += 1
                 if position < lines.count, lines[position].indent > indent {
@@ -238,7 +236,8 @@ public struct YAMLParser {
         }
     }
 
-    /// A value written on one line after `key:` or `- `: a scalar or a flow collection.
+    /// A value written on one line after `key:` or `- `: a scalar or a flow collection (each
+    /// counted once, as a node at `depth`).
     private mutating func inlineValue(_ text: ArraySlice<UInt8>, line: Int, depth: Int) throws(PolicyDocumentError) -> YAMLNode {
         var cursor = text.startIndex
         let node: YAMLNode
@@ -246,8 +245,10 @@ public struct YAMLParser {
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             node = try flow(text, at: &cursor, line: line, depth: depth)
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
+            try count(line: line, depth: depth)
             node = .scalar(try Self.quoted(text, at: &cursor, line: line), quoted: true, line: line)
         default:
+            try count(line: line, depth: depth)
             try Self.refuseIndicator(text, line: line)
             let plain = Self.plainEnd(text)
             let value = Self.trimTrailing(text[text.startIndex..<plain])

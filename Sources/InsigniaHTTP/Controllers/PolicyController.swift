@@ -174,7 +174,7 @@ struct PolicyController {
     private func bundle(_ context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let bundle = try await policies.bundle(principal, orgID: try context.pathParameter("orgId"))
-        return APIResponse.json(bundle.json)
+        return APIResponse.json(serialized: bundle.serialized)
     }
 
     private func signedBundle(_ context: AppRequestContext) async throws -> Response {
