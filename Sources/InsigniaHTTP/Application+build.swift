@@ -141,7 +141,8 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
 
     let authenticated = router.group().add(middleware: AuthMiddleware(authenticator: authenticator))
     APIKeyController(apiKeys: services.apiKeys, bodyLimit: limit).register(on: authenticated)
-    AgentController(agents: services.agents, bodyLimit: limit).register(on: authenticated)
+    AgentController(agents: services.agents, routes: .agents, bodyLimit: limit).register(on: authenticated)
+    AgentController(agents: services.agents.scoped(to: .mcpServer), routes: .servers, bodyLimit: limit).register(on: authenticated)
     OrganizationController(identities: services.identities).register(on: authenticated)
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)

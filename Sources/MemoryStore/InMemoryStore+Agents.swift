@@ -22,11 +22,11 @@ extension MemoryQueries {
         try await memory.read { state in state.agents.values.first { $0.did == did } ?? state.agents[id] }
     }
 
-    public func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
+    public func agents(orgID: String, kind: AgentKind, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
         try await memory.read { state in
             state.agents.values
                 .filter { agent in
-                    guard agent.orgID == orgID else { return false }
+                    guard agent.orgID == orgID, agent.kind == kind else { return false }
                     guard let cursor else { return true }
                     return (agent.createdAt, agent.id) > (cursor.createdAt, cursor.id)
                 }
@@ -35,10 +35,10 @@ extension MemoryQueries {
         }
     }
 
-    /// Every column but id and org is replaced; the row must match both.
+    /// Every column but id, org and kind is replaced; the row must match all three.
     public func updateAgent(_ agent: Agent) async throws -> Bool {
         try await memory.write { state in
-            guard let stored = state.agents[agent.id], stored.orgID == agent.orgID else { return false }
+            guard let stored = state.agents[agent.id], stored.orgID == agent.orgID, stored.kind == agent.kind else { return false }
             try state.checkDIDFree(agent)
             state.agents[agent.id] = MemoryRows.stored(agent)
             return true

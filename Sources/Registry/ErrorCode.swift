@@ -82,6 +82,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case notFound = "not_found"
     case orderNotFound = "ORDER_NOT_FOUND"
     case organizationNotFound = "organization_not_found"
+    case serverNotFound = "server_not_found"
 
     // MARK: conflict
     case agentKeyMissing = "agent_key_missing"
@@ -141,7 +142,8 @@ public enum ErrorCode: String, Sendable, CaseIterable {
             .insufficientRole, .insufficientScope, .keyNotInAuthentication, .kidNotFound, .organizationDeleted, .proofExpired,
             .proofReplayed, .proofVerificationFailed, .secondApproverRequired, .subjectMismatch, .trustLevelNotPermitted:
             .forbidden
-        case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .orderNotFound, .organizationNotFound:
+        case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .orderNotFound, .organizationNotFound,
+            .serverNotFound:
             .notFound
         case .agentKeyMissing, .conflict, .didInUse, .domainClaimed, .domainRequired, .grantAlreadyRevoked, .identityImmutable,
             .issuanceBasisStale, .orderNotPending:

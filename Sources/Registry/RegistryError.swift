@@ -46,6 +46,11 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
     }
     public static let unauthorized = RegistryError(.unauthorized, "missing or invalid API key")
     public static let agentNotFound = RegistryError(.agentNotFound, "agent not found")
+    public static let serverNotFound = RegistryError(.serverNotFound, "MCP server not found")
+    /// The not-found error for an identity of `kind`.
+    public static func notFound(_ kind: AgentKind) -> RegistryError {
+        kind == .agent ? agentNotFound : serverNotFound
+    }
     public static func notFound(_ what: String) -> RegistryError {
         RegistryError(.notFound, "\(what) not found")
     }

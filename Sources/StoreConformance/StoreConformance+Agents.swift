@@ -90,13 +90,13 @@ extension StoreConformance {
             for agent in agents { try await store.insertAgent(agent) }
             try await store.insertAgent(makeAgent(b, at: 15))
             let expected = agents.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map(\.id)
-            try await expect(try await store.agents(orgID: a.id, after: nil, limit: nil).map(\.id) == expected, "all of org a in order")
-            let page1 = try await store.agents(orgID: a.id, after: nil, limit: 2)
+            try await expect(try await store.agents(orgID: a.id, kind: .agent, after: nil, limit: nil).map(\.id) == expected, "all of org a in order")
+            let page1 = try await store.agents(orgID: a.id, kind: .agent, after: nil, limit: 2)
             try await expect(page1.map(\.id) == Array(expected.prefix(2)), "first page")
             let last = page1.last!
-            let page2 = try await store.agents(orgID: a.id, after: PageCursor(createdAt: last.createdAt, id: last.id), limit: 2)
+            let page2 = try await store.agents(orgID: a.id, kind: .agent, after: PageCursor(createdAt: last.createdAt, id: last.id), limit: 2)
             try await expect(page2.map(\.id) == Array(expected.suffix(2)), "second page continues after the cursor, ties included")
-            try await expect(try await store.agents(orgID: b.id, after: nil, limit: nil).count == 1, "org b sees only its agent")
+            try await expect(try await store.agents(orgID: b.id, kind: .agent, after: nil, limit: nil).count == 1, "org b sees only its agent")
         },
         ConformanceCase(name: "agent update and delete are scoped to the org") { store in
             let a = try await makeOrg(store)
@@ -117,6 +117,35 @@ extension StoreConformance {
             try await expect(try await store.deleteAgent(id: agent.id, orgID: a.id), "owner deletes")
             try await expect(try await store.agent(id: agent.id) == nil, "gone")
             try await expect(try await store.deleteAgent(id: agent.id, orgID: a.id) == false, "second delete finds nothing")
+        },
+        ConformanceCase(name: "MCP servers keep their kind and url, list apart from agents, share the DID namespace") { store in
+            let org = try await makeOrg(store)
+            let agent = makeAgent(org, at: 10)
+            var server = makeAgent(org, did: "did:key:z6Mk\(uuid())", at: 20)
+            server.kind = .mcpServer
+            server.url = "https://mcp.example/sse"
+            try await store.insertAgent(agent)
+            try await store.insertAgent(server)
+            try await expect(try await store.agent(id: server.id) == server, "kind and url survive the round trip")
+            try await expect(try await store.agent(did: server.did!) == server, "found by DID like an agent")
+            try await expect(try await store.agents(orgID: org.id, kind: .agent, after: nil, limit: nil).map(\.id) == [agent.id], "agents list has no server")
+            try await expect(try await store.agents(orgID: org.id, kind: .mcpServer, after: nil, limit: nil).map(\.id) == [server.id], "servers list has no agent")
+            var clash = makeAgent(org, did: server.did)
+            clash.kind = .agent
+            try await expectThrows("an agent with a server's DID", {
+                try await store.insertAgent(clash)
+            }, matches: { error in
+                if case StoreError.uniqueViolation(let c) = error { c == "agents.did" } else { false }
+            })
+            var turned = server
+            turned.kind = .agent
+            turned.name = "now an agent?"
+            try await expect(try await store.updateAgent(turned) == false, "an update cannot change the kind")
+            var moved = server
+            moved.url = nil
+            moved.updatedAt += 1
+            try await expect(try await store.updateAgent(moved), "a server updates as a server")
+            try await expect(try await store.agent(id: server.id) == moved, "url cleared")
         },
     ]
 }

@@ -13,7 +13,7 @@ enum AgentJSON {
             "status": .string(agent.status.rawValue), "protocol": .optional(agent.protocol),
             "trust_level": .string(agent.trustLevel), "trustLevel": .string(agent.trustLevel),
             "agentCard": agent.agentCard ?? .null,
-            "org_id": .string(agent.orgID), "user_id": .optional(agent.userID),
+            "org_id": .string(agent.orgID), "orgId": .string(agent.orgID), "user_id": .optional(agent.userID),
             "created_at": .time(agent.createdAt), "createdAt": .time(agent.createdAt),
             "updated_at": .time(agent.updatedAt), "updatedAt": .time(agent.updatedAt),
             "disabled_at": .time(agent.disabledAt), "disable_reason": .optional(agent.disableReason),

@@ -4,7 +4,7 @@ import Hummingbird
 import Registry
 
 /// Badge issuance (IAL-0 and proof-of-possession IAL-1) and revocation (CONTRACT.md §4.4, §4.5,
-/// §4.7.3).
+/// §4.7.3), for agents and (IAL-0 only) MCP servers (issue #12).
 struct BadgeController {
     let badges: BadgeService
     let pop: PoPService
@@ -14,12 +14,18 @@ struct BadgeController {
 
     /// Routes on the public router that authenticate per request: `…/badge` takes an API key for
     /// IAL-0 but is authenticated by the proof alone for IAL-1; `…/badge/pop` is always IAL-1.
+    /// MCP servers' `…/badge` is IAL-0 with an API key (`servers:write`).
     func registerIssuance(on router: Router<AppRequestContext>) {
-        for prefix in AgentController.prefixes {
+        for prefix in RegistryRoutes.servers.prefixes {
+            router.post(RouterPath(prefix + "/{id}/badge")) { request, context in
+                try await issue(request, try await JSONBody.object(request, limit: bodyLimit), context, kind: .mcpServer)
+            }
+        }
+        for prefix in RegistryRoutes.agents.prefixes {
             router.post(RouterPath(prefix + "/{id}/badge")) { request, context in
                 let body = try await JSONBody.object(request, limit: bodyLimit)
                 if try BadgeRequestJSON.isIAL1(body) { return try await redeem(body, context) }
-                return try await issue(request, body, context)
+                return try await issue(request, body, context, kind: .agent)
             }
             router.post(RouterPath(prefix + "/{id}/badge/pop")) { request, context in
                 try await redeem(try await JSONBody.object(request, limit: bodyLimit), context)
@@ -29,8 +35,14 @@ struct BadgeController {
 
     /// Routes that need an API key.
     func register(on group: RouterGroup<AppRequestContext>) {
-        for prefix in AgentController.prefixes {
+        for prefix in RegistryRoutes.agents.prefixes {
             group.post(RouterPath(prefix + "/{id}/badge/challenge")) { request, context in try await challenge(request, context) }
+        }
+        for prefix in RegistryRoutes.servers.prefixes {
+            group.post(RouterPath(prefix + "/badges/{jti}/revoke")) { request, context in
+                let body = try await JSONBody.object(request, limit: bodyLimit)
+                return try await revoke(jti: try context.pathParameter("jti"), body: body, context, of: .mcpServer)
+            }
         }
         group.post("/v1/badges/revoke") { request, context in
             let body = try await JSONBody.object(request, limit: bodyLimit)
@@ -44,15 +56,16 @@ struct BadgeController {
 
     /// IAL-0 issuance; the use case decides whether the caller is authenticated afresh (see
     /// `BadgeService.issueIAL0(_:_:authenticate:)`).
-    private func issue(_ request: Request, _ body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
+    private func issue(_ request: Request, _ body: [String: JSONValue], _ context: AppRequestContext, kind: AgentKind) async throws -> Response {
         let reference = try context.pathParameter("id")
         let input = try BadgeRequestJSON.ial0(body)
         let clientIP = context.clientIP
-        let (issued, caller) = try await badges.issueIAL0(reference, input) { fresh in
+        let scope = kind == .agent ? Scope.badgesIssue : RegistryRoutes.servers.writeScope
+        let (issued, caller) = try await badges.issueIAL0(reference, input, kind: kind) { fresh in
             let caller = try await authenticator.authenticate(request, clientIP: clientIP, cachedKeys: !fresh)
             var scoped = context
             scoped.record(caller)
-            return (try scoped.requirePrincipal(scope: Scope.badgesIssue), caller)
+            return (try scoped.requirePrincipal(scope: scope), caller)
         }
         var context = context
         context.record(caller)
@@ -125,9 +138,11 @@ struct BadgeController {
         return .object(data)
     }
 
-    private func revoke(jti: String, body: [String: JSONValue], _ context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal(scope: Scope.badgesRevoke)
-        let record = try await badges.revoke(principal, jti: jti, reason: try body.string("reason"))
+    /// Revokes one of the caller's badges; through the servers' route (`of` `.mcpServer`) only a
+    /// badge of an MCP server.
+    private func revoke(jti: String, body: [String: JSONValue], _ context: AppRequestContext, of kind: AgentKind? = nil) async throws -> Response {
+        let principal = try context.requirePrincipal(scope: kind == .mcpServer ? RegistryRoutes.servers.writeScope : Scope.badgesRevoke)
+        let record = try await badges.revoke(principal, jti: jti, reason: try body.string("reason"), of: kind)
         context.logger.info("badge revoked", metadata: ["jti": .string(record.jti)])
         metrics.revocation()
         return APIResponse.json([

@@ -22,9 +22,14 @@ struct PublicController {
     /// JWKS on `router`; everything else on `limited`, which carries the per-address public limit.
     func register(on router: Router<AppRequestContext>, limited: RouterGroup<AppRequestContext>) {
         router.get("/.well-known/jwks.json") { _, _ in try await jwks() }
-        limited.get("/agents/{id}/did.json") { _, context in try await didDocument(context) }
+        limited.get("/agents/{id}/did.json") { _, context in try await didDocument(context, of: agents) }
+        limited.get("/servers/{id}/did.json") { _, context in try await didDocument(context, of: agents.scoped(to: .mcpServer)) }
         limited.get("/v1/agents/{id}/status") { _, context in try await agentStatus(context) }
-        limited.get("/v1/badges/{jti}/status") { _, context in try await badgeStatus(context) }
+        limited.get("/v1/servers/{id}/status") { _, context in try await status(context, of: .mcpServer) }
+        // Server badges live in the one ledger; the servers' path is what capiscio-mcp documents.
+        for path in ["/v1/badges/{jti}/status", "/v1/servers/badges/{jti}/status"] {
+            limited.get(RouterPath(path)) { _, context in try await badgeStatus(context) }
+        }
         limited.get("/v1/revocations") { request, _ in try await revocations(request) }
         for path in ["/v1/validate", "/v1/badges/verify"] {
             limited.post(RouterPath(path)) { request, _ in try await validate(request) }
@@ -36,10 +41,13 @@ struct PublicController {
         return APIResponse.json(["keys": .array(keys)], headers: Self.publicCache)
     }
 
-    private func didDocument(_ context: AppRequestContext) async throws -> Response {
+    /// The registry `did:web` document of an agent or server (`registry` says which).
+    private func didDocument(_ context: AppRequestContext, of registry: AgentService) async throws -> Response {
         let id = try context.pathParameter("id")
-        // Only the UUID form: the path mirrors did:web:<host>:agents:<uuid>.
-        guard UUIDText.isUUID(id), let document = try await agents.publicDocument(id: id.lowercased()) else { throw RegistryError.agentNotFound }
+        // Only the UUID form: the path mirrors did:web:<host>:<agents|servers>:<uuid>.
+        guard UUIDText.isUUID(id), let document = try await registry.publicDocument(id: id.lowercased()) else {
+            throw RegistryError.notFound(registry.kind)
+        }
         return APIResponse.json(document.json(), contentType: "application/did+json", headers: Self.publicCache)
     }
 
@@ -51,9 +59,20 @@ struct PublicController {
             let id = reference.hasPrefix("did:") ? (subject.split(separator: ":").last.map(String.init) ?? reference) : reference
             return APIResponse.json(["id": .string(id), "did": .string(subject), "status": "active"], headers: Self.noStore)
         }
+        return try status(agent, of: .agent)
+    }
+
+    private func status(_ context: AppRequestContext, of kind: AgentKind) async throws -> Response {
+        try status(try await agents.resolve(try context.pathParameter("id")), of: kind)
+    }
+
+    /// `{"id", "did", "status", "disabledAt", "reason"}` of an agent or server; not found unless
+    /// it is of `kind`.
+    private func status(_ agent: Agent?, of kind: AgentKind) throws -> Response {
+        guard let agent, agent.kind == kind else { throw RegistryError.notFound(kind) }
         let disabled = !agent.status.isUsable
         return APIResponse.json([
-            "id": .string(agent.id), "did": .string(agent.did ?? agents.issuer.agentDID(agent.id)),
+            "id": .string(agent.id), "did": .string(agent.did ?? agents.issuer.registryDID(of: agent)),
             "status": .string(agent.status.publicStatus),
             "disabledAt": disabled ? .time(agent.disabledAt) : .null, "reason": disabled ? .optional(agent.disableReason) : .null,
         ], headers: Self.noStore)

@@ -47,17 +47,20 @@ public struct BadgeService: Sendable {
     /// attempted once more from fresh reads, which also turn a revoked key or disabled agent into
     /// the proper 401/403. (A retried request counts twice against the API-key rate limit; retries
     /// follow only a concurrent change.)
+    ///
+    /// `kind` says whether `reference` names an agent or an MCP server (see
+    /// `issueIAL0(_:_:_:kind:cached:)` for how server badges differ).
     public func issueIAL0<Caller: Sendable>(
-        _ reference: String, _ request: IAL0Request,
+        _ reference: String, _ request: IAL0Request, kind: AgentKind = .agent,
         authenticate: @Sendable (_ fresh: Bool) async throws -> (principal: Principal, caller: Caller)
     ) async throws -> (badge: IssuedBadge, caller: Caller) {
         let first = try await authenticate(false)
         do {
-            return (try await issueIAL0(first.principal, reference, request, cached: true), first.caller)
+            return (try await issueIAL0(first.principal, reference, request, kind: kind, cached: true, spend: true), first.caller)
         } catch let error as RegistryError where error.code == .issuanceBasisStale {
             // The same request again: its first attempt already spent the issuance budget.
             let fresh = try await authenticate(true)
-            return (try await issueIAL0(fresh.principal, reference, request, cached: false, spend: false), fresh.caller)
+            return (try await issueIAL0(fresh.principal, reference, request, kind: kind, cached: false, spend: false), fresh.caller)
         }
     }
 
@@ -71,29 +74,55 @@ public struct BadgeService: Sendable {
     ///
     /// Only an issuance that reaches signing spends the agent's issuance budget: refusals (level,
     /// TTL, key, no usable CA key) leave it untouched.
-    public func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request, cached: Bool = false) async throws -> IssuedBadge {
-        try await issueIAL0(principal, reference, request, cached: cached, spend: true)
+    ///
+    /// MCP server badges (`kind` `.mcpServer`, RFC-007) differ in three ways: a `domain` in the
+    /// request is remembered on the server (capiscio-mcp sends it first and renews with `{}`); the
+    /// level, unless requested, is 2 when that domain's host is validated for the organisation and
+    /// 1 otherwise; the subject is the server's registered DID, else its registry `did:web`.
+    public func issueIAL0(
+        _ principal: Principal, _ reference: String, _ request: IAL0Request, kind: AgentKind = .agent, cached: Bool = false
+    ) async throws -> IssuedBadge {
+        try await issueIAL0(principal, reference, request, kind: kind, cached: cached, spend: true)
     }
 
-    private func issueIAL0(_ principal: Principal, _ reference: String, _ request: IAL0Request, cached: Bool, spend: Bool) async throws -> IssuedBadge {
-        let agent = try await issuingAgent(principal, reference, cached: cached)
+    private func issueIAL0(
+        _ principal: Principal, _ reference: String, _ request: IAL0Request, kind: AgentKind, cached: Bool, spend: Bool
+    ) async throws -> IssuedBadge {
+        var agent = try await issuingAgent(principal, reference, kind: kind, cached: cached)
         guard agent.status.isUsable else {
-            throw RegistryError(.agentDisabled, "agent is \(agent.status.rawValue); no badges are issued for it")
+            throw RegistryError(.agentDisabled, "\(kind.noun) is \(agent.status.rawValue); no badges are issued for it")
         }
-        let level = request.level ?? .registered
-        let domain = request.domain.flatMap { $0.isEmpty ? nil : $0.lowercased() } ?? agent.domain
+        let requestedDomain = request.domain.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let domain: String?
+        let level: TrustLevel
+        switch kind {
+        case .agent:
+            domain = requestedDomain ?? agent.domain
+            level = request.level ?? .registered
+        case .mcpServer:
+            if let requestedDomain { agent = try await agents.scoped(to: .mcpServer).rememberDomain(principal, agent, requestedDomain) }
+            domain = agent.domain.map(AgentValidation.host)
+            let validated = if let domain { try await isDomainValidated(domain, orgID: agent.orgID) } else { false }
+            level = request.level ?? (validated ? .domainValidated : .registered)
+        }
         try await checkLevel(level, domain: domain, agent: agent)
         let ttl = try clampedTTL(request.ttlSeconds)
         // The key claim comes only from registry data, never from the request (RFC-002 §7.2.1).
         guard let key = agent.publicKey else {
-            throw RegistryError(.agentKeyMissing, "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity")
+            throw RegistryError(
+                .agentKeyMissing,
+                kind == .agent
+                    ? "agent has no registered public key; register one with PATCH /v1/sdk/agents/{id}/identity"
+                    : "MCP server has no registered public key; register one with PUT /v1/sdk/servers/{id}"
+            )
         }
         let signer = try await ca.activeSigner()
         let rate = try await spendIssuance(agentID: agent.id, spend: spend)
 
         let now = clock.now()
+        let subject = kind == .agent ? issuer.agentDID(agent.id) : agent.did ?? issuer.registryDID(of: agent)
         let claims = BadgeClaims(
-            jti: UUID().uuidString.lowercased(), iss: issuer.origin, sub: issuer.agentDID(agent.id),
+            jti: UUID().uuidString.lowercased(), iss: issuer.origin, sub: subject,
             aud: request.audience.flatMap { $0.isEmpty ? nil : $0 }, iat: now, exp: now + ttl, ial: "0", key: key,
             level: level, domain: domain, issuanceProfile: "registered"
         )
@@ -102,9 +131,10 @@ public struct BadgeService: Sendable {
             jti: claims.jti, orgID: agent.orgID, agentID: agent.id, subject: claims.sub, level: level.rawValue, ial: "0",
             kid: kid, issuedAt: now, expiresAt: claims.exp, audience: claims.aud ?? []
         )
+        var details: [String: JSONValue] = ["level": .string(level.rawValue), "ial": "0", "kid": .string(kid)]
+        if kind == .mcpServer { details["server_id"] = .string(agent.id) }
         let event = AuditEvent.make(
-            "badge.issued", orgID: agent.orgID, actor: principal.actor, subject: claims.jti, agentID: agent.id,
-            details: ["level": .string(level.rawValue), "ial": "0", "kid": .string(kid)], at: now
+            "badge.issued", orgID: agent.orgID, actor: principal.actor, subject: claims.jti, agentID: agent.id, details: details, at: now
         )
         guard try await store.recordIssuance(LedgerEntry(badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID))) else {
             throw Self.staleBasis
@@ -114,14 +144,15 @@ public struct BadgeService: Sendable {
 
     /// The caller's agent for issuance: with `cached`, from a read up to `recentReadAge` seconds
     /// old (re-checked by the ledger transaction); a refusal is always decided on a current read.
-    private func issuingAgent(_ principal: Principal, _ reference: String, cached: Bool) async throws -> Agent {
-        if cached, let agent = try? await agents.get(principal, reference, freshness: .recent(maxAge: Self.recentReadAge, now: clock.now())),
+    private func issuingAgent(_ principal: Principal, _ reference: String, kind: AgentKind, cached: Bool) async throws -> Agent {
+        let registry = agents.scoped(to: kind)
+        if cached, let agent = try? await registry.get(principal, reference, freshness: .recent(maxAge: Self.recentReadAge, now: clock.now())),
            agent.status.isUsable, agent.publicKey != nil {
             return agent
         }
         // A new read that also replaces what the store remembered, so the next issuance does not
         // start from the same stale row again.
-        return try await agents.get(principal, reference, freshness: .recent(maxAge: 0, now: clock.now()))
+        return try await registry.get(principal, reference, freshness: .recent(maxAge: 0, now: clock.now()))
     }
 
     /// How old a read of the API key or agent an issuance may start from.
@@ -223,8 +254,15 @@ public struct BadgeService: Sendable {
 
     /// Revokes one of the caller's badges. Idempotent: a second call returns the first
     /// revocation. Revoking never disables the agent (RFC-002 §7.5).
-    public func revoke(_ principal: Principal, jti: String, reason: String?) async throws -> BadgeRecord {
-        try await revoke(jti: jti, orgID: principal.orgID, actor: principal.actor, reason: reason)
+    ///
+    /// With `kind`, only a badge issued to an identity of that kind is found (a badge of a deleted
+    /// identity still is): the MCP server routes revoke server badges only.
+    public func revoke(_ principal: Principal, jti: String, reason: String?, of kind: AgentKind? = nil) async throws -> BadgeRecord {
+        if let kind {
+            guard let badge = try await status(jti: jti), badge.orgID == principal.orgID else { throw Self.badgeNotFound }
+            if let agentID = badge.agentID, let holder = try await agents.resolve(agentID), holder.kind != kind { throw Self.badgeNotFound }
+        }
+        return try await revoke(jti: jti, orgID: principal.orgID, actor: principal.actor, reason: reason)
     }
 
     /// An operator's revocation of any badge, whichever organisation it belongs to (including

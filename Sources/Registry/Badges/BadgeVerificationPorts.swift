@@ -26,9 +26,9 @@ struct RegistryDIDResolver: DIDResolving {
                 throw RegistryError(.invalidDID, "not a valid Ed25519 did:key")
             }
         }
-        if agents.issuer.agentID(fromRegistryDID: did) != nil {
+        if agents.issuer.registrySubject(fromDID: did) != nil {
             guard let agent = try await agents.resolve(did) else {
-                throw RegistryError(.didResolutionFailed, "no registry agent has this DID")
+                throw RegistryError(.didResolutionFailed, "no registry agent or server has this DID")
             }
             return try agents.didDocument(for: agent, did: did)
         }
@@ -73,13 +73,13 @@ final class LedgerStatusChecker: BadgeStatusChecking, @unchecked Sendable {
         return agent.status.isUsable
     }
 
-    /// The agent `AgentService.resolve(sub)` would find, when the prefetched rows settle it: the
-    /// agent registered with `sub` as its DID, else the agent the badge was issued to when `sub`
-    /// is that agent's registry `did:web`. Nil: ask the store.
+    /// The agent (or server) `AgentService.resolve(sub)` would find, when the prefetched rows settle
+    /// it: the one registered with `sub` as its DID, else the one the badge was issued to when `sub`
+    /// is its registry `did:web`. Nil: ask the store.
     static func subjectAgent(_ sub: String, in entry: (badge: BadgeRecord, agents: [SubjectAgent]), agents: AgentService) -> SubjectAgent? {
         guard entry.badge.subject == sub else { return nil }
         if let registered = entry.agents.first(where: { $0.did == sub }) { return registered }
-        guard let agentID = entry.badge.agentID, agents.issuer.agentID(fromRegistryDID: sub)?.lowercased() == agentID else { return nil }
+        guard let agentID = entry.badge.agentID, agents.issuer.registrySubject(fromDID: sub)?.id.lowercased() == agentID else { return nil }
         return entry.agents.first { $0.id == agentID }
     }
 }

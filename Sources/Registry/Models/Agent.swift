@@ -17,10 +17,43 @@ public enum AgentStatus: String, Sendable, CaseIterable {
     }
 }
 
-/// A registered agent.
+/// What a registry identity is: an agent, or an MCP server (RFC-007). Both live in one registry,
+/// so badges, verification, status and events treat them alike; routes and lists keep them apart.
+public enum AgentKind: String, Sendable, CaseIterable {
+    case agent
+    case mcpServer = "mcp_server"
+
+    /// The path segment of its registry `did:web` and its public routes (`agents`, `servers`).
+    public var collection: String {
+        switch self {
+        case .agent: "agents"
+        case .mcpServer: "servers"
+        }
+    }
+
+    /// How messages name it.
+    public var noun: String {
+        switch self {
+        case .agent: "agent"
+        case .mcpServer: "MCP server"
+        }
+    }
+
+    /// The prefix of its audit event types (`agent.created`, `server.created`, …).
+    public var eventPrefix: String {
+        switch self {
+        case .agent: "agent"
+        case .mcpServer: "server"
+        }
+    }
+}
+
+/// A registered agent or MCP server (`kind`).
 public struct Agent: Sendable, Equatable {
     public var id: String
     public var orgID: String
+    /// Fixed at creation.
+    public var kind: AgentKind
     public var userID: String?
     public var name: String
     public var description: String?
@@ -37,15 +70,18 @@ public struct Agent: Sendable, Equatable {
     public var updatedAt: Int64
     public var disabledAt: Int64?
     public var disableReason: String?
+    /// Where an MCP server is reached (servers only; informational).
+    public var url: String?
 
     public init(
-        id: String, orgID: String, userID: String? = nil, name: String, description: String? = nil,
+        id: String, orgID: String, kind: AgentKind = .agent, userID: String? = nil, name: String, description: String? = nil,
         domain: String? = nil, did: String? = nil, publicKeyJWK: String? = nil, status: AgentStatus = .active,
         protocol: String? = nil, agentCard: JSONValue? = nil, trustLevel: String = "1",
-        createdAt: Int64, updatedAt: Int64, disabledAt: Int64? = nil, disableReason: String? = nil
+        createdAt: Int64, updatedAt: Int64, disabledAt: Int64? = nil, disableReason: String? = nil, url: String? = nil
     ) {
         self.id = id
         self.orgID = orgID
+        self.kind = kind
         self.userID = userID
         self.name = name
         self.description = description
@@ -60,6 +96,7 @@ public struct Agent: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.disabledAt = disabledAt
         self.disableReason = disableReason
+        self.url = url
     }
 }
 

@@ -13,6 +13,8 @@ public struct AgentInput: Sendable {
     public var status: String??
     public var `protocol`: String??
     public var agentCard: JSONValue??
+    /// MCP servers only: where the server is reached.
+    public var url: String??
 
     public init() {}
 }

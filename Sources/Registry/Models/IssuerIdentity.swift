@@ -21,18 +21,32 @@ public struct IssuerIdentity: Sendable, Equatable {
     }
 
     /// `did:web:<host>[%3A<port>]:agents:<id>` — the registry DID of an agent.
-    public func agentDID(_ agentID: String) -> String {
-        DIDWeb.did(host: host, port: port, path: ["agents", agentID])
+    public func agentDID(_ agentID: String) -> String { registryDID(.agent, agentID) }
+
+    /// `did:web:<host>[%3A<port>]:<agents|servers>:<id>` — the registry DID of an agent or MCP server.
+    public func registryDID(_ kind: AgentKind, _ id: String) -> String {
+        DIDWeb.did(host: host, port: port, path: [kind.collection, id])
     }
 
-    /// The agent id inside one of our registry DIDs, in the encoded form or the raw-port form the
-    /// Python SDK builds (`did:web:localhost:8080:agents:<id>`); nil for any other DID.
+    /// The registry DID of `agent`'s kind and id (whatever DID it registered).
+    public func registryDID(of agent: Agent) -> String { registryDID(agent.kind, agent.id) }
+
+    /// The agent id inside one of our agent registry DIDs; nil for any other DID (servers' too).
     public func agentID(fromRegistryDID did: String) -> String? {
+        registrySubject(fromDID: did).flatMap { $0.kind == .agent ? $0.id : nil }
+    }
+
+    /// The kind and id inside one of our registry DIDs, in the encoded form or the raw-port form the
+    /// Python SDK builds (`did:web:localhost:8080:agents:<id>`); nil for any other DID.
+    public func registrySubject(fromDID did: String) -> (kind: AgentKind, id: String)? {
         guard let (host, port, path) = try? DIDWeb.parse(did), host.lowercased() == self.host else { return nil }
-        if port == self.port, path.count == 2, path[0] == "agents" { return path[1] }
-        if port == nil, let ownPort = self.port, path.count == 3, path[0] == String(ownPort), path[1] == "agents" {
-            return path[2]
+        var rest = path[...]
+        if port == nil, let ownPort = self.port, path.count == 3, path[0] == String(ownPort) {
+            rest = path.dropFirst()
+        } else if port != self.port {
+            return nil
         }
-        return nil
+        guard rest.count == 2, let kind = AgentKind.allCases.first(where: { $0.collection == rest.first }) else { return nil }
+        return (kind, rest.last!)
     }
 }

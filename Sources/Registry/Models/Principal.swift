@@ -37,10 +37,13 @@ public enum Scope {
     public static let badgesRevoke = "badges:revoke"
     public static let keysAdmin = "keys:admin"
     public static let auditRead = "audit:read"
+    /// MCP servers (issue #12): list and read; create, change, issue and revoke their badges.
+    public static let serversRead = "servers:read"
+    public static let serversWrite = "servers:write"
 
-    public static let all: Set<String> = [agentsRead, agentsWrite, badgesIssue, badgesRevoke, keysAdmin, auditRead]
+    public static let all: Set<String> = [agentsRead, agentsWrite, badgesIssue, badgesRevoke, keysAdmin, auditRead, serversRead, serversWrite]
     /// What an organisation member (not admin) signed in with a session may do.
-    public static let memberScopes = [agentsRead, agentsWrite, badgesIssue, badgesRevoke]
+    public static let memberScopes = [agentsRead, agentsWrite, badgesIssue, badgesRevoke, serversRead, serversWrite]
 
     public static func isKnown(_ scope: String) -> Bool { all.contains(scope) }
 }

@@ -143,9 +143,9 @@ public struct PolicyService: Sendable {
     /// The agent's resolved policy and its lineage.
     public func resolved(_ principal: Principal, orgID: String, agentID: String) async throws -> (ResolvedPolicy, PolicyLineage) {
         try requireOrganization(principal, orgID)
-        guard let agent = try await store.agent(id: agentID), agent.orgID == orgID else { throw RegistryError.agentNotFound }
+        guard try await isAgent(agentID, of: orgID) else { throw RegistryError.agentNotFound }
         let snapshot = try await PolicySnapshot.load(orgID: orgID, store: store)
-        return PolicyResolver.resolve(snapshot.chain(for: agent.id))
+        return PolicyResolver.resolve(snapshot.chain(for: agentID))
     }
 
     // MARK: Groups
@@ -172,7 +172,7 @@ public struct PolicyService: Sendable {
     public func setMember(_ principal: Principal, orgID: String, groupID: String, agentID: String, present: Bool) async throws {
         try requireOrganization(principal, orgID)
         guard try await store.policyGroups(orgID: orgID).contains(where: { $0.id == groupID }) else { throw RegistryError.notFound("group") }
-        guard let agent = try await store.agent(id: agentID), agent.orgID == orgID else { throw RegistryError.agentNotFound }
+        guard try await isAgent(agentID, of: orgID) else { throw RegistryError.agentNotFound }
         _ = try await store.setPolicyGroupMember(orgID: orgID, PolicyGroupMember(groupID: groupID, agentID: agentID), present: present)
         await cache.invalidate(orgID)
     }
@@ -200,9 +200,15 @@ public struct PolicyService: Sendable {
             }
             return scopeID
         case .agent:
-            guard let scopeID, let agent = try await store.agent(id: scopeID), agent.orgID == orgID else { throw RegistryError.agentNotFound }
+            guard let scopeID, try await isAgent(scopeID, of: orgID) else { throw RegistryError.agentNotFound }
             return scopeID
         }
+    }
+
+    /// Whether `id` is an agent (not an MCP server, which shares the table) of the organisation.
+    private func isAgent(_ id: String, of orgID: String) async throws -> Bool {
+        guard let agent = try await store.agent(id: id) else { return false }
+        return agent.orgID == orgID && agent.kind == .agent
     }
 
     private func pendingProposal(orgID: String, id: String) async throws -> PolicyRecord {

@@ -13,7 +13,7 @@ struct PolicySnapshot: Sendable {
         var agents: [Agent] = []
         var cursor: PageCursor?
         while true {
-            let page = try await store.agents(orgID: orgID, after: cursor, limit: 1000)
+            let page = try await store.agents(orgID: orgID, kind: .agent, after: cursor, limit: 1000)
             agents += page
             guard page.count == 1000, let last = page.last else { break }
             cursor = PageCursor(createdAt: last.createdAt, id: last.id)

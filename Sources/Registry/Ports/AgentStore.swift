@@ -10,9 +10,11 @@ public protocol AgentStore: Sendable {
     /// `agent(id:)`, `agent(did:)` or `agent(did:elseID:)` (whichever `lookup` names), from a read as
     /// fresh as `freshness` asks.
     func agent(_ lookup: AgentLookup, freshness: ReadFreshness) async throws -> Agent?
-    /// Agents of an org ordered by (created_at, id), starting after `cursor`, at most `limit`.
-    func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent]
-    /// Replaces the stored row with the same id and org. Returns false if there is none.
+    /// Agents (or servers: `kind`) of an org ordered by (created_at, id), starting after `cursor`,
+    /// at most `limit`.
+    func agents(orgID: String, kind: AgentKind, after cursor: PageCursor?, limit: Int?) async throws -> [Agent]
+    /// Replaces the stored row with the same id, org and kind (which never change). Returns false
+    /// if there is none.
     /// Throws `uniqueViolation(constraint: "agents_did")` when the DID is taken.
     func updateAgent(_ agent: Agent) async throws -> Bool
     func deleteAgent(id: String, orgID: String) async throws -> Bool

@@ -1,8 +1,10 @@
 import BadgeCore
 import Foundation
 
-/// Agent registry use cases. Every operation is scoped to the caller's organisation; another
-/// organisation's agent is reported as not found so existence never leaks (CONTRACT.md §2.7).
+/// Registry use cases for one kind of identity: agents, or MCP servers (`kind`, RFC-007). Every
+/// operation is scoped to the caller's organisation and to `kind`; another organisation's agent,
+/// or an identity of the other kind, is reported as not found so existence never leaks
+/// (CONTRACT.md §2.7). Public resolution (`resolve`) finds either kind.
 public struct AgentService: Sendable {
     /// The storage ports this use case needs.
     public typealias Store = AgentStore & UnitOfWork
@@ -10,32 +12,52 @@ public struct AgentService: Sendable {
     let store: any Store
     let clock: any RegistryClock
     public let issuer: IssuerIdentity
+    /// The kind of identity this service lists, creates and changes.
+    public let kind: AgentKind
     /// Documents built for `publicDocument`, reused for an unchanged row.
-    let documents = BuiltDocuments()
+    let documents: BuiltDocuments
 
-    public init(store: any Store, clock: any RegistryClock, issuer: IssuerIdentity) {
+    public init(store: any Store, clock: any RegistryClock, issuer: IssuerIdentity, kind: AgentKind = .agent) {
+        self.init(store: store, clock: clock, issuer: issuer, kind: kind, documents: BuiltDocuments())
+    }
+
+    private init(store: any Store, clock: any RegistryClock, issuer: IssuerIdentity, kind: AgentKind, documents: BuiltDocuments) {
         self.store = store
         self.clock = clock
         self.issuer = issuer
+        self.kind = kind
+        self.documents = documents
     }
+
+    /// The same registry, for identities of `kind`.
+    public func scoped(to kind: AgentKind) -> AgentService {
+        AgentService(store: store, clock: clock, issuer: issuer, kind: kind, documents: documents)
+    }
+
+    var notFound: RegistryError { .notFound(kind) }
 
     // MARK: Lookup
 
-    /// Finds an agent by path reference, in any organisation (CONTRACT.md §1.2): UUID, then
-    /// registered DID, then one of our registry `did:web` DIDs. `reference` is already decoded.
+    /// Finds an agent or MCP server by path reference, in any organisation (CONTRACT.md §1.2):
+    /// UUID, then registered DID, then one of our registry `did:web` DIDs (whose `agents`/`servers`
+    /// segment must match the kind found). `reference` is already decoded.
     public func resolve(_ reference: String, freshness: ReadFreshness = .current) async throws -> Agent? {
         guard !reference.isEmpty, reference.utf8.count <= 2048 else { return nil }
         let lookup: AgentLookup
+        var registryKind: AgentKind?
         if let uuid = UUID(uuidString: reference) {
             lookup = .id(uuid.uuidString.lowercased())
         } else if !reference.hasPrefix("did:") {
             return nil
-        } else if let id = issuer.agentID(fromRegistryDID: reference), let uuid = UUID(uuidString: id) {
+        } else if let subject = issuer.registrySubject(fromDID: reference), let uuid = UUID(uuidString: subject.id) {
             lookup = .didElseID(did: reference, id: uuid.uuidString.lowercased())
+            registryKind = subject.kind
         } else {
             lookup = .did(reference)
         }
-        return try await store.agent(lookup, freshness: freshness)
+        let found = try await store.agent(lookup, freshness: freshness)
+        if let registryKind, let found, found.did != reference, found.kind != registryKind { return nil }
+        return found
     }
 
     /// The registry `did:web` document of agent `id` as published at `/agents/{id}/did.json`,
@@ -43,13 +65,15 @@ public struct AgentService: Sendable {
     /// that promises nothing the header does not. Never for decisions: issuance and verification
     /// read (or re-check) the store.
     public func publicDocument(id: String) async throws -> DIDDocument? {
-        guard let agent = try await resolve(id, freshness: .recent(maxAge: 5, now: clock.now())) else { return nil }
+        guard let agent = try await resolve(id, freshness: .recent(maxAge: 5, now: clock.now())), agent.kind == kind else { return nil }
         return try documents.document(for: agent) { try didDocument(for: $0) }
     }
 
-    /// The caller's agent named by `reference`, or `agent_not_found`.
+    /// The caller's agent (or server) named by `reference`, or `agent_not_found` (`server_not_found`).
     public func get(_ principal: Principal, _ reference: String, freshness: ReadFreshness = .current) async throws -> Agent {
-        guard let agent = try await resolve(reference, freshness: freshness), agent.orgID == principal.orgID else { throw RegistryError.agentNotFound }
+        guard let agent = try await resolve(reference, freshness: freshness), agent.orgID == principal.orgID, agent.kind == kind else {
+            throw notFound
+        }
         return agent
     }
 
@@ -61,16 +85,18 @@ public struct AgentService: Sendable {
             return cursor
         }
         // Fetch one extra row to learn whether another page exists.
-        let rows = try await store.agents(orgID: principal.orgID, after: after, limit: limit.map { $0 + 1 })
+        let rows = try await store.agents(orgID: principal.orgID, kind: kind, after: after, limit: limit.map { $0 + 1 })
         guard let limit, rows.count > limit else { return (rows, nil) }
         let page = Array(rows.prefix(limit))
         return (page, page.last.map { PageCursor(createdAt: $0.createdAt, id: $0.id).encoded })
     }
 
-    /// The caller's agent registered with exactly `did`, as a list of zero or one (`?did=`):
-    /// another organisation's agent with that DID is not listed.
+    /// The caller's agent (or server) registered with exactly `did`, as a list of zero or one
+    /// (`?did=`): another organisation's, or the other kind's, identity with that DID is not listed.
     public func list(_ principal: Principal, did: String) async throws -> [Agent] {
-        guard !did.isEmpty, did.utf8.count <= 2048, let agent = try await store.agent(did: did), agent.orgID == principal.orgID else { return [] }
+        guard !did.isEmpty, did.utf8.count <= 2048, let agent = try await store.agent(did: did), agent.orgID == principal.orgID,
+              agent.kind == kind
+        else { return [] }
         return [agent]
     }
 
@@ -79,9 +105,13 @@ public struct AgentService: Sendable {
     public func create(_ principal: Principal, _ input: AgentInput) async throws -> Agent {
         guard case .some(.some(let rawName)) = input.name else { throw RegistryError.invalidRequest("name is required") }
         let now = clock.now()
-        var agent = Agent(id: UUID().uuidString.lowercased(), orgID: principal.orgID, name: try AgentValidation.name(rawName), createdAt: now, updatedAt: now)
+        var agent = Agent(
+            id: UUID().uuidString.lowercased(), orgID: principal.orgID, kind: kind, name: try AgentValidation.name(rawName), createdAt: now,
+            updatedAt: now
+        )
         agent.description = try AgentValidation.description(input.description ?? nil)
-        agent.domain = try AgentValidation.domain(input.domain ?? nil)
+        agent.domain = try AgentValidation.domain(input.domain ?? nil, kind: kind)
+        agent.url = try AgentValidation.url(input.url ?? nil)
         agent.protocol = try AgentValidation.protocol(input.protocol ?? nil)
         agent.agentCard = try AgentValidation.agentCard(input.agentCard ?? nil)
         if case .some(.some(let status)) = input.status {
@@ -89,7 +119,7 @@ public struct AgentService: Sendable {
             if agent.status == .disabled { agent.disabledAt = now }
         }
         try applyIdentity(to: &agent, did: input.did ?? nil, publicKey: input.publicKey ?? nil)
-        try await insertOrConflict(agent, event: .make("agent.created", orgID: agent.orgID, actor: principal.actor, subject: agent.id, agentID: agent.id, details: ["name": .string(agent.name)], at: now))
+        try await insertOrConflict(agent, event: event("created", agent, principal, details: ["name": .string(agent.name)]))
         return agent
     }
 
@@ -102,7 +132,8 @@ public struct AgentService: Sendable {
             agent.name = try AgentValidation.name(name)
         }
         if let description = input.description { agent.description = try AgentValidation.description(description) }
-        if let domain = input.domain { agent.domain = try AgentValidation.domain(domain) }
+        if let domain = input.domain { agent.domain = try AgentValidation.domain(domain, kind: kind) }
+        if let url = input.url { agent.url = try AgentValidation.url(url) }
         if let proto = input.protocol { agent.protocol = try AgentValidation.protocol(proto) }
         if let card = input.agentCard { agent.agentCard = try AgentValidation.agentCard(card) }
         if case .some(.some(let requested)) = input.status {
@@ -125,23 +156,24 @@ public struct AgentService: Sendable {
             if case .some(let newDID) = did, newDID != agent.did {
                 // A DID, once set, never changes through the API (CONTRACT.md §4.3.5, D-46).
                 if agent.did != nil {
-                    throw RegistryError(.identityImmutable, "this agent already has a different DID")
+                    throw RegistryError(.identityImmutable, "this \(kind.noun) already has a different DID")
                 }
             }
             try applyIdentity(to: &agent, did: did.flatMap { $0 } ?? agent.did, publicKey: input.publicKey ?? nil, keepKey: input.publicKey == nil)
         }
         guard agent != original else { return agent }
         agent.updatedAt = clock.now()
-        let type = agent.status == .disabled && original.status != .disabled ? "agent.disabled" : "agent.updated"
-        try await saveOrConflict(agent, event: event(type, agent, principal))
+        let change = agent.status == .disabled && original.status != .disabled ? "disabled" : "updated"
+        try await saveOrConflict(agent, event: event(change, agent, principal))
         return agent
     }
 
     public func delete(_ principal: Principal, _ reference: String) async throws {
         let agent = try await get(principal, reference)
-        let event = event("agent.deleted", agent, principal)
+        let event = event("deleted", agent, principal)
+        let notFound = notFound
         try await store.inTransaction { tx in
-            guard try await tx.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw RegistryError.agentNotFound }
+            guard try await tx.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw notFound }
             try await tx.appendEvent(event)
         }
     }
@@ -157,7 +189,7 @@ public struct AgentService: Sendable {
         agent.disabledAt = now
         agent.disableReason = reason
         agent.updatedAt = now
-        try await saveOrConflict(agent, event: event("agent.disabled", agent, principal, details: ["reason": .optional(reason)]))
+        try await saveOrConflict(agent, event: event("disabled", agent, principal, details: ["reason": .optional(reason)]))
         return agent
     }
 
@@ -166,15 +198,27 @@ public struct AgentService: Sendable {
         var agent = try await get(principal, reference)
         switch agent.status {
         case .active, .inactive: return agent
-        case .suspended: throw RegistryError(.agentSuspended, "this agent is suspended by an operator")
+        case .suspended: throw RegistryError(.agentSuspended, "this \(kind.noun) is suspended by an operator")
         case .disabled:
             agent.status = .active
             agent.disabledAt = nil
             agent.disableReason = nil
             agent.updatedAt = clock.now()
-            try await saveOrConflict(agent, event: event("agent.enabled", agent, principal))
+            try await saveOrConflict(agent, event: event("enabled", agent, principal))
             return agent
         }
+    }
+
+    /// Stores `domain` as `agent`'s (a server's badge request names it once, renewals do not),
+    /// returning the row as saved; unchanged when it is already the domain.
+    func rememberDomain(_ principal: Principal, _ agent: Agent, _ domain: String) async throws -> Agent {
+        let domain = try AgentValidation.domain(domain, kind: kind)
+        guard domain != agent.domain else { return agent }
+        var changed = agent
+        changed.domain = domain
+        changed.updatedAt = clock.now()
+        try await saveOrConflict(changed, event: event("updated", changed, principal, details: ["domain": .optional(domain)]))
+        return changed
     }
 
     /// Registers the agent's DID (and optionally key), write-once (CONTRACT.md §4.3.8).
@@ -184,11 +228,9 @@ public struct AgentService: Sendable {
         let normalized = try AgentValidation.did(did)
         let newKey = try AgentValidation.publicKey(publicKey)
         if let existing = agent.did, existing != normalized, !isOwnRegistryDID(existing, of: agent, matching: normalized) {
-            throw RegistryError(.identityImmutable, "this agent already has a different DID")
+            throw RegistryError(.identityImmutable, "this \(kind.noun) already has a different DID")
         }
-        if let own = issuer.agentID(fromRegistryDID: normalized ?? ""), own != agent.id {
-            throw RegistryError(.invalidDID, "that registry DID names another agent")
-        }
+        try checkRegistryDID(normalized, of: agent)
         let before = agent
         if agent.did == nil { agent.did = normalized }
         if let newKey, agent.publicKeyJWK == nil {
@@ -197,7 +239,7 @@ public struct AgentService: Sendable {
         }
         guard agent != before else { return agent }
         agent.updatedAt = clock.now()
-        try await saveOrConflict(agent, event: event("agent.identity_registered", agent, principal, details: ["did": .optional(agent.did)]))
+        try await saveOrConflict(agent, event: event("identity_registered", agent, principal, details: ["did": .optional(agent.did)]))
         return agent
     }
 
@@ -206,25 +248,37 @@ public struct AgentService: Sendable {
     /// Sets DID and key together so a did:key and an explicit key can never disagree.
     private func applyIdentity(to agent: inout Agent, did: String?, publicKey: JSONValue?, keepKey: Bool = false) throws {
         let normalizedDID = try AgentValidation.did(did)
-        if let normalizedDID, let own = issuer.agentID(fromRegistryDID: normalizedDID), own != agent.id {
-            throw RegistryError(.invalidDID, "that registry DID names another agent")
-        }
+        try checkRegistryDID(normalizedDID, of: agent)
         let key = keepKey ? nil : try AgentValidation.publicKey(publicKey)
         try AgentValidation.checkKeyMatchesDID(did: normalizedDID, key: key ?? agent.publicKeyJWK.flatMap(Self.storedKey))
         agent.did = normalizedDID
         if !keepKey { agent.publicKeyJWK = key?.compactJSON }
     }
 
+    /// One of our registry DIDs may only be registered by the identity it names.
+    private func checkRegistryDID(_ did: String?, of agent: Agent) throws {
+        guard let did, let subject = issuer.registrySubject(fromDID: did) else { return }
+        guard subject.kind == agent.kind, subject.id == agent.id else {
+            throw RegistryError(.invalidDID, "that registry DID names another agent or server")
+        }
+    }
+
     /// Our own registry DID written in its other spelling (raw vs encoded port) is the same identity.
     private func isOwnRegistryDID(_ existing: String, of agent: Agent, matching candidate: String?) -> Bool {
-        guard let candidate else { return false }
-        return issuer.agentID(fromRegistryDID: existing) == agent.id && issuer.agentID(fromRegistryDID: candidate) == agent.id
+        guard let candidate, let named = issuer.registrySubject(fromDID: existing), let other = issuer.registrySubject(fromDID: candidate) else {
+            return false
+        }
+        return named == (agent.kind, agent.id) && other == (agent.kind, agent.id)
     }
 
     static func storedKey(_ text: String) -> PublicJWK? { PublicJWK.fromCompactJSON(text) }
 
-    private func event(_ type: String, _ agent: Agent, _ principal: Principal, details: [String: JSONValue] = [:]) -> AuditEvent {
-        .make(type, orgID: agent.orgID, actor: principal.actor, subject: agent.id, agentID: agent.id, details: details, at: clock.now())
+    /// The audit event `<agent|server>.<change>` for `agent`.
+    private func event(_ change: String, _ agent: Agent, _ principal: Principal, details: [String: JSONValue] = [:]) -> AuditEvent {
+        .make(
+            "\(kind.eventPrefix).\(change)", orgID: agent.orgID, actor: principal.actor, subject: agent.id, agentID: agent.id,
+            details: details, at: clock.now()
+        )
     }
 
     /// Inserts the agent and its audit event in one transaction.
@@ -241,17 +295,18 @@ public struct AgentService: Sendable {
 
     /// Saves the agent and its audit event in one transaction.
     private func saveOrConflict(_ agent: Agent, event: AuditEvent) async throws {
+        let notFound = notFound
         do {
             try await store.inTransaction { tx in
-                guard try await tx.updateAgent(agent) else { throw RegistryError.agentNotFound }
+                guard try await tx.updateAgent(agent) else { throw notFound }
                 try await tx.appendEvent(event)
             }
-            } catch StoreError.uniqueViolation {
+        } catch StoreError.uniqueViolation {
             throw Self.didInUse
         }
     }
 
-    static let didInUse = RegistryError(.didInUse, "this DID is already bound to another agent")
+    static let didInUse = RegistryError(.didInUse, "this DID is already bound to another agent or server")
 }
 
 extension PageCursor {

@@ -1,4 +1,5 @@
 import BadgeCore
+import Foundation
 
 /// Field rules for agents. Each failure is a 400 naming the field.
 enum AgentValidation {
@@ -24,9 +25,18 @@ enum AgentValidation {
         return value.lowercased()
     }
 
-    /// A host name (or IPv4 literal): lower-cased, no scheme, port, path or wildcard.
-    static func domain(_ value: String?) throws -> String? {
+    /// A host name (or IPv4 literal): lower-cased, no scheme, path or wildcard; a port only for
+    /// MCP servers, which capiscio-mcp names as `host[:port]`.
+    static func domain(_ value: String?, kind: AgentKind = .agent) throws -> String? {
         guard var domain = value?.trimmingCharacters(in: .whitespaces).lowercased(), !domain.isEmpty else { return nil }
+        var port = ""
+        if kind == .mcpServer, let colon = domain.lastIndex(of: ":") {
+            port = String(domain[colon...])
+            guard let number = Int(port.dropFirst()), (1...65535).contains(number), port.count <= 6 else {
+                throw RegistryError.invalidRequest("domain must be host[:port] with a port from 1 to 65535")
+            }
+            domain = String(domain[..<colon])
+        }
         if domain.hasSuffix(".") { domain.removeLast() }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         let valid = domain.count <= 253 && labels.allSatisfy { label in
@@ -36,7 +46,24 @@ enum AgentValidation {
         guard valid else {
             throw RegistryError.invalidRequest("domain must be a host name such as agent.example.com (no scheme, port or path)")
         }
-        return domain
+        return domain + port
+    }
+
+    /// The host of a validated `host[:port]` domain (what domain validation and badges name).
+    static func host(_ domain: String) -> String {
+        domain.split(separator: ":", maxSplits: 1).first.map(String.init) ?? domain
+    }
+
+    /// Where an MCP server is reached: an absolute http(s) URL.
+    static func url(_ value: String?) throws -> String? {
+        guard let value, !value.isEmpty else { return nil }
+        let lower = value.lowercased()
+        guard value.utf8.count <= 2048, lower.hasPrefix("https://") || lower.hasPrefix("http://"), URL(string: value)?.host != nil,
+              !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " })
+        else {
+            throw RegistryError.invalidRequest("url must be an absolute http(s) URL of at most 2048 characters")
+        }
+        return value
     }
 
     /// Any syntactically valid DID; a `did:key` must hold an Ed25519 key.
@@ -51,11 +78,22 @@ enum AgentValidation {
         }
     }
 
-    /// An Ed25519 public JWK. Private members are refused rather than dropped: a client that sends
-    /// its private key must learn that it leaked it.
+    /// An Ed25519 public key: a JWK object, a JWK serialised to a JSON string, or a PEM
+    /// SubjectPublicKeyInfo (what capiscio-mcp sends). Private keys are refused rather than
+    /// dropped: a client that sends its private key must learn that it leaked it.
     static func publicKey(_ value: JSONValue?) throws -> PublicJWK? {
         guard let value else { return nil }
         var jwk = value
+        if case .string(let text) = value, text.contains("-----BEGIN") {
+            if PublicJWK.isPrivateKeyPEM(text) {
+                throw RegistryError(.invalidPublicKey, "publicKey is a PEM private key; send only the public key")
+            }
+            do {
+                return try PublicJWK(pem: text)
+            } catch {
+                throw RegistryError(.invalidPublicKey, "publicKey must be an Ed25519 public key (\(error.message))")
+            }
+        }
         if case .string(let text) = value {
             guard let parsed = try? JSONValue.parse(Array(text.utf8)) else {
                 throw RegistryError(.invalidPublicKey, "publicKey string is not a JSON JWK")

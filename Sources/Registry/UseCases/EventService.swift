@@ -138,7 +138,7 @@ public struct EventService: Sendable {
         result.rateLimit = status
 
         let now = clock.now()
-        var resolved: [String: String?] = [:]  // agent reference → the caller's agent id, or nil (not the caller's)
+        var resolved: [String: OwnIdentity?] = [:]  // agent reference → the caller's agent or server, or nil (not the caller's)
         var seen: Set<String> = []
         var rows: [AgentEvent] = []
         for (index, item) in items.enumerated() {
@@ -159,7 +159,7 @@ public struct EventService: Sendable {
     }
 
     /// One event, or a `RegistryError` whose code is the rejection.
-    private func parse(_ item: JSONValue, principal: Principal, now: Int64, resolved: inout [String: String?]) async throws -> AgentEvent {
+    private func parse(_ item: JSONValue, principal: Principal, now: Int64, resolved: inout [String: OwnIdentity?]) async throws -> AgentEvent {
         guard case .object(let object) = item else { throw RegistryError(.invalidEvent, "an event must be a JSON object") }
         func text(_ keys: String...) throws -> String? {
             for key in keys {
@@ -183,28 +183,33 @@ public struct EventService: Sendable {
         case .int(let number)?: id = String(number)
         default: id = try text("id") ?? UUID().uuidString.lowercased()
         }
-        var agentID: String?
+        var owner: OwnIdentity?
         if let reference = try text("agentId", "agent_id"), reference != Self.nilUUID {
             guard let owned = try await ownAgent(reference, principal: principal, resolved: &resolved) else {
-                throw RegistryError(.unknownAgent, "agentId is not an agent of your organisation")
+                throw RegistryError(.unknownAgent, "agentId is not an agent or MCP server of your organisation")
             }
-            agentID = owned
+            owner = owned
         } else if let did = try? text("capiscio.agent.did") {
             // capiscio-core's evidence names the agent by DID: credit it when the DID is ours.
-            agentID = try await ownAgent(did, principal: principal, resolved: &resolved)
+            owner = try await ownAgent(did, principal: principal, resolved: &resolved)
         }
+        // An agentId naming an MCP server makes it the event's server too (the `server_id` filter).
+        let serverID = try text("mcpServerId", "mcp_server_id", "serverId") ?? owner.flatMap { $0.kind == .mcpServer ? $0.id : nil }
         let severity: String? = if case .string(let value)? = object["severity"], !value.isEmpty { String(value.lowercased().prefix(Self.maxTextLength)) } else { nil }
         return AgentEvent(
-            id: id, orgID: principal.orgID, type: type, agentID: agentID, serverID: try text("mcpServerId", "mcp_server_id", "serverId"),
+            id: id, orgID: principal.orgID, type: type, agentID: owner?.id, serverID: serverID,
             severity: severity, actor: principal.actor, body: String(decoding: item.serialized(), as: UTF8.self), createdAt: now
         )
     }
 
-    /// The id of the caller's agent named by `reference` (id or DID), nil when it is not one.
-    private func ownAgent(_ reference: String, principal: Principal, resolved: inout [String: String?]) async throws -> String? {
+    /// An agent or MCP server of the caller, as an event names it.
+    typealias OwnIdentity = (id: String, kind: AgentKind)
+
+    /// The caller's agent or server named by `reference` (id or DID), nil when it is not one.
+    private func ownAgent(_ reference: String, principal: Principal, resolved: inout [String: OwnIdentity?]) async throws -> OwnIdentity? {
         if let known = resolved[reference] { return known }
         let agent = try await agents.resolve(reference)
-        let owned = agent?.orgID == principal.orgID ? agent?.id : nil
+        let owned = agent.flatMap { $0.orgID == principal.orgID ? OwnIdentity(id: $0.id, kind: $0.kind) : nil }
         resolved[reference] = owned
         return owned
     }

@@ -255,6 +255,15 @@ extension Migration {
             "CREATE INDEX agent_events_org_time ON agent_events (org_id, created_at, id)",
             "CREATE INDEX agent_events_received ON agent_events (created_at)",
         ]),
+        // MCP servers (issue #12, RFC-007) share the agents table: one DID namespace, one ledger
+        // join for verification, one status rule. `kind` keeps their routes and lists apart.
+        Migration(version: 9, name: "MCP servers in the registry", statements: [
+            "ALTER TABLE agents ADD COLUMN kind TEXT NOT NULL DEFAULT 'agent'",
+            "ALTER TABLE agents ADD COLUMN url TEXT",
+            "CREATE INDEX agents_org_kind ON agents (org_id, kind, created_at, id)",
+            // Every list now filters by kind: the new index replaces this one.
+            "DROP INDEX agents_org",
+        ]),
         // Policy distribution (issue #16): every policy change is a new row (a proposal), approval
         // activates it and supersedes the previous one, so history is kept; the database itself
         // refuses a second active document per scope and two rows with one version.

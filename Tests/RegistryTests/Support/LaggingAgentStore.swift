@@ -32,8 +32,8 @@ final class LaggingAgentStore: AgentStore, UnitOfWork, @unchecked Sendable {
     func agent(id: String) async throws -> Agent? { try await base.agent(id: id) }
     func agent(did: String) async throws -> Agent? { try await base.agent(did: did) }
     func agent(did: String, elseID id: String) async throws -> Agent? { try await base.agent(did: did, elseID: id) }
-    func agents(orgID: String, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
-        try await base.agents(orgID: orgID, after: cursor, limit: limit)
+    func agents(orgID: String, kind: AgentKind, after cursor: PageCursor?, limit: Int?) async throws -> [Agent] {
+        try await base.agents(orgID: orgID, kind: kind, after: cursor, limit: limit)
     }
     func updateAgent(_ agent: Agent) async throws -> Bool { try await base.updateAgent(agent) }
     func deleteAgent(id: String, orgID: String) async throws -> Bool { try await base.deleteAgent(id: id, orgID: orgID) }
