@@ -66,6 +66,18 @@ import Testing
         ("", 1, "document is empty"),
         ("# only a comment\n", 1, "document is empty"),
         ("a: 1\u{0001}\n", 1, "control character in document"),
+        ("a: {[1]: 2}\n", 1, "complex keys are not supported"),
+        ("a: {k 1}\n", 1, "expected \":\" in flow mapping"),
+        ("a: {k: 1, k: 2}\n", 1, "duplicate key"),
+        ("a: [\"x\" y]\n", 1, "expected \",\" or \"]\" in flow collection"),
+        ("a: [x[y]]\n", 1, "unexpected bracket in flow scalar (quote it)"),
+        ("a: [x, #c\n", 1, "unterminated flow collection (flow collections must fit on one line)"),
+        ("a: @x\n", 1, "a plain scalar cannot start with a reserved indicator (quote it)"),
+        ("a: \"\\x0\"\n", 1, "invalid \\x escape"),
+        ("a: \"\\u0000\"\n", 1, "invalid \\u escape"),
+        ("a: 1\nplain line\n", 2, "expected \"key: value\""),
+        ("a:\n  - 1\n  b: 2\n", 3, "unexpected indentation"),
+        ("...\n", 1, "YAML directives and document markers are not supported"),
     ])
     func refuses(text: String, line: Int, message: String) {
         let failure = error(text)
