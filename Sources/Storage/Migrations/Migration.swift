@@ -266,7 +266,9 @@ extension Migration {
         ]),
         // Policy distribution (issue #16): every policy change is a new row (a proposal), approval
         // activates it and supersedes the previous one, so history is kept; the database itself
-        // refuses a second active document per scope and two rows with one version.
+        // refuses a second active document per scope and two rows with one version. Memberships
+        // are inserted only for a group of the same organisation (INSERT … SELECT), so they need no
+        // foreign key (groups are never deleted).
         Migration(version: 12, name: "policy documents, agent groups, bundle versions", statements: [
             """
             CREATE TABLE policy_documents (
@@ -304,7 +306,7 @@ extension Migration {
             """
             CREATE TABLE policy_group_members (
                 org_id TEXT NOT NULL,
-                group_id TEXT NOT NULL REFERENCES policy_groups(id),
+                group_id TEXT NOT NULL,
                 agent_id TEXT NOT NULL,
                 PRIMARY KEY (group_id, agent_id)
             )

@@ -34,6 +34,10 @@ public enum Migrator {
     /// The highest version the code knows.
     public static var latestVersion: Int { Migration.all.last?.version ?? 0 }
 
+    /// Every version the code knows, ascending (not necessarily contiguous: versions are reserved
+    /// by branches developed in parallel).
+    public static var knownVersions: [Int] { Migration.all.map(\.version) }
+
     /// Versions the code knows that the database has not applied (all of them for an empty
     /// database). Reads only: for commands that must not change the schema.
     public static func pendingVersions(_ database: any SQLDatabase) async throws -> [Int] {
@@ -42,7 +46,7 @@ public enum Migrator {
         case .postgres: try await database.query("SELECT tablename FROM pg_tables WHERE tablename = 'schema_migrations' AND schemaname = ANY(current_schemas(false))")
         }
         let applied = exists.isEmpty ? [] : Set(try await appliedVersions(database))
-        return Migration.all.map(\.version).filter { !applied.contains($0) }
+        return knownVersions.filter { !applied.contains($0) }
     }
 
     /// Versions recorded as applied.
