@@ -26,6 +26,12 @@ let package = Package(
             name: "BadgeCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Policy documents (a strict YAML subset), resolution, the bundle's Rego and a native
+        // evaluator of the same semantics. Pure: no HTTP, no SQL.
+        .target(
+            name: "PolicyCore",
+            dependencies: ["BadgeCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // CA private keys in files or the environment (never the database).
         .target(
             name: "CAKeys",
@@ -35,7 +41,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "BadgeCore",
+                "BadgeCore", "PolicyCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,7 +78,7 @@ let package = Package(
         .target(
             name: "InsigniaHTTP",
             dependencies: [
-                "BadgeCore", "Registry",
+                "BadgeCore", "Registry", "PolicyCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -118,6 +124,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "BadgeCoreTests", dependencies: ["BadgeCore"]),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "BadgeCore"]),
         .testTarget(name: "CAKeysTests", dependencies: ["CAKeys", "BadgeCore"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "BadgeCore", "MemoryStore"]),
         .testTarget(

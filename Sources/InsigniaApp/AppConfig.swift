@@ -61,6 +61,8 @@ public struct AppConfig: Sendable {
     public var popPolicy = PoPPolicy()
     /// Event ingestion: retention (`EVENT_RETENTION_DAYS`) and per-key rate (`EVENT_RATE_LIMIT_PER_MINUTE`).
     public var eventPolicy = EventPolicy()
+    /// Policy approval rules (`POLICY_REQUIRE_SECOND_APPROVER`).
+    public var policySettings = PolicySettings()
     /// Development only: let outbound fetches (did:web documents, HTTP-01) reach loopback over plain
     /// HTTP on any port (`INSIGNIA_DEV_ALLOW_LOOPBACK`). Refused in production.
     public var allowLoopbackFetch = false
@@ -157,21 +159,22 @@ public struct AppConfig: Sendable {
         guard policy.minTTL <= policy.defaultTTL, policy.defaultTTL <= policy.maxTTL else {
             throw ConfigError("CAPISCIO_BADGE_TTL_DEFAULT", "must lie between CAPISCIO_BADGE_TTL_MIN and CAPISCIO_BADGE_TTL_MAX")
         }
-        if let flag = value("INSIGNIA_DEV_ALLOW_LOOPBACK") {
-            guard ["true", "1", "false", "0"].contains(flag.lowercased()) else {
-                throw ConfigError("INSIGNIA_DEV_ALLOW_LOOPBACK", "must be true or false (got '\(flag)')")
+        /// A boolean setting: true/1 or false/0.
+        func flag(_ name: String) throws -> Bool? {
+            guard let text = value(name) else { return nil }
+            guard ["true", "1", "false", "0"].contains(text.lowercased()) else {
+                throw ConfigError(name, "must be true or false (got '\(text)')")
             }
-            config.allowLoopbackFetch = ["true", "1"].contains(flag.lowercased())
+            return ["true", "1"].contains(text.lowercased())
+        }
+        if let allow = try flag("INSIGNIA_DEV_ALLOW_LOOPBACK") {
+            config.allowLoopbackFetch = allow
             if config.allowLoopbackFetch, config.environment == .production {
                 throw ConfigError("INSIGNIA_DEV_ALLOW_LOOPBACK", "is a development switch and is refused when ENVIRONMENT=production")
             }
         }
-        if let flag = value("CAPISCIO_DV_ACCEPT_BARE_TOKEN") {
-            guard ["true", "1", "false", "0"].contains(flag.lowercased()) else {
-                throw ConfigError("CAPISCIO_DV_ACCEPT_BARE_TOKEN", "must be true or false (got '\(flag)')")
-            }
-            config.dvPolicy.acceptBareToken = ["true", "1"].contains(flag.lowercased())
-        }
+        if let accept = try flag("CAPISCIO_DV_ACCEPT_BARE_TOKEN") { config.dvPolicy.acceptBareToken = accept }
+        if let second = try flag("POLICY_REQUIRE_SECOND_APPROVER") { config.policySettings.requireSecondApprover = second }
         config.dnsResolver = value("DNS_RESOLVER")
         if let port = try integer("INSIGNIA_DEV_DV_HTTP_PORT", 1...65535) {
             guard config.allowLoopbackFetch else {

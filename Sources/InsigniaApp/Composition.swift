@@ -46,7 +46,8 @@ public enum Composition {
             mint: MintService(store: store, clock: clock, ca: ca, badges: badges, issuer: issuer, policy: config.dvPolicy),
             dv: DVService(store: store, clock: clock, ca: ca, issuer: issuer, policy: config.dvPolicy, validator: outbound.domainValidator),
             ca: ca, organizations: OrganizationService(store: store, clock: clock), auditLog: AuditLogService(store: store),
-            events: EventService(store: store, agents: agents, limiter: limiter, clock: clock, policy: config.eventPolicy), limiter: limiter,
+            events: EventService(store: store, agents: agents, limiter: limiter, clock: clock, policy: config.eventPolicy),
+            policies: PolicyService(store: store, clock: clock, settings: config.policySettings, issuer: issuer, ca: ca), limiter: limiter,
             sessionTokens: config.sessionTokens.map { SessionTokenVerifier(settings: $0, fetcher: outbound.jwksFetcher, clock: clock) },
             clerkWebhook: config.clerkWebhook, clock: clock,
             readiness: [

@@ -25,6 +25,8 @@ public struct AppServices: Sendable {
     public var events: EventService
     /// The badge transparency log; nil when `LOG_ENABLED=false`.
     public var tlog: TransparencyLogService?
+    /// Policy documents, groups, bundles (issue #16).
+    public var policies: PolicyService
     /// Counts authenticated requests per API key (`API_RATE_LIMIT_PER_MINUTE`).
     public var limiter: RateLimiter
     /// Verifies dashboard session tokens; nil: Clerk sign-in is off.
@@ -42,7 +44,7 @@ public struct AppServices: Sendable {
         agents: AgentService, badges: BadgeService, pop: PoPService, apiKeys: APIKeyService, consoleSessions: ConsoleSessionService,
         identities: IdentityService,
         mint: MintService, dv: DVService, ca: CAService, organizations: OrganizationService, auditLog: AuditLogService, events: EventService,
-        limiter: RateLimiter,
+        policies: PolicyService, limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
         readiness: [(name: String, check: @Sendable () async throws -> Void)], tlog: TransparencyLogService? = nil,
         rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)? = nil
@@ -60,6 +62,7 @@ public struct AppServices: Sendable {
         self.organizations = organizations
         self.auditLog = auditLog
         self.events = events
+        self.policies = policies
         self.limiter = limiter
         self.sessionTokens = sessionTokens
         self.clerkWebhook = clerkWebhook
@@ -158,6 +161,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
     ConsoleController(services: services, bodyLimit: limit).register(on: router)
+    PolicyController(policies: services.policies, bodyLimit: limit).register(on: authenticated)
     routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

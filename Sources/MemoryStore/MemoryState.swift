@@ -28,6 +28,12 @@ struct MemoryState: Sendable {
     var logTiles: [LogTileKey: [UInt8]] = [:]
     var logCheckpoints: [Int64: StoredCheckpoint] = [:]
     var consoleSessions: [String: ConsoleSession] = [:]
+    var policies: [String: PolicyRecord] = [:]
+    var policyGroups: [String: PolicyGroup] = [:]
+    /// Memberships by organisation.
+    var policyGroupMembers: [String: Set<PolicyGroupMember>] = [:]
+    /// Signed-bundle versions by organisation, oldest first: (version, revision).
+    var policyBundleVersions: [String: [(version: Int, revision: String)]] = [:]
 
     init() {}
 }

@@ -21,6 +21,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case invalidKey = "INVALID_KEY"
     /// An issuance request's `mode` is neither IAL-0 nor IAL-1.
     case invalidMode = "invalid_mode"
+    case invalidPolicy = "invalid_policy"
     case invalidProof = "invalid_proof"
     case invalidProofHeader = "invalid_proof_header"
     case invalidProofSignature = "invalid_proof_signature"
@@ -33,6 +34,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case missingExp = "missing_exp"
     case orderExpired = "ORDER_EXPIRED"
     case orderInvalid = "ORDER_INVALID"
+    case proposalNotPending = "proposal_not_pending"
     case unsupportedChallenge = "UNSUPPORTED_CHALLENGE"
     /// An ingested event's `agentId` is not an agent of the caller's organisation (per index).
     case unknownAgent = "unknown_agent"
@@ -68,6 +70,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
     case proofExpired = "proof_expired"
     case proofReplayed = "proof_replayed"
     case proofVerificationFailed = "proof_verification_failed"
+    case secondApproverRequired = "second_approver_required"
     case subjectMismatch = "subject_mismatch"
     case trustLevelNotPermitted = "trust_level_not_permitted"
 
@@ -129,7 +132,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         switch self {
         case .challengeFailed, .didDomainMismatch, .dvInvalidRequest, .grantExpired, .grantInvalidAud, .grantMissingIAT,
             .invalidChallengeID, .invalidDID, .invalidDomain, .invalidEvent, .invalidGrant, .invalidInput, .invalidJSON, .invalidKey,
-            .invalidMode, .invalidProof,
+            .invalidMode, .invalidPolicy, .invalidProof, .proposalNotPending,
             .invalidProofHeader, .invalidProofSignature, .invalidPublicKey, .invalidRequest, .invalidTrustLevel, .invalidTTL, .keyMismatch,
             .missingCID, .missingExp, .orderExpired, .orderInvalid, .unknownAgent, .unsupportedChallenge:
             .invalidInput
@@ -139,7 +142,7 @@ public enum ErrorCode: String, Sendable, CaseIterable {
         case .agentDisabled, .agentNotOwned, .agentSuspended, .audienceMismatch, .challengeExpired, .challengeUsed, .cidMismatch,
             .domainNotVerified, .expOutsideChallengeWindow, .expTooLong, .forbidden, .grantRevoked, .htuMismatch, .iatInvalid,
             .insufficientRole, .insufficientScope, .keyNotInAuthentication, .kidNotFound, .organizationDeleted, .proofExpired,
-            .proofReplayed, .proofVerificationFailed, .subjectMismatch, .trustLevelNotPermitted:
+            .proofReplayed, .proofVerificationFailed, .secondApproverRequired, .subjectMismatch, .trustLevelNotPermitted:
             .forbidden
         case .agentNotFound, .badgeNotFound, .challengeNotFound, .grantNotFound, .notFound, .notYetLogged, .orderNotFound,
             .organizationNotFound, .serverNotFound:

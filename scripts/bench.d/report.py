@@ -164,6 +164,7 @@ targets = [
     ("status ≥ 70 %", ratio_target("GET /v1/badges/{jti}/status", 0.70)),
     ("JWKS ≥ 70 %", ratio_target("GET /.well-known/jwks.json", 0.70)),
     ("did.json ≥ 70 %", ratio_target("GET /agents/{id}/did.json", 0.70)),
+    ("policy bundle ≥ 70 %", ratio_target("GET /v1/bundles/{org_id}", 0.70)),
 ]
 cells = []
 for b in backends:

@@ -10,9 +10,14 @@ enum APIResponse {
 
     /// A bare JSON body.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, contentType: String = jsonContentType, headers: HTTPFields = [:]) -> Response {
+        json(serialized: value.serialized(), status: status, contentType: contentType, headers: headers)
+    }
+
+    /// A bare JSON body already serialized (a document served many times as built once).
+    static func json(serialized bytes: [UInt8], status: HTTPResponse.Status = .ok, contentType: String = jsonContentType, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = contentType
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.serialized())))
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// `{"success": true, "data": …, "message": …}` plus any extra top-level members.

@@ -313,5 +313,63 @@ extension Migration {
             "CREATE INDEX console_sessions_seen ON console_sessions (last_seen_at)",
             "CREATE INDEX badges_org_issued ON badges (org_id, issued_at, jti)",
         ]),
+        // Policy distribution (issue #16): every policy change is a new row (a proposal), approval
+        // activates it and supersedes the previous one, so history is kept; the database itself
+        // refuses a second active document per scope and two rows with one version. Memberships
+        // are inserted only for a group of the same organisation (INSERT … SELECT), so they need no
+        // foreign key (groups are never deleted).
+        Migration(version: 12, name: "policy documents, agent groups, bundle versions", statements: [
+            """
+            CREATE TABLE policy_documents (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                scope_type TEXT NOT NULL,
+                scope_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                yaml_content TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                decided_by TEXT,
+                reject_reason TEXT,
+                UNIQUE (org_id, scope_type, scope_id, version)
+            )
+            """,
+            """
+            CREATE UNIQUE INDEX policy_documents_one_active ON policy_documents (org_id, scope_type, scope_id)
+            WHERE state = 'active'
+            """,
+            "CREATE INDEX policy_documents_state ON policy_documents (org_id, state)",
+            """
+            CREATE TABLE policy_groups (
+                id TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                name TEXT NOT NULL,
+                precedence INTEGER NOT NULL,
+                created_at BIGINT NOT NULL,
+                UNIQUE (org_id, name)
+            )
+            """,
+            """
+            CREATE TABLE policy_group_members (
+                org_id TEXT NOT NULL,
+                group_id TEXT NOT NULL,
+                agent_id TEXT NOT NULL,
+                PRIMARY KEY (group_id, agent_id)
+            )
+            """,
+            "CREATE INDEX policy_group_members_org ON policy_group_members (org_id, group_id, agent_id)",
+            """
+            CREATE TABLE policy_bundle_versions (
+                org_id TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                revision TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (org_id, version)
+            )
+            """,
+        ]),
     ]
 }

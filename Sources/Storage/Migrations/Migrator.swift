@@ -46,7 +46,7 @@ public enum Migrator {
         case .postgres: try await database.query("SELECT tablename FROM pg_tables WHERE tablename = 'schema_migrations' AND schemaname = ANY(current_schemas(false))")
         }
         let applied = exists.isEmpty ? [] : Set(try await appliedVersions(database))
-        return Migration.all.map(\.version).filter { !applied.contains($0) }
+        return knownVersions.filter { !applied.contains($0) }
     }
 
     /// Versions recorded as applied.

@@ -1,0 +1,184 @@
+import BadgeCore
+import Foundation
+import InsigniaApp
+import Registry
+import StoreConformance
+import Testing
+
+@Suite struct PolicyAPITests {
+    /// An agent with `did`, registered over HTTP; returns its id.
+    private func agent(_ app: TestApp, _ tenant: TestTenant, did: String) async throws -> String {
+        let created = try await app.request(.post, "/v1/agents", key: tenant.key, json: ["name": "a", "did": .string(did)])
+        return try #require(created.data["id"]?.stringValue, "\(created.text)")
+    }
+
+    /// Proposes `yaml` at `path` (`org`, `groups/<id>`, `agents/<id>`) and approves it.
+    private func activate(_ app: TestApp, _ tenant: TestTenant, _ path: String, _ yaml: String) async throws {
+        let proposal = try await app.request(.post, "/v1/orgs/\(tenant.org.id)/policy/\(path)", key: tenant.key, json: ["yaml_content": .string(yaml)])
+        #expect(proposal.status == .created, "\(proposal.text)")
+        let id = try #require(proposal.json["id"]?.stringValue)
+        let approved = try await app.request(.post, "/v1/orgs/\(tenant.org.id)/policy/proposals/\(id)/approve", key: tenant.key)
+        #expect(approved.status == .ok && approved.json["state"] == "active", "\(approved.text)")
+    }
+
+    @Test(arguments: TestBackend.available)
+    func proposalLifecycle(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let base = "/v1/orgs/\(tenant.org.id)/policy"
+            #expect(try await app.request(.get, base + "/org", key: tenant.key).status == .notFound)
+            let proposal = try await app.request(.post, base + "/org", key: tenant.key, json: ["yaml_content": "version: \"1\"\nmin_trust_level: DV\n"])
+            #expect(proposal.status == .created)
+            #expect(proposal.json["state"] == "proposal" && proposal.json["version"] == 1 && proposal.json["scope_type"] == "org")
+            let id = try #require(proposal.json["id"]?.stringValue)
+            #expect(try await app.request(.get, base + "/proposals", key: tenant.key).json.arrayValue?.compactMap { $0["id"]?.stringValue } == [id])
+            let approved = try await app.request(.post, base + "/proposals/\(id)/approve", key: tenant.key)
+            #expect(approved.json["state"] == "active")
+            #expect(try await app.request(.get, base + "/org", key: tenant.key).json["id"] == .string(id))
+            let second = try await app.request(.put, base + "/org", key: tenant.key, json: ["yaml_content": "version: \"1\"\n"])
+            let secondID = try #require(second.json["id"]?.stringValue)
+            #expect(second.json["version"] == 2)
+            #expect(try await app.request(.post, base + "/proposals/\(secondID)/reject", key: tenant.key, json: [:]).status == .badRequest)
+            let rejected = try await app.request(.post, base + "/proposals/\(secondID)/reject", key: tenant.key, json: ["reason": "no"])
+            #expect(rejected.json["state"] == "rejected" && rejected.json["reject_reason"] == "no")
+            let again = try await app.request(.post, base + "/proposals/\(secondID)/approve", key: tenant.key)
+            #expect(again.status == .badRequest && again.errorCode == "proposal_not_pending")
+            let history = try await app.request(.get, base + "/org/history", key: tenant.key).json.arrayValue ?? []
+            #expect(history.compactMap { $0["state"]?.stringValue } == ["active", "rejected"])
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func badInputIsRefusedWith4xx(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let url = "/v1/orgs/\(tenant.org.id)/policy/org"
+            var laughs = "version: \"1\"\na: &a [x, x, x, x, x, x, x, x, x]\n"
+            for level in 1...9 { laughs += "l\(level): &l\(level) [*\(level == 1 ? "a" : "l\(level - 1)"), *\(level == 1 ? "a" : "l\(level - 1)")]\n" }
+            let deep = "version: \"1\"\noperations: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"
+            let huge = "version: \"1\"\n# " + String(repeating: "x", count: 1 << 20) + "\n"
+            let cases: [(String, String?)] = [
+                (laughs, "line 2: anchors are not supported"),
+                (deep, "line 2: nesting deeper than 16 levels"),
+                ("version: \"1\"\nrate_limits:\n  - did: did:x:1\n    rpm: 0\n", "line 4: rate_limits[0].rpm: must be a positive integer up to 1000000000"),
+                ("version: \"1\"\nmin_trust_level: XX\n", nil),
+                ("", "yaml_content must not be empty"),
+            ]
+            for (yaml, message) in cases {
+                let response = try await app.request(.post, url, key: tenant.key, json: ["yaml_content": .string(yaml)])
+                #expect(response.status == .badRequest && response.errorCode == "invalid_policy", "\(response.status) \(response.text.prefix(200))")
+                if let message { #expect(response.json["message"] == .string(message)) }
+            }
+            let big = try await app.request(.post, url, key: tenant.key, json: ["yaml_content": .string(huge)])
+            #expect((400..<500).contains(big.status.code), "\(big.status)")
+            #expect(try await app.request(.post, url, key: tenant.key, json: ["yaml_content": 5]).status == .badRequest)
+            #expect(try await app.request(.post, url, key: tenant.key, rawBody: "{").status == .badRequest)
+            #expect(try await app.request(.post, "/v1/orgs/\(tenant.org.id)/policy/simulate", key: tenant.key, json: [1]).status == .badRequest)
+            #expect(try await app.request(.post, "/v1/orgs/\(tenant.org.id)/groups", key: tenant.key, json: ["name": "g", "precedence": "x"]).status == .badRequest)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func tenancyAndRoles(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let a = try await app.tenant()
+            let b = try await app.tenant()
+            try await activate(app, a, "org", "version: \"1\"\n")
+            for path in ["/v1/bundles/\(a.org.id)", "/v1/orgs/\(a.org.id)/policy/org", "/v1/orgs/\(a.org.id)/policy/proposals"] {
+                #expect(try await app.request(.get, path, key: b.key).status == .notFound, "\(path)")
+            }
+            #expect(try await app.request(.get, "/v1/bundles/\(a.org.id)", key: nil).status == .unauthorized)
+            let proposal = try await app.request(.post, "/v1/orgs/\(a.org.id)/policy/org", key: a.key, json: ["yaml_content": "version: \"1\"\n"])
+            let id = try #require(proposal.json["id"]?.stringValue)
+            #expect(try await app.request(.post, "/v1/orgs/\(b.org.id)/policy/proposals/\(id)/approve", key: b.key).status == .notFound)
+            let aAgent = try await agent(app, a, did: "did:web:a.example")
+            #expect(try await app.request(.post, "/v1/orgs/\(b.org.id)/policy/agents/\(aAgent)", key: b.key, json: ["yaml_content": "version: \"1\"\n"]).status == .notFound)
+            // A key without the admin scope reads but does not write.
+            let reader = try await app.tenant(scopes: [Scope.agentsRead])
+            #expect(try await app.request(.post, "/v1/orgs/\(reader.org.id)/policy/org", key: reader.key, json: ["yaml_content": "version: \"1\"\n"]).status == .forbidden)
+            #expect(try await app.request(.get, "/v1/bundles/\(reader.org.id)", key: reader.key).status == .ok)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func secondApproverSetting(backend: TestBackend) async throws {
+        try await TestApp.run(backend, configure: { $0.policySettings.requireSecondApprover = true }) { app in
+            let tenant = try await app.tenant()
+            let proposal = try await app.request(.post, "/v1/orgs/\(tenant.org.id)/policy/org", key: tenant.key, json: ["yaml_content": "version: \"1\"\n"])
+            let id = try #require(proposal.json["id"]?.stringValue)
+            let own = try await app.request(.post, "/v1/orgs/\(tenant.org.id)/policy/proposals/\(id)/approve", key: tenant.key)
+            #expect(own.status == .forbidden && own.errorCode == "second_approver_required")
+            let other = try await app.request(.post, "/v1/api-keys", key: tenant.key, json: ["name": "second"])
+            let secondKey = try #require(other.data["key"]?.stringValue)
+            #expect(try await app.request(.post, "/v1/orgs/\(tenant.org.id)/policy/proposals/\(id)/approve", key: secondKey).status == .ok)
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func bundleContextSimulationAndSignedBundle(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let orgID = tenant.org.id
+            let agentID = try await agent(app, tenant, did: "did:web:agent.example")
+            let group = try await app.request(.post, "/v1/orgs/\(orgID)/groups", key: tenant.key, json: ["name": "pii", "precedence": 10])
+            #expect(group.status == .created)
+            let groupID = try #require(group.json["id"]?.stringValue)
+            #expect(try await app.request(.put, "/v1/orgs/\(orgID)/groups/\(groupID)/agents/\(agentID)", key: tenant.key).status == .noContent)
+            try await activate(app, tenant, "org", "version: \"1\"\nmin_trust_level: DV\n")
+            try await activate(app, tenant, "groups/\(groupID)", "version: \"1\"\nmin_trust_level: OV\n")
+            try await activate(app, tenant, "agents/\(agentID)", "version: \"1\"\nrate_limits:\n  - {did: did:web:agent.example, rpm: 5}\n")
+
+            let bundle = try await app.request(.get, "/v1/bundles/\(orgID)", key: tenant.key)
+            #expect(bundle.status == .ok)
+            #expect(bundle.json["modules"]?["capiscio/policy.rego"]?.stringValue?.hasPrefix("package capiscio.policy") == true)
+            #expect(bundle.json["data"]?["resolved_policies"]?["by_agent_did"]?["did:web:agent.example"]?["min_trust_level"] == "OV")
+            #expect(bundle.json["data"]?["policy_lineage"]?["by_agent_did"]?["did:web:agent.example"]?["fields"]?["min_trust_level"] == [.string("group:\(groupID)")])
+            let revision = try #require(bundle.json["revision"]?.stringValue)
+            #expect(revision.utf8.count == 64)
+            #expect(try await app.request(.get, "/v1/bundles/\(orgID)", key: tenant.key).json["revision"] == .string(revision))
+
+            let context = try await app.request(.get, "/v1/sdk/policy-context", key: tenant.key)
+            #expect(context.json["org_id"] == .string(orgID))
+            #expect(context.json["agents"]?[0]?["group_ids"] == [.string(groupID)])
+            #expect(context.json["groups"] == [["id": .string(groupID), "name": "pii", "precedence": 10]])
+            #expect(context.json["active_policies"]?.arrayValue?.count == 3)
+            #expect(context.json["pending_proposals"] == [])
+
+            let input: JSONValue = ["subject": ["did": "did:web:agent.example", "trust_level": "DV"], "action": ["operation": "read"]]
+            let denied = try await app.request(.post, "/v1/orgs/\(orgID)/policy/simulate", key: tenant.key, json: input)
+            #expect(denied.json["decision"] == "DENY" && denied.json["reason"] == "trust level below OV")
+            #expect(denied.json["revision"] == .string(revision))
+            #expect(denied.json["lineage"]?["sources"]?.arrayValue?.count == 3)
+            let batch = try await app.request(.post, "/v1/orgs/\(orgID)/policy/simulate", key: tenant.key, json: [
+                "inputs": [input, ["subject": ["did": "did:web:agent.example", "trust_level": "3"], "action": ["operation": "read"]]],
+            ])
+            #expect(batch.json["results"]?[1]?["obligations"] == [["type": "rate_limit.apply", "params": ["rpm": 5, "key": "did:web:agent.example"]]])
+
+            // A disabled agent shows in the bundle within 2 s.
+            _ = try await app.request(.post, "/v1/agents/\(agentID)/disable", key: tenant.key, json: ["reason": "test"])
+            var status: JSONValue?
+            let deadline = ContinuousClock.now + .seconds(2)
+            while ContinuousClock.now < deadline {
+                status = try await app.request(.get, "/v1/bundles/\(orgID)", key: tenant.key).json["data"]?["agents"]?[0]?["status"]
+                if status == "disabled" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(status == "disabled")
+
+            let signed = try await app.request(.get, "/v1/policy/bundles/latest", key: tenant.key)
+            #expect(signed.status == .ok)
+            let jws = try CompactJWS.parse(signed.text)
+            #expect(jws.header["typ"] == "capiscio.policy-bundle+jwt")
+            #expect(jws.payload["audience"] == [.string("urn:capiscio:workspace:\(orgID)")])
+            let keys = try await app.ca.publishedKeys()
+            #expect(keys.contains { $0.kid == jws.header["kid"]?.stringValue && jws.verify(with: $0.key) })
+        }
+    }
+}
+
+extension JSONValue {
+    fileprivate subscript(index: Int) -> JSONValue? {
+        guard case .array(let items) = self, items.indices.contains(index) else { return nil }
+        return items[index]
+    }
+}
