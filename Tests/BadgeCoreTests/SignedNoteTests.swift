@@ -64,6 +64,9 @@ import Testing
         "no blank line\n\u{2014} PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
         "text\n\n", "text\n\n\u{2014} PeterNeumann x08go\n", "text\n\n- PeterNeumann AAAAAAAA\n",
         "text\n\n\u{2014} Bad Name AAAAAAAA\n", "text\n\n\u{2014} PeterNeumann AAAAAAAA", "te\u{7}xt\n\n\u{2014} PeterNeumann AAAAAAAA\n",
+        // Found by the tlognote fuzz target: a last line ending in "\r\n" (one Swift Character) was
+        // dropped with the final empty line, so the note parsed without it.
+        "text\n\n\u{2014} PeterNeumann AAAAAAAA\n\u{2014} examp\r\n",
     ])
     func refusesMalformedNotes(_ note: String) {
         #expect(SignedNote.parse(note) == nil)

@@ -21,7 +21,7 @@ public struct Checkpoint: Sendable, Equatable {
     /// root not 32 bytes, empty lines).
     public static func parse(_ text: String) -> Checkpoint? {
         guard text.hasSuffix("\n") else { return nil }
-        let lines = text.dropLast().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = SignedNote.byteLines(Array(text.utf8).dropLast())
         guard lines.count >= 3, !lines[0].isEmpty, lines.allSatisfy({ !$0.isEmpty }) else { return nil }
         guard lines[1].utf8.allSatisfy({ (0x30...0x39).contains($0) }), lines[1] == "0" || !lines[1].hasPrefix("0"),
               let size = Int64(lines[1]) else { return nil }

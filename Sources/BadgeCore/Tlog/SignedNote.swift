@@ -41,7 +41,7 @@ public struct SignedNote: Sendable, Equatable {
         guard bytes.last == 0x0a, let split = blankLine(in: bytes, last: true) else { return nil }
         let text = String(decoding: bytes[..<(split + 1)], as: UTF8.self)
         guard isValidText(text) else { return nil }
-        let lines = String(decoding: bytes[(split + 2)...], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        let lines = byteLines(bytes[(split + 2)...]).dropLast()
         guard !lines.isEmpty, lines.count <= maxSignatures else { return nil }
         var signatures: [Signature] = []
         for line in lines {
@@ -53,6 +53,13 @@ public struct SignedNote: Sendable, Equatable {
             signatures.append(Signature(name: String(fields[0]), keyID: id, signature: Array(bytes[4...])))
         }
         return SignedNote(text: text, signatures: signatures)
+    }
+
+    /// `bytes` split at every newline byte, as text. Not `String.split(separator: "\n")`, which works
+    /// on characters: "\r\n" is one character there, so a line ending in "\r" would hide the line
+    /// break after it (the tlognote fuzz target found a note that lost a signature line that way).
+    static func byteLines(_ bytes: ArraySlice<UInt8>) -> [String] {
+        bytes.split(separator: 0x0a, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The offset of the first (or last) "\n\n" in `bytes`.

@@ -29,8 +29,8 @@ public struct TlogProof: Sendable, Equatable {
     public static func parse(_ text: String) -> TlogProof? {
         let bytes = Array(text.utf8)
         guard let blank = SignedNote.blankLine(in: bytes, last: false) else { return nil }
-        var lines = String(decoding: bytes[..<blank], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard lines.popFirst() == Substring(header) else { return nil }
+        var lines = SignedNote.byteLines(bytes[..<blank])[...]
+        guard lines.popFirst() == header else { return nil }
         var extra: [UInt8]?
         if let line = lines.first, line.hasPrefix("extra ") {
             guard let bytes = Base64Std.decode(String(line.dropFirst(6))) else { return nil }
