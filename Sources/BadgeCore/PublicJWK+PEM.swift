@@ -16,18 +16,18 @@ extension PublicJWK {
         guard lines.count >= 3, lines.first == "-----BEGIN \(label)-----", lines.last == "-----END \(label)-----" else {
             throw BadgeCoreError(.invalidKey, "PEM must be one -----BEGIN PUBLIC KEY----- block")
         }
-        // Standard base64 to base64url; padding only at the end.
-        var body = lines.dropFirst().dropLast().joined()
-        while body.hasSuffix("=") { body.removeLast() }
-        guard body.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "/") }),
-              let der = Base64URL.decode(String(body.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }))
-        else {
-            throw BadgeCoreError(.invalidKey, "PEM body is not base64")
+        guard let der = Base64Std.decode(lines.dropFirst().dropLast().joined()) else {
+            throw BadgeCoreError(.invalidKey, "PEM body is not padded standard base64")
         }
         guard der.count == Self.ed25519SPKIPrefix.count + 32, der.starts(with: Self.ed25519SPKIPrefix) else {
             throw BadgeCoreError(.invalidKey, "PEM does not hold an Ed25519 SubjectPublicKeyInfo")
         }
         try self.init(rawKey: Array(der.suffix(32)))
+    }
+
+    /// The key as a PEM `PUBLIC KEY` block (one base64 line; 44 bytes of DER fit in 64 columns).
+    public var pem: String {
+        "-----BEGIN PUBLIC KEY-----\n\(Base64Std.encode(Self.ed25519SPKIPrefix + x))\n-----END PUBLIC KEY-----\n"
     }
 
     private static func trimmed(_ line: Substring) -> String {

@@ -27,10 +27,8 @@ import Testing
     @Test("a generated key survives PEM", arguments: 0..<4)
     func roundTrip(_ run: Int) throws {
         let key = PrivateJWK.generate(kid: "k\(run)").publicKey
-        let der = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + key.x
-        let body = Base64URL.encode(der).map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }
-        let pem = "-----BEGIN PUBLIC KEY-----\n\(String(body))=\n-----END PUBLIC KEY-----\n"
-        #expect(try PublicJWK(pem: pem) == key)
+        #expect(key.pem.hasPrefix("-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA"))
+        #expect(try PublicJWK(pem: key.pem) == key)
     }
 
     @Test("refuses other labels, key types, lengths and encodings", arguments: [

@@ -9,10 +9,7 @@ import Testing
 struct ServerKey {
     let key: PublicJWK
     var did: String { DIDKey.did(for: key) }
-    var pem: String {
-        let der: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00] + key.x
-        return "-----BEGIN PUBLIC KEY-----\n\(Data(der).base64EncodedString())\n-----END PUBLIC KEY-----\n"
-    }
+    var pem: String { key.pem }
 
     init() { key = PrivateJWK.generate(kid: "server").publicKey }
 }
