@@ -172,8 +172,18 @@ import Testing
             #expect(app.log == nil)
             #expect(try await app.store.sequencedLogSize() == 0)
             for path in ["/tlog/checkpoint", "/tlog/vkey", "/tlog/tile/0/000.p/1", "/v1/tlog/entries?jti=x"] {
-                #expect(try await app.request(.get, path).status == .notFound, "\(path)")
+                let response = try await app.request(.get, path)
+                #expect(response.status == .notFound && response.errorCode == "not_found", "\(path)")
+                #expect(response.json["message"] == "the transparency log is disabled on this server (LOG_ENABLED=false)")
             }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func noCheckpointBeforeTheFirstIntegration(backend: TestBackend) async throws {
+        try await TestApp.run(backend, configure: { $0.log.enabled = true }) { app in
+            let response = try await app.request(.get, "/tlog/checkpoint")
+            #expect(response.status == .notFound && response.json["message"] == "no checkpoint has been signed yet")
         }
     }
 }

@@ -22,7 +22,7 @@ struct TlogController {
     }
 
     private func enabled() throws -> TransparencyLogService {
-        guard let log else { throw RegistryError.notFound("the transparency log is disabled on this server (LOG_ENABLED=false); it") }
+        guard let log else { throw RegistryError(.notFound, "the transparency log is disabled on this server (LOG_ENABLED=false)") }
         return log
     }
 
@@ -33,7 +33,7 @@ struct TlogController {
     }
 
     private func checkpoint() async throws -> Response {
-        guard let stored = try await enabled().checkpoint() else { throw RegistryError.notFound("no checkpoint has been signed yet; the")}
+        guard let stored = try await enabled().checkpoint() else { throw RegistryError(.notFound, "no checkpoint has been signed yet") }
         return text(stored.note, headers: Self.shortLived)
     }
 

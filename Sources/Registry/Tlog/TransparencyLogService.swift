@@ -83,13 +83,13 @@ public struct TransparencyLogService: Sendable {
     /// first checkpoint), for metrics.
     public func status() async throws -> (sequenced: Int64, treeSize: Int64, signedAt: Int64?) {
         let stored = try await checkpoint()
-        let size = stored.flatMap { Checkpoint.parse(SignedNote.parse($0.note)?.text ?? "")?.size } ?? 0
-        return (try await store.sequencedLogSize(), size, stored?.createdAt)
+        return (try await store.sequencedLogSize(), stored?.size ?? 0, stored?.createdAt)
     }
 
-    /// The size of the latest signed tree (0 before the first checkpoint).
+    /// The size of the latest signed tree (0 before the first checkpoint): the stored size, read
+    /// with the checkpoint, not parsed back out of its note; one read on the tile route.
     func treeSize() async throws -> Int64 {
-        try await status().treeSize
+        try await checkpoint()?.size ?? 0
     }
 
     /// The bytes of a tile or entry bundle of the latest signed tree; 404 beyond it.
