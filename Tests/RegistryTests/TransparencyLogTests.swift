@@ -67,6 +67,46 @@ import Testing
         try await Self.sequence(store, 1)
         await #expect(throws: RegistryError.self) { try await stranger.integrate() }
         #expect(try await log.integrate() == 306)
+
+        // Each signature and each refusal is in the audit log, with what an operator needs.
+        let events = try await store.events(orgID: nil)
+        let signedEvents = events.filter { $0.type == "tlog.checkpoint.signed" }
+        #expect(signedEvents.count == 3)
+        let last = try #require(signedEvents.first { $0.details?.contains(#""size":306"#) == true })
+        #expect(last.details?.contains(#""previous_size":305"#) == true)
+        let refusals = events.filter { $0.type == "tlog.checkpoint.refused" }.compactMap(\.details)
+        #expect(refusals.count == 2)
+        #expect(refusals.contains { $0.contains("does not extend the signed checkpoint of 300") })
+        #expect(refusals.contains { $0.contains("does not verify with the log key") })
+    }
+
+    @Test func readsShareTheLatestCheckpointAndKeepFullTiles() async throws {
+        let store = InMemoryStore()
+        let key = PrivateJWK.generate(kid: "log")
+        let log = Self.log(store, key: key)
+        // Another replica's view of the same log, reading the checkpoint at most every hour.
+        let replica = TransparencyLogService(
+            store: store, signer: NoteSigner(name: "registry.test.example/tlog", key: key)!, clock: TestClock(), checkpointMaxAge: .seconds(3600)
+        )
+        try await Self.sequence(store, 256)
+        #expect(try await replica.checkpoint() == nil)
+        try await log.integrate()
+        #expect(try await log.checkpoint()?.size == 256, "the integrating process serves its checkpoint at once")
+        #expect(try await replica.checkpoint() == nil, "a replica serves what it read until its copy is older than checkpointMaxAge")
+
+        try await Self.sequence(store, 10)
+        try await log.integrate()
+        let full = try await log.tile(TilePath(level: 0, index: 0, width: 256)!)
+        let partial = try await log.tile(TilePath(level: 0, index: 1, width: 10)!)
+        // Bend both stored tiles: the full tile is immutable and served from memory; a partial
+        // tile is read again.
+        for index: Int64 in [0, 1] {
+            var bent = try #require(try await store.logTile(level: 0, index: index))
+            bent[0] ^= 1
+            try await store.putLogTiles([StoredLogTile(level: 0, index: index, hashes: bent)])
+        }
+        #expect(try await log.tile(TilePath(level: 0, index: 0, width: 256)!) == full)
+        #expect(try await log.tile(TilePath(level: 0, index: 1, width: 10)!) != partial)
     }
 
     @Test func proofsFollowTheLatestCheckpoint() async throws {
