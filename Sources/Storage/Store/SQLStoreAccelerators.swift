@@ -48,7 +48,7 @@ final class SQLStoreAccelerators: Sendable {
 extension SQLStore {
     // MARK: Batched ledger
 
-    public func recordIssuance(_ entry: LedgerEntry) async throws -> Bool {
+    public func recordIssuance(_ entry: LedgerEntry) async throws -> LedgerRecording {
         try await accelerators.ledger.write(entry)
     }
 
