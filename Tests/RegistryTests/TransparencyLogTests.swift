@@ -128,3 +128,57 @@ import Testing
         await #expect(throws: RegistryError.self) { try await log.proof(jti: "unknown") }
     }
 }
+
+/// The log's store as a replica sees it when another replica signs first: just before this
+/// replica takes the integration lock, `rival` extends the tree.
+private final class RacedLogStore: TransparencyLogService.Store, @unchecked Sendable {
+    // @unchecked: `rival` is set once before use and only read afterwards.
+    let base: InMemoryStore
+    var rival: TransparencyLogService?
+
+    init(_ base: InMemoryStore) {
+        self.base = base
+    }
+
+    func withLogIntegrationLock<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        if let rival { try await rival.integrate() }
+        return try await base.withLogIntegrationLock(body)
+    }
+
+    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 { try await base.sequenceLogEntries(entries) }
+    func sequencedLogSize() async throws -> Int64 { try await base.sequencedLogSize() }
+    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(from: start, limit: limit) }
+    func logEntries(jti: String) async throws -> [SequencedLogEntry] { try await base.logEntries(jti: jti) }
+    func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(subject: subject, limit: limit) }
+    func logTile(level: Int, index: Int64) async throws -> [UInt8]? { try await base.logTile(level: level, index: index) }
+    func putLogTiles(_ tiles: [StoredLogTile]) async throws { try await base.putLogTiles(tiles) }
+    func latestLogCheckpoint() async throws -> StoredCheckpoint? { try await base.latestLogCheckpoint() }
+    func insertLogCheckpoint(_ checkpoint: StoredCheckpoint) async throws { try await base.insertLogCheckpoint(checkpoint) }
+    func appendEvent(_ event: AuditEvent) async throws { try await base.appendEvent(event) }
+    func events(_ query: EventQuery) async throws -> [AuditEvent] { try await base.events(query) }
+}
+
+extension TransparencyLogTests {
+    @Test func aReplicaThatLosesTheRaceStoresNothingAndGoesOnFromTheWinner() async throws {
+        let store = InMemoryStore()
+        let key = PrivateJWK.generate(kid: "log")
+        let raced = RacedLogStore(store)
+        let loser = TransparencyLogService(store: raced, signer: NoteSigner(name: "registry.test.example/tlog", key: key)!, clock: TestClock())
+        let winner = Self.log(store, key: key)
+        try await Self.sequence(store, 10)
+        try #require(try await winner.integrate() == 10)
+        try await Self.sequence(store, 5)
+        raced.rival = winner
+        // The loser computed the tree of 15 from the checkpoint of 10; the winner stored its
+        // checkpoint of 15 first: the loser stores nothing (no second checkpoint of one size, no tiles).
+        #expect(try await loser.integrate() == nil)
+        let checkpoints = try await store.events(orgID: nil).filter { $0.type == "tlog.checkpoint.signed" }
+        #expect(checkpoints.count == 2, "the winner's two checkpoints only")
+        #expect(try await store.latestLogCheckpoint()?.size == 15)
+        raced.rival = nil
+        try await Self.sequence(store, 1)
+        #expect(try await loser.integrate() == 16, "the next round goes on from the winner's checkpoint")
+        let proof = try await loser.proof(jti: try #require(try await store.logEntries(from: 12, limit: 1).first?.record.jti))
+        #expect(try TlogProof.parse(proof.proofText)!.verify(entry: Array(proof.entry.record.data.utf8), key: loser.verifierKey).get().size == 16)
+    }
+}
