@@ -145,6 +145,19 @@ enum SnapshotFixture {
         #expect(SnapshotFixture.refusal("") == .invalid)
     }
 
+    @Test("snapshots far larger than a badge (5 000 revocations) verify")
+    func large() async throws {
+        let many = (0..<5_000).map { RevokedBadge(jti: "jti-\($0)", exp: Fixture.now + 900, revokedAt: Fixture.now - 5, reason: "superseded") }
+        let token = try await SnapshotFixture.signed(SnapshotFixture.snapshot(revoked: many))
+        #expect(token.utf8.count > 50 * CompactJWS.maxTokenLength / 2)
+        guard case .full(let snapshot) = try TrustSnapshotJWS.verify(token, keys: SnapshotFixture.pinned, now: Fixture.now) else {
+            Issue.record("not a full snapshot")
+            return
+        }
+        #expect(snapshot.revoked.count == 5_000)
+        #expect(snapshot.revocation(of: "jti-4321") != nil)
+    }
+
     @Test("nothing pinned is SNAPSHOT_UNTRUSTED; an expired snapshot SNAPSHOT_EXPIRED")
     func untrustedAndExpired() async throws {
         let token = try await SnapshotFixture.signed(SnapshotFixture.snapshot())
