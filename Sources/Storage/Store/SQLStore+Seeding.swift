@@ -8,10 +8,13 @@ extension SQLStore {
 
     /// Development helper for benchmarks (`insignia dev seed`), not part of the `BadgeStore`
     /// port: inserts `badges` into the ledger with multi-row INSERTs, all in one transaction.
-    /// Callers pass a few thousand rows per call. One SQL text serves both databases.
-    public func seedBadges(_ badges: [BadgeRecord]) async throws {
+    /// Callers pass a few thousand rows per call. One SQL text serves both databases. Revoked
+    /// rows are journaled as trust changes under one new sequence (at `now`), in the same transaction.
+    public func seedBadges(_ badges: [BadgeRecord], now: Int64) async throws {
         guard !badges.isEmpty else { return }
         try await database.transaction { tx in
+            let revocations = badges.compactMap { badge in badge.revokedAt.map { TrustChange.revocation(jti: badge.jti, at: $0) } }
+            if !revocations.isEmpty { try await SQLStatements(executor: tx).recordTrustChanges(revocations, at: now) }
             var start = 0
             while start < badges.count {
                 let chunk = badges[start..<min(start + Self.seedRowsPerStatement, badges.count)]
