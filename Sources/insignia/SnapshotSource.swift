@@ -29,6 +29,11 @@ struct SnapshotSource {
     let now: Int64
 
     func load() async throws -> (anchor: TrustAnchor, state: SnapshotTrustState) {
+        // Inputs first: a missing file is an I/O error whatever is pinned.
+        let snapshotFile = try options.snapshot.map { file in
+            guard let bytes = try PrivateFiles.read(file) else { throw CommandError("\(file) does not exist") }
+            return Self.token(bytes)
+        }
         let directory = try VerifierStateDir(path: options.state)
         var anchor = try directory.loadAnchor()
         var held = try directory.loadState()
@@ -56,9 +61,8 @@ struct SnapshotSource {
             throw TrustSnapshotError(.untrusted, "no keys are pinned in \(directory.path): use --server URL or --trust FILE first")
         }
         let acceptor = SnapshotAcceptor(anchor: anchor)
-        if let file = options.snapshot {
-            guard let bytes = try PrivateFiles.read(file) else { throw CommandError("\(file) does not exist") }
-            let accepted = try acceptor.accept(Self.token(bytes), held: held, now: now)
+        if let snapshotFile {
+            let accepted = try acceptor.accept(snapshotFile, held: held, now: now)
             try directory.save(accepted)
             held = accepted
         } else if let server = options.server {
