@@ -30,9 +30,14 @@ struct CapiscioExport {
         ]
     }
 
-    /// The CA keys a badge may carry now, as JWKs with `kid`, `alg` and `use`.
+    /// The CA keys a badge may carry now, as JWKs with `kid`, `alg` and `use`, the active key
+    /// first: `capiscio badge verify --offline` takes the first key `issuers.json` maps the
+    /// issuer to (capiscio-core `cmd/capiscio/badge.go`, `TrustStoreRegistry.GetPublicKey`), so
+    /// badges signed by a retiring key verify only with our own verifier.
     var keys: [(kid: String, jwk: JSONValue)] {
-        snapshot.keys.filter { $0.usable(at: now) }.map { ($0.kid, $0.key.json(kid: $0.kid, alg: true, use: true)) }
+        let usable = snapshot.keys.filter { $0.usable(at: now) }
+        return (usable.filter { $0.state == .active } + usable.filter { $0.state != .active })
+            .map { ($0.kid, $0.key.json(kid: $0.kid, alg: true, use: true)) }
     }
 
     /// capiscio-core's file name for a `kid`.
