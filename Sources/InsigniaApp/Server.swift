@@ -29,7 +29,7 @@ public enum Server {
                 production: config.environment == .production, logsCredentials: config.log.enabled
             )
             let logKey = config.log.enabled ? try await LogIntegrator.loadKey(config: config, store: opened.store, now: clock.now()) : nil
-            let snapshotKey = try SnapshotPoller.loadKey(config: config, now: clock.now())
+            let snapshotKey = try SnapshotPoller.loadKey(config: config, caKeys: try await opened.store.caKeys(), now: clock.now())
             // A database that predates the trust-state journal gets its current state journaled once.
             if let baseline = try await TrustStateReader(store: opened.store).recordBaseline(at: clock.now()) {
                 logger.info("trust-state journal started", metadata: ["sequence": .stringConvertible(baseline.sequence)])

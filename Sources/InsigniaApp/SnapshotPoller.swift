@@ -33,12 +33,18 @@ public struct SnapshotPoller: Service {
     }
 
     /// Loads (or creates, 0600) the snapshot key at `SNAPSHOT_KEY_PATH` as the log key is loaded.
-    /// Its kid never looks like a CA key's, so no verifier picking badge keys by kid can take it.
-    public static func loadKey(config: AppConfig, now: Int64) throws -> PrivateJWK {
-        try CAKeyFiles.loadPrimary(
-            inlineJWK: nil, path: config.snapshot.keyFile(caKeyPath: config.caKeyPath), allowEphemeral: false, now: now,
+    /// Its kid never looks like a CA key's, so no verifier picking badge keys by kid can take it;
+    /// a file holding one of the CA's keys is refused, so one key never vouches for both.
+    public static func loadKey(config: AppConfig, caKeys: [CAKeyRecord], now: Int64) throws -> PrivateJWK {
+        let path = config.snapshot.keyFile(caKeyPath: config.caKeyPath)
+        let key = try CAKeyFiles.loadPrimary(
+            inlineJWK: nil, path: path, allowEphemeral: false, now: now,
             inlineName: "SNAPSHOT_KEY_PATH", pathName: "SNAPSHOT_KEY_PATH", generatedKIDPrefix: snapshotKIDPrefix
         ).key
+        if let shared = caKeys.first(where: { PublicJWK.fromCompactJSON($0.publicJWK) == key.publicKey }) {
+            throw CAKeyError("SNAPSHOT_KEY_PATH \(path): holds CA key \(shared.kid); the trust snapshot needs a key of its own")
+        }
+        return key
     }
 
     /// Prefix of generated snapshot key ids.

@@ -227,6 +227,29 @@ struct SnapshotTestError: Error, CustomStringConvertible {
         }
     }
 
+    /// `SNAPSHOT_KEY_PATH`: generated once beside the CA key (0600, a kid of its own), loaded
+    /// again unchanged, and refused when it holds a CA key.
+    @Test func theSnapshotKeyFileIsItsOwnKey() async throws {
+        try await TestApp.run(.sqlite) { app in
+            let caKeys = try await app.store.caKeys()
+            let key = try SnapshotPoller.loadKey(config: app.config, caKeys: caKeys, now: 1_765_000_000)
+            #expect(key.kid == "insignia-snapshot-1765000000")
+            let path = app.config.snapshot.keyFile(caKeyPath: app.config.caKeyPath)
+            #expect(path.hasSuffix("/snapshot.jwk") && path.hasPrefix(CABootstrap.directory(of: app.config.caKeyPath)))
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            let again = try SnapshotPoller.loadKey(config: app.config, caKeys: caKeys, now: 1_765_000_999)
+            #expect(again.kid == key.kid && again.publicKey == key.publicKey, "the second start loads the same key")
+            var shared = app.config
+            shared.snapshot.keyPath = app.config.caKeyPath
+            #expect {
+                _ = try SnapshotPoller.loadKey(config: shared, caKeys: caKeys, now: 1_765_000_000)
+            } throws: { error in
+                (error as? CAKeyError)?.message.contains("holds CA key") == true
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.available)
     func badSinceIsRefusedWith400(backend: TestBackend) async throws {
         try await TestApp.run(backend) { app in
