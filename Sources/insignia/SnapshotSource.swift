@@ -35,6 +35,12 @@ struct SnapshotSource {
             return Self.token(bytes)
         }
         let directory = try VerifierStateDir(path: options.state)
+        return try await directory.locked { try await load(directory, snapshotFile: snapshotFile) }
+    }
+
+    private func load(_ directory: VerifierStateDir, snapshotFile: String?) async throws
+        -> (anchor: TrustAnchor, state: SnapshotTrustState)
+    {
         var anchor = try directory.loadAnchor()
         var held = try directory.loadState()
         if let file = options.trust {

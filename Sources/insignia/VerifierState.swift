@@ -6,7 +6,8 @@ import Foundation
 /// - `anchor.json`: the pinned issuer, badge keys and snapshot keys (``TrustAnchor``);
 /// - `state.json`: the highest snapshot sequence seen, its state digest and the last verified
 ///   full state (``SnapshotTrustState``), so rollback and equivocation are caught across runs
-///   and `--server` can ask for a delta.
+///   and `--server` can ask for a delta;
+/// - `.lock`: held while a run reads, accepts and writes.
 struct VerifierStateDir {
     let path: String
 
@@ -22,6 +23,19 @@ struct VerifierStateDir {
     init(path: String?) throws {
         self.path = path ?? Self.defaultPath
         try PrivateFiles.directory(self.path)
+    }
+
+    /// Runs `body` holding an exclusive lock on the directory (`flock` on `DIR/.lock`), so two
+    /// verifiers running at once cannot interleave read-accept-write and store a lower sequence
+    /// over a higher one. The lock goes with the process.
+    func locked<Result>(_ body: () async throws -> Result) async throws -> Result {
+        let fd = open(path + "/.lock", O_CREAT | O_RDWR | O_CLOEXEC | O_NOFOLLOW, mode_t(0o600))
+        guard fd >= 0 else { throw CommandError("cannot open \(path)/.lock: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw CommandError("cannot lock \(path): \(String(cString: strerror(errno)))") }
+        }
+        return try await body()
     }
 
     func loadAnchor() throws -> TrustAnchor? {
