@@ -298,6 +298,7 @@ public struct BadgeService: Sendable {
                     "badge.revoked", orgID: orgID, actor: actor, subject: jti, agentID: record.agentID,
                     details: ["reason": .optional(reason)], at: now
                 ))
+                try await tx.recordTrustChanges([.revocation(jti: jti, at: now)], at: now)
             }
             return record
         }
