@@ -53,7 +53,7 @@ extension MemoryQueries {
         let wanted = Set(agentIDs)
         return try await memory.read { state in
             var subjects: [String: Set<String>] = [:]
-            for badge in state.badges.values where badge.expiresAt > cutoff && badge.issuedAt <= cutoff {
+            for badge in state.badges.values where badge.expiresAt > cutoff {
                 guard let agentID = badge.agentID, wanted.contains(agentID) else { continue }
                 subjects[agentID, default: []].insert(badge.subject)
             }

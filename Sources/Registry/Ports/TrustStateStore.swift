@@ -21,8 +21,9 @@ public protocol TrustStateStore: Sendable {
     /// Revoked badges that expire after `cutoff`, except those revoked by a change journaled after
     /// `through` (badges revoked before the journal began count as revoked at 0), by jti.
     func revokedBadges(through: Int64, expiringAfter cutoff: Int64) async throws -> [BadgeRecord]
-    /// The distinct subjects of badges issued to `agentIDs` at or before `cutoff` that expire after
-    /// it, by agent id.
+    /// The distinct subjects of badges issued to `agentIDs` that expire after `cutoff`, by agent id.
+    /// (Not only those issued by the cutoff: a replica whose clock runs ahead may have issued a badge
+    /// "after" a disable it preceded, and a subject left out would pass as active.)
     func badgeSubjects(agentIDs: [String], at cutoff: Int64) async throws -> [String: Set<String>]
     /// Per kid among `kids`: the latest expiry of its badges issued at or before `cutoff` that
     /// expire after it (kids without such badges are left out).

@@ -51,8 +51,13 @@ public final class TrustSnapshotPublisher: Sendable {
         var deltas: [Int64: [UInt8]] = [:]
     }
 
+    /// Seconds before `exp` a document is re-signed at the latest.
+    static let expiryMargin: Int64 = 5
     /// Most deltas kept per sequence, and most past states kept to build them.
     static let maxKept = 64
+    /// Most entries (revoked plus inactive) the kept past states may hold together: a state of
+    /// 100 k revocations is tens of megabytes, so a few of those, not 64.
+    static let maxKeptEntries = 300_000
 
     let reader: TrustStateReader
     let signer: any JWSSigner
@@ -130,21 +135,36 @@ public final class TrustSnapshotPublisher: Sendable {
 
     private func fresh() async throws -> Published {
         if let published = box.published, let polled = box.polled, ContinuousClock.now - polled < maxPollAge { return published }
-        return try await lock.withLock {
-            if let published = box.published, let polled = box.polled, ContinuousClock.now - polled < maxPollAge { return published }
-            return try await poll()
+        // A poll under way (a rebuild of a large state takes a while): serve what is published
+        // meanwhile rather than queue every request behind it.
+        if let published = box.published, box.polling { return published }
+        do {
+            return try await lock.withLock {
+                if let published = box.published, let polled = box.polled, ContinuousClock.now - polled < maxPollAge { return published }
+                return try await poll()
+            }
+        } catch {
+            // The database is out of reach: the signed document stays good until its `exp`, which
+            // bounds how long this server vouches for a state it can no longer read.
+            if let published = box.published, published.snapshot.exp > clock.now() { return published }
+            throw error
         }
     }
 
     /// Holding `lock`.
     @discardableResult
     private func poll() async throws -> Published {
+        box.setPolling(true)
+        defer { box.setPolling(false) }
         let started = ContinuousClock.now
         // Taken before the read: every change committed by then is in what the read sees.
         let readAt = clock.now()
         let sequence = try await reader.sequence()
         if let published = box.published, published.state.sequence == sequence {
-            if readAt - published.snapshot.iat >= settings.refreshHint || readAt < published.snapshot.iat {
+            // Re-signed every refresh hint, and before expiry whatever the hint (a hint equal to
+            // the TTL would otherwise serve an expired document between polls).
+            let age = readAt - published.snapshot.iat
+            if age >= settings.refreshHint || published.snapshot.exp - readAt <= Self.expiryMargin || age < 0 {
                 let resigned = try await sign(published.state, coveredUntil: readAt)
                 box.set(resigned, polled: started, rebuilt: false)
                 return resigned
@@ -187,10 +207,14 @@ public final class TrustSnapshotPublisher: Sendable {
         private var keys: [(kid: String, key: PublicJWK)] = []
         private var rebuilds = 0
         private var generations = 0
+        private var pollInProgress = false
 
         var published: Published? { lock.withLock { current } }
         var polled: ContinuousClock.Instant? { lock.withLock { lastPoll } }
         var publicKeys: [(kid: String, key: PublicJWK)] { lock.withLock { keys } }
+        var polling: Bool { lock.withLock { pollInProgress } }
+
+        func setPolling(_ value: Bool) { lock.withLock { pollInProgress = value } }
 
         var figures: Figures? {
             lock.withLock {
@@ -221,8 +245,12 @@ public final class TrustSnapshotPublisher: Sendable {
 
         func keep(_ state: TrustState) {
             lock.withLock {
-                if past.count >= TrustSnapshotPublisher.maxKept, let oldest = past.keys.min() { past[oldest] = nil }
                 past[state.sequence.sequence] = state
+                func entries() -> Int { past.values.reduce(0) { $0 + $1.revoked.count + $1.inactive.count } }
+                while past.count > 1, past.count > TrustSnapshotPublisher.maxKept || entries() > TrustSnapshotPublisher.maxKeptEntries,
+                      let oldest = past.keys.min() {
+                    past[oldest] = nil
+                }
             }
         }
 

@@ -91,7 +91,7 @@ extension SQLQueries {
             let chunk = agentIDs[start..<min(start + 500, agentIDs.count)]
             let placeholders = (0..<chunk.count).map { "$\($0 + 2)" }.joined(separator: ", ")
             let rows = try await executor.query(
-                "SELECT DISTINCT agent_id, subject FROM badges WHERE agent_id IN (\(placeholders)) AND expires_at > $1 AND issued_at <= $1",
+                "SELECT DISTINCT agent_id, subject FROM badges WHERE agent_id IN (\(placeholders)) AND expires_at > $1",
                 [.int(cutoff)] + chunk.map(SQLValue.text)
             )
             for row in rows { subjects[try row.string("agent_id"), default: []].insert(try row.string("subject")) }
