@@ -16,7 +16,7 @@ struct DevSeed: AsyncParsableCommand {
             Creates the organisation (if missing) and one agent with a random did:key, then inserts N ledger rows \
             for that agent in transactions of \(DevSeed.rowsPerTransaction) rows (uses DATABASE_URL). Issue times are spread over \
             the past 7 days with a 5-minute lifetime, so almost all are expired, as in a long-running CA; one in a \
-            thousand is revoked. --revoked N adds N badges revoked now that stay unexpired for an hour (what a trust \
+            thousand is revoked. Each row gets its transparency log entry unless LOG_ENABLED=false. --revoked N adds N badges revoked now that stay unexpired for an hour (what a trust \
             snapshot lists). Refused when ENVIRONMENT=production.
             """
     )
@@ -46,6 +46,8 @@ struct DevSeed: AsyncParsableCommand {
                 let store = context.store
                 let clock = SystemClock()
                 let issuer = IssuerIdentity(origin: config.issuerURL)
+                // The log grows with the ledger, as issuance makes it (none with LOG_ENABLED=false).
+                let logIssuer = config.log.enabled ? issuer.origin : nil
                 let organization = try await context.services.organizations.findOrCreate(orgReference)
                 let principal = Principal(orgID: organization.id, apiKeyID: nil, scopes: [])
                 var input = AgentInput()
@@ -77,7 +79,7 @@ struct DevSeed: AsyncParsableCommand {
                         }
                         batch.append(record)
                     }
-                    try await store.seedBadges(batch, now: now)
+                    try await store.seedBadges(batch, now: now, loggedAs: logIssuer)
                     inserted += batch.count
                     if inserted % 100_000 < Self.rowsPerTransaction, inserted < count {
                         FileHandle.standardError.write(Data("seeded \(inserted)/\(count)\n".utf8))
@@ -92,7 +94,7 @@ struct DevSeed: AsyncParsableCommand {
                             kid: kid, issuedAt: now - 60, expiresAt: now + 3600, revokedAt: now, revocationReason: "key_compromise"
                         )
                     }
-                    try await store.seedBadges(rows, now: now)
+                    try await store.seedBadges(rows, now: now, loggedAs: logIssuer)
                     revokedSeeded += rows.count
                 }
                 let seconds = (ContinuousClock.now - started) / .seconds(1)

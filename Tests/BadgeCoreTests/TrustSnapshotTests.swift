@@ -83,6 +83,21 @@ enum SnapshotFixture {
         #expect(reversed.stateDigest == base.stateDigest)
     }
 
+    /// A payload and its state digest computed by Python's `json.dumps(sort_keys=True,
+    /// separators=(",", ":"))` and `hashlib.sha256` (an implementation that is not ours), the
+    /// JWKs written as the model writes them (`kid`, `alg`, `use`); also the fuzz seed
+    /// `Fuzz/corpus/snapshot/full.json`.
+    static let pythonVector = #"""
+        {"checkpoint":"registry.example.com/tlog\n3\nAAAA\n\n\u2014 registry.example.com/tlog abcd\n","covered_until":1765000000,"exp":1765000600,"iat":1765000000,"inactive":[{"did":"did:web:registry.example.com:agents:1","since":1764990000,"status":"disabled"},{"did":"did:web:registry.example.com:agents:2","since":1764990001,"status":"deleted"}],"iss":"https://registry.example.com","keys":[{"jwk":{"alg":"EdDSA","crv":"Ed25519","kid":"ca-0","kty":"OKP","use":"sig","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},"kid":"ca-0","state":"retiring","until":1765003600},{"jwk":{"alg":"EdDSA","crv":"Ed25519","kid":"ca-1","kty":"OKP","use":"sig","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},"kid":"ca-1","state":"active"}],"kind":"full","refresh_hint":60,"revoked":[{"exp":1765000900,"jti":"a","reason":"key_compromise","revoked_at":1764999000},{"exp":1765000300,"jti":"b","revoked_at":1764999500}],"sequence":42}
+        """#
+
+    @Test("the state digest matches an independent computation")
+    func digestVector() throws {
+        let snapshot = try TrustSnapshot(json: try JSONValue.parse(Array(Self.pythonVector.utf8)))
+        #expect(snapshot.stateDigestHex == "2153ee8243cfaa5cff16d620f6f60d9407603e49abc37aea68914b198b9d257f")
+        #expect(snapshot.checkpoint?.hasPrefix("registry.example.com/tlog\n3\n") == true)
+    }
+
     @Test("lookups find listed jtis and DIDs only")
     func lookups() {
         let snapshot = SnapshotFixture.snapshot()
@@ -143,6 +158,19 @@ enum SnapshotFixture {
         }
         #expect(SnapshotFixture.refusal("not.a.jws") == .invalid)
         #expect(SnapshotFixture.refusal("") == .invalid)
+    }
+
+    @Test("snapshots far larger than a badge (5 000 revocations) verify")
+    func large() async throws {
+        let many = (0..<5_000).map { RevokedBadge(jti: "jti-\($0)", exp: Fixture.now + 900, revokedAt: Fixture.now - 5, reason: "superseded") }
+        let token = try await SnapshotFixture.signed(SnapshotFixture.snapshot(revoked: many))
+        #expect(token.utf8.count > 50 * CompactJWS.maxTokenLength / 2)
+        guard case .full(let snapshot) = try TrustSnapshotJWS.verify(token, keys: SnapshotFixture.pinned, now: Fixture.now) else {
+            Issue.record("not a full snapshot")
+            return
+        }
+        #expect(snapshot.revoked.count == 5_000)
+        #expect(snapshot.revocation(of: "jti-4321") != nil)
     }
 
     @Test("nothing pinned is SNAPSHOT_UNTRUSTED; an expired snapshot SNAPSHOT_EXPIRED")

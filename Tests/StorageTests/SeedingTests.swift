@@ -24,6 +24,21 @@ import Testing
             #expect(try await store.trustSequence() == TrustSequence(sequence: 2, cutoff: 5_000))
             let journal = try await store.trustJournal(from: 1, through: 2)
             #expect(Set(journal.map(\.change.ref)) == Set(badges.filter { $0.revokedAt != nil }.map(\.jti)) && journal.count == 23)
+            #expect(try await store.sequencedLogSize() == 0, "no log entries unless asked")
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
+    func seededBadgesCanBeLoggedAsIssuanceLogsThem(backend: TestBackend) async throws {
+        try await backend.withDatabase { opened, _ in
+            let store = opened.store
+            let badges = (0..<1500).map(Self.badge)
+            try await store.seedBadges(Array(badges[..<1200]), now: 5_000, loggedAs: "https://ca.example")
+            try await store.seedBadges(Array(badges[1200...]), now: 5_000, loggedAs: "https://ca.example")
+            #expect(try await store.sequencedLogSize() == 1500)
+            let entries = try await store.logEntries(from: 0, limit: 2000)
+            #expect(entries.map(\.index) == Array(0..<1500), "consecutive, in seeding order")
+            #expect(entries[1234].record == LogEntryRecord(badge: badges[1234], iss: "https://ca.example", token: "seed.seed-1234"))
         }
     }
 

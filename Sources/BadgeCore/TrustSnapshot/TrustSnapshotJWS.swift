@@ -40,6 +40,10 @@ public enum TrustSnapshotDocument: Sendable, Hashable {
 
 /// Signing and verifying snapshot documents as compact JWS.
 public enum TrustSnapshotJWS {
+    /// Upper bound on an accepted snapshot token. A snapshot lists every revoked, unexpired
+    /// badge (≈ 100 bytes each, 4/3 of that in base64url): 64 MiB holds about half a million.
+    public static let maxTokenLength = 64 << 20
+
     /// Signs `payload` with header `{"alg":"EdDSA","kid":<signer kid>,"typ":"insignia-trust-snapshot+jwt"}`.
     public static func sign(_ payload: JSONValue, signer: some JWSSigner) async throws -> String {
         try await JWS.sign(
@@ -61,7 +65,7 @@ public enum TrustSnapshotJWS {
         guard !keys.isEmpty else { throw TrustSnapshotError(.untrusted, "no snapshot key is pinned") }
         let jws: CompactJWS
         do {
-            jws = try CompactJWS.parse(token)
+            jws = try CompactJWS.parse(token, maxLength: maxTokenLength)
         } catch {
             throw .invalid("not a compact JWS: \(error.message)")
         }

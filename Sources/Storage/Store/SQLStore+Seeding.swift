@@ -9,8 +9,11 @@ extension SQLStore {
     /// Development helper for benchmarks (`insignia dev seed`), not part of the `BadgeStore`
     /// port: inserts `badges` into the ledger with multi-row INSERTs, all in one transaction.
     /// Callers pass a few thousand rows per call. One SQL text serves both databases. Revoked
-    /// rows are journaled as trust changes under one new sequence (at `now`), in the same transaction.
-    public func seedBadges(_ badges: [BadgeRecord], now: Int64) async throws {
+    /// rows are journaled as trust changes under one new sequence (at `now`), in the same
+    /// transaction. With `loggedAs` (the issuer origin), each badge also gets its transparency log
+    /// entry, sequenced in the same transaction as issuance does, so the log is as large as the
+    /// ledger (its `sha256` names the synthetic token `seed.<jti>`: no real token exists for these rows).
+    public func seedBadges(_ badges: [BadgeRecord], now: Int64, loggedAs issuer: String? = nil) async throws {
         guard !badges.isEmpty else { return }
         try await database.transaction { tx in
             let revocations = badges.compactMap { badge in badge.revokedAt.map { TrustChange.revocation(jti: badge.jti, at: $0) } }
@@ -21,6 +24,8 @@ extension SQLStore {
                 try await tx.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count), chunk.flatMap(Self.badgeBinds))
                 start += chunk.count
             }
+            guard let issuer else { return }
+            _ = try await SQLStatements(executor: tx).sequenceLogEntries(badges.map { LogEntryRecord(badge: $0, iss: issuer, token: "seed." + $0.jti) })
         }
     }
 }
