@@ -13,6 +13,21 @@ extension MemoryQueries {
         try await memory.read { $0.dvOrders[id] }
     }
 
+    public func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder] {
+        try await memory.read { state in
+            Array(state.dvOrders.values
+                .filter { $0.orgID == orgID && Self.isBefore(($0.createdAt, $0.id), before) }
+                .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+                .prefix(max(0, limit)))
+        }
+    }
+
+    /// Whether `key` comes after `cursor` in a newest-first list (no cursor: every key does).
+    private static func isBefore(_ key: (Int64, String), _ cursor: PageCursor?) -> Bool {
+        guard let cursor else { return true }
+        return key < (cursor.createdAt, cursor.id)
+    }
+
     /// Writes only the columns finalize changes, and only while the stored status is `expectedStatus`.
     public func updateDVOrder(_ order: DVOrder, expectedStatus: DVOrder.Status) async throws -> Bool {
         try await memory.write { state in
@@ -46,6 +61,15 @@ extension MemoryQueries {
 
     public func dvGrant(jti: String) async throws -> DVGrant? {
         try await memory.read { $0.dvGrants[jti] }
+    }
+
+    public func dvGrants(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVGrant] {
+        try await memory.read { state in
+            Array(state.dvGrants.values
+                .filter { $0.orgID == orgID && Self.isBefore(($0.issuedAt, $0.jti), before) }
+                .sorted { ($0.issuedAt, $0.jti) > ($1.issuedAt, $1.jti) }
+                .prefix(max(0, limit)))
+        }
     }
 
     public func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant] {

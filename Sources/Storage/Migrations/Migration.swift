@@ -371,5 +371,26 @@ extension Migration {
             )
             """,
         ]),
+        // Console sign-in with a Clerk session (issue #15): a session belongs to an API key or to a
+        // user, never both. Sessions are short-lived, so the table is rebuilt rather than altered
+        // (SQLite cannot drop NOT NULL): an upgrade signs console users out once. And the indexes
+        // behind the console's newest-first lists of an organisation's DV orders and grants.
+        Migration(version: 14, name: "console sessions of users; DV orders and grants by organisation", statements: [
+            "DROP TABLE console_sessions",
+            """
+            CREATE TABLE console_sessions (
+                id_hash TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                key_hash TEXT,
+                user_id TEXT,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL,
+                CHECK ((key_hash IS NULL) <> (user_id IS NULL))
+            )
+            """,
+            "CREATE INDEX console_sessions_seen ON console_sessions (last_seen_at)",
+            "CREATE INDEX dv_orders_org ON dv_orders (org_id, created_at, order_id)",
+            "CREATE INDEX dv_grants_org ON dv_grants (org_id, issued_at, jti)",
+        ]),
     ]
 }
