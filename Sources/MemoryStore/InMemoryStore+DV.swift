@@ -15,17 +15,16 @@ extension MemoryQueries {
 
     public func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder] {
         try await memory.read { state in
-            Array(state.dvOrders.values
-                .filter { $0.orgID == orgID && Self.isBefore(($0.createdAt, $0.id), before) }
-                .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-                .prefix(max(0, limit)))
+            Self.newestFirst(state.dvOrders.values.filter { $0.orgID == orgID }, key: { ($0.createdAt, $0.id) }, before: before, limit: limit)
         }
     }
 
-    /// Whether `key` comes after `cursor` in a newest-first list (no cursor: every key does).
-    private static func isBefore(_ key: (Int64, String), _ cursor: PageCursor?) -> Bool {
-        guard let cursor else { return true }
-        return key < (cursor.createdAt, cursor.id)
+    /// `rows` by `key` descending, only those after `before` in that order, at most `limit`.
+    private static func newestFirst<Row>(_ rows: [Row], key: (Row) -> (Int64, String), before: PageCursor?, limit: Int) -> [Row] {
+        Array(rows
+            .filter { row in before.map { key(row) < ($0.createdAt, $0.id) } ?? true }
+            .sorted { key($0) > key($1) }
+            .prefix(max(0, limit)))
     }
 
     /// Writes only the columns finalize changes, and only while the stored status is `expectedStatus`.
@@ -65,10 +64,7 @@ extension MemoryQueries {
 
     public func dvGrants(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVGrant] {
         try await memory.read { state in
-            Array(state.dvGrants.values
-                .filter { $0.orgID == orgID && Self.isBefore(($0.issuedAt, $0.jti), before) }
-                .sorted { ($0.issuedAt, $0.jti) > ($1.issuedAt, $1.jti) }
-                .prefix(max(0, limit)))
+            Self.newestFirst(state.dvGrants.values.filter { $0.orgID == orgID }, key: { ($0.issuedAt, $0.jti) }, before: before, limit: limit)
         }
     }
 

@@ -22,13 +22,18 @@ extension SQLQueries {
     }
 
     public func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder] {
+        try await newestFirst("dv_orders", time: "created_at", id: "order_id", orgID: orgID, before: before, limit: limit).map(Self.order)
+    }
+
+    /// An organisation's rows of `table` newest first by (`time`, `id`), after `before`, at most `limit`.
+    private func newestFirst(_ table: String, time: String, id: String, orgID: String, before: PageCursor?, limit: Int) async throws -> [SQLRow] {
         var filter = SQLFilter("org_id", orgID)
         if let before {
-            filter.add("(created_at < ? OR (created_at = ? AND order_id < ?))", .int(before.createdAt), .int(before.createdAt), .text(before.id))
+            filter.add("(\(time) < ? OR (\(time) = ? AND \(id) < ?))", .int(before.createdAt), .int(before.createdAt), .text(before.id))
         }
         return try await executor.query(
-            "SELECT * FROM dv_orders WHERE \(filter.sql) ORDER BY created_at DESC, order_id DESC LIMIT \(max(0, limit))", filter.binds
-        ).map(Self.order)
+            "SELECT * FROM \(table) WHERE \(filter.sql) ORDER BY \(time) DESC, \(id) DESC LIMIT \(max(0, limit))", filter.binds
+        )
     }
 
     public func updateDVOrder(_ o: DVOrder, expectedStatus: DVOrder.Status) async throws -> Bool {
@@ -77,13 +82,7 @@ extension SQLQueries {
     }
 
     public func dvGrants(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVGrant] {
-        var filter = SQLFilter("org_id", orgID)
-        if let before {
-            filter.add("(issued_at < ? OR (issued_at = ? AND jti < ?))", .int(before.createdAt), .int(before.createdAt), .text(before.id))
-        }
-        return try await executor.query(
-            "SELECT * FROM dv_grants WHERE \(filter.sql) ORDER BY issued_at DESC, jti DESC LIMIT \(max(0, limit))", filter.binds
-        ).map(Self.grant)
+        try await newestFirst("dv_grants", time: "issued_at", id: "jti", orgID: orgID, before: before, limit: limit).map(Self.grant)
     }
 
     public func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant] {
