@@ -21,9 +21,11 @@ public struct CompactJWS: Sendable {
     ///
     /// Requires exactly three non-empty base64url segments, JSON-object header and payload and
     /// no `crit` header (no extensions are understood, so RFC 7515 §4.1.11 says reject).
-    public static func parse(_ token: String) throws(JWSError) -> CompactJWS {
+    /// `maxLength` defaults to ``maxTokenLength``; documents larger by design (trust snapshots)
+    /// pass their own bound.
+    public static func parse(_ token: String, maxLength: Int = maxTokenLength) throws(JWSError) -> CompactJWS {
         let bytes = Array(token.utf8)
-        guard bytes.count <= maxTokenLength else { throw malformed("token exceeds \(maxTokenLength) bytes") }
+        guard bytes.count <= maxLength else { throw malformed("token exceeds \(maxLength) bytes") }
         let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw malformed("expected 3 segments, got \(parts.count)") }
         guard !parts[0].isEmpty, !parts[1].isEmpty, !parts[2].isEmpty else { throw malformed("empty segment") }

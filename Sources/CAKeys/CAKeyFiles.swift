@@ -30,13 +30,14 @@ public enum CAKeyFiles {
     /// Largest key file read; a private Ed25519 JWK is about 200 bytes.
     static let maxFileSize = 64 * 1024
     /// Prefix of every kid this CA derives or generates.
-    static let kidPrefix = "capiscio-ca-"
+    public static let kidPrefix = "capiscio-ca-"
 
     // MARK: Key ids
 
-    /// A key id carrying its creation time: "capiscio-ca-<unix seconds>" (CapiscIO convention).
-    public static func newKID(now: Int64) -> String {
-        kidPrefix + String(now)
+    /// A key id carrying its creation time: "capiscio-ca-<unix seconds>" (CapiscIO convention), or
+    /// another `prefix` for keys that are not CA keys.
+    public static func newKID(now: Int64, prefix: String = kidPrefix) -> String {
+        prefix + String(now)
     }
 
     /// The kid of a loaded key: its own "kid" member when present, else "capiscio-ca-" + the first 16
@@ -74,10 +75,11 @@ public enum CAKeyFiles {
     /// (source `.file`), so concurrent first starts agree on one key.
     ///
     /// `inlineName` and `pathName` name the settings in errors (the transparency log key is
-    /// loaded the same way from `LOG_PRIVATE_KEY_JWK` and `LOG_KEY_PATH`).
+    /// loaded the same way from `LOG_PRIVATE_KEY_JWK` and `LOG_KEY_PATH`, the trust snapshot key
+    /// from `SNAPSHOT_KEY_PATH`); a generated key's kid starts with `generatedKIDPrefix`.
     public static func loadPrimary(
         inlineJWK: String?, path: String, allowEphemeral: Bool, now: Int64,
-        inlineName: String = "CA_PRIVATE_KEY_JWK", pathName: String = "CA_KEY_PATH"
+        inlineName: String = "CA_PRIVATE_KEY_JWK", pathName: String = "CA_KEY_PATH", generatedKIDPrefix: String = kidPrefix
     ) throws -> (key: PrivateJWK, kid: String, source: CAKeySource) {
         if let inlineJWK, inlineJWK.contains(where: { !$0.isWhitespace }) {
             let key = try decode(Array(inlineJWK.utf8), label: inlineName)
@@ -92,7 +94,7 @@ public enum CAKeyFiles {
             break
         }
 
-        let newKid = newKID(now: now)
+        let newKid = newKID(now: now, prefix: generatedKIDPrefix)
         let key = PrivateJWK.generate(kid: newKid)
         switch store(key, at: path) {
         case .written:

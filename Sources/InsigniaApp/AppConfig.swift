@@ -89,6 +89,8 @@ public struct AppConfig: Sendable {
     public var clerkWebhook: SvixVerifier?
     /// The badge transparency log (`LOG_*`).
     public var log = LogSettings()
+    /// The signed trust snapshot (`SNAPSHOT_*`).
+    public var snapshot = SnapshotSettings()
 
     public init() {}
 
@@ -193,6 +195,7 @@ public struct AppConfig: Sendable {
         }
         try ClerkSettings.read(value, into: &config)
         try LogSettings.read(value, into: &config.log)
+        try SnapshotSettings.read(value, production: config.environment == .production, into: &config.snapshot)
         return config
     }
 }

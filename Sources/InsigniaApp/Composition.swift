@@ -26,10 +26,10 @@ public enum Composition {
     }
 
     /// Every use case, wired to `store`, `ca` and `clock` with the policies in `config`. `logKey`
-    /// signs transparency log checkpoints (nil: a fresh key, for tests).
+    /// signs transparency log checkpoints, `snapshotKey` trust snapshots (nil: a fresh key, for tests).
     public static func services(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock, outbound: OutboundPorts,
-        logKey: PrivateJWK? = nil
+        logKey: PrivateJWK? = nil, snapshotKey: PrivateJWK? = nil
     ) -> AppServices {
         let issuer = IssuerIdentity(origin: config.issuerURL)
         let agents = AgentService(store: store, clock: clock, issuer: issuer)
@@ -41,6 +41,7 @@ public enum Composition {
         let identities = IdentityService(store: store, clock: clock)
         // One verifier (and so one JWKS cache) for the API and the console.
         let sessionTokens = config.sessionTokens.map { SessionTokenVerifier(settings: $0, fetcher: outbound.jwksFetcher, clock: clock) }
+        let tlog = transparencyLog(config: config, store: store, clock: clock, key: logKey)
         return AppServices(
             agents: agents, badges: badges,
             pop: PoPService(store: store, clock: clock, agents: agents, badges: badges, policy: config.popPolicy),
@@ -58,7 +59,8 @@ public enum Composition {
                 ("database", { try await store.ping() }),
                 ("ca_key", { _ = try await ca.activeSigner() }),
             ],
-            tlog: transparencyLog(config: config, store: store, clock: clock, key: logKey),
+            tlog: tlog,
+            trustSnapshots: trustSnapshots(config: config, store: store, clock: clock, key: snapshotKey, log: tlog),
             // The console's rotation (keys:admin, kid typed to confirm) does what `insignia ca rotate` does.
             rotateCAKey: { [keyPath = config.caKeyPath] actor in try await CABootstrap.rotate(service: ca, keyPath: keyPath, actor: actor) }
         )
@@ -74,14 +76,29 @@ public enum Composition {
         return TransparencyLogService(store: store, signer: signer, clock: clock)
     }
 
+    /// The trust snapshot publisher under `CA_ISSUER_URL`, signing with `key`, carrying `log`'s
+    /// latest checkpoint when the log is on.
+    public static func trustSnapshots(
+        config: AppConfig, store: any RegistryStore, clock: any RegistryClock, key: PrivateJWK?, log: TransparencyLogService?
+    ) -> TrustSnapshotPublisher {
+        let key = key ?? PrivateJWK.generate(kid: SnapshotPoller.snapshotKIDPrefix + "ephemeral")
+        let publisher = TrustSnapshotPublisher(
+            reader: TrustStateReader(store: store), signer: Ed25519Signer(key: key),
+            settings: .init(issuer: config.issuerURL, ttl: config.snapshot.ttl, refreshHint: config.snapshot.refreshHint), clock: clock,
+            checkpoint: { try await log?.checkpoint()?.note }
+        )
+        publisher.publish(publicKey: key.publicKey)
+        return publisher
+    }
+
     /// The HTTP application's dependencies: every use case plus the listener settings.
     public static func dependencies(
         config: AppConfig, store: any RegistryStore, ca: CAService, clock: any RegistryClock, outbound: OutboundPorts,
-        metrics: InsigniaMetrics, logKey: PrivateJWK? = nil
+        metrics: InsigniaMetrics, logKey: PrivateJWK? = nil, snapshotKey: PrivateJWK? = nil
     ) -> AppDependencies {
         AppDependencies(
-            services: services(config: config, store: store, ca: ca, clock: clock, outbound: outbound, logKey: logKey), settings: config.http,
-            metrics: metrics
+            services: services(config: config, store: store, ca: ca, clock: clock, outbound: outbound, logKey: logKey, snapshotKey: snapshotKey),
+            settings: config.http, metrics: metrics
         )
     }
 }

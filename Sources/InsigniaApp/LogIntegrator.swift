@@ -1,5 +1,6 @@
 import BadgeCore
 import CAKeys
+import Foundation
 import Logging
 import Registry
 import ServiceLifecycle
@@ -36,12 +37,20 @@ public struct LogIntegrator: Service {
     /// it signed the latest stored checkpoint: the log key is never replaced silently.
     public static func loadKey(config: AppConfig, store: any TransparencyLogStore, now: Int64) async throws -> PrivateJWK {
         let path = config.log.keyFile(caKeyPath: config.caKeyPath)
+        let latest = try await store.latestLogCheckpoint()
+        // A log that has signed must keep its key: never generate a new one in place of a lost file.
+        if latest != nil, config.log.inlineJWK?.contains(where: { !$0.isWhitespace }) != true, !FileManager.default.fileExists(atPath: path) {
+            throw CAKeyError(
+                "the transparency log key \(path) (LOG_KEY_PATH) is missing but the log has signed checkpoints; restore it "
+                    + "(or set LOG_PRIVATE_KEY_JWK): the log key is never replaced silently"
+            )
+        }
         let key = try CAKeyFiles.loadPrimary(
             inlineJWK: config.log.inlineJWK, path: path, allowEphemeral: false, now: now,
             inlineName: "LOG_PRIVATE_KEY_JWK", pathName: "LOG_KEY_PATH"
         ).key
         let origin = config.log.logOrigin(issuerURL: config.issuerURL)
-        if let latest = try await store.latestLogCheckpoint(), let verifier = NoteSigner(name: origin, key: key)?.verifierKey,
+        if let latest, let verifier = NoteSigner(name: origin, key: key)?.verifierKey,
            Checkpoint.open(latest.note, verifier: verifier) == nil {
             throw CAKeyError(
                 "the latest transparency log checkpoint was not signed by the key in \(path) (LOG_KEY_PATH) under origin \(origin) "

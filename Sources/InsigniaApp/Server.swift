@@ -29,6 +29,11 @@ public enum Server {
                 production: config.environment == .production, logsCredentials: config.log.enabled
             )
             let logKey = config.log.enabled ? try await LogIntegrator.loadKey(config: config, store: opened.store, now: clock.now()) : nil
+            let snapshotKey = try SnapshotPoller.loadKey(config: config, caKeys: try await opened.store.caKeys(), now: clock.now())
+            // A database that predates the trust-state journal gets its current state journaled once.
+            if let baseline = try await TrustStateReader(store: opened.store).recordBaseline(at: clock.now()) {
+                logger.info("trust-state journal started", metadata: ["sequence": .stringConvertible(baseline.sequence)])
+            }
             logger.info("CA key ready", metadata: [
                 "primary_kid": .string(report.primaryKID), "source": .string(report.source.rawValue), "active_kid": .string(report.activeKID),
             ])
@@ -43,9 +48,13 @@ public enum Server {
                 domainValidator: try domainValidator(config, logger: logger)
             )
             let deps = Composition.dependencies(
-                config: config, store: opened.store, ca: ca, clock: clock, outbound: outbound, metrics: metrics, logKey: logKey
+                config: config, store: opened.store, ca: ca, clock: clock, outbound: outbound, metrics: metrics, logKey: logKey,
+                snapshotKey: snapshotKey
             )
-            var background: [any Service] = [EventRetention(events: deps.services.events, logger: logger)]
+            logger.info("trust snapshot key ready", metadata: ["kid": .string(snapshotKey.kid ?? "-")])
+            var background: [any Service] = [
+                EventRetention(events: deps.services.events, logger: logger), SnapshotPoller(publisher: deps.services.trustSnapshots, logger: logger),
+            ]
             if let log = deps.services.tlog {
                 logger.info("transparency log", metadata: ["vkey": .string(log.verifierKey.description)])
                 background.append(LogIntegrator(log: log, logger: logger, interval: .milliseconds(Int64(config.log.checkpointInterval * 1000))))

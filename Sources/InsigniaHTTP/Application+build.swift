@@ -25,6 +25,8 @@ public struct AppServices: Sendable {
     public var events: EventService
     /// The badge transparency log; nil when `LOG_ENABLED=false`.
     public var tlog: TransparencyLogService?
+    /// The signed trust snapshot (`/v1/trust/snapshot`, issue #14).
+    public var trustSnapshots: TrustSnapshotPublisher
     /// Policy documents, groups, bundles (issue #16).
     public var policies: PolicyService
     /// Counts authenticated requests per API key (`API_RATE_LIMIT_PER_MINUTE`).
@@ -47,9 +49,10 @@ public struct AppServices: Sendable {
         policies: PolicyService, limiter: RateLimiter,
         sessionTokens: SessionTokenVerifier?, clerkWebhook: SvixVerifier?, clock: any RegistryClock,
         readiness: [(name: String, check: @Sendable () async throws -> Void)], tlog: TransparencyLogService? = nil,
-        rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)? = nil
+        trustSnapshots: TrustSnapshotPublisher, rotateCAKey: (@Sendable (_ actor: String) async throws -> CAKeyRecord)? = nil
     ) {
         self.tlog = tlog
+        self.trustSnapshots = trustSnapshots
         self.agents = agents
         self.badges = badges
         self.pop = pop
@@ -143,6 +146,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
         badges: services.badges, agents: services.agents, mint: services.mint, ca: services.ca, metrics: deps.metrics, bodyLimit: limit
     ).register(on: router, limited: publicRoutes)
     TlogController(log: services.tlog).register(on: publicRoutes)
+    TrustSnapshotController(publisher: services.trustSnapshots).register(on: publicRoutes)
     // Issuance authenticates inside: IAL-0 needs an API key, IAL-1 is authenticated by its proof.
     let badgeController = BadgeController(
         badges: services.badges, pop: services.pop, authenticator: authenticator, metrics: deps.metrics, bodyLimit: limit

@@ -66,16 +66,20 @@ extension MemoryQueries {
 extension InMemoryStore {
     /// One atomic write: the stale entries are left out, the rest go in with their events, and a
     /// failing entry (a duplicate jti or event id) leaves nothing behind.
-    public func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String> {
-        guard !entries.isEmpty else { return [] }
+    public func insertBadges(_ entries: [LedgerEntry]) async throws -> LedgerCommit {
+        guard !entries.isEmpty else { return LedgerCommit() }
         return try await memory.write { state in
             let stale = Set(entries.filter { !state.holds($0) }.map(\.badge.jti))
+            var logIndices: [String: Int64] = [:]
             for entry in entries where !stale.contains(entry.badge.jti) {
                 try state.insertBadge(entry.badge)
                 try state.appendEvent(entry.event)
-                if let logEntry = entry.logEntry { state.logEntries.append(logEntry) }
+                if let logEntry = entry.logEntry {
+                    logIndices[logEntry.jti] = Int64(state.logEntries.count)
+                    state.logEntries.append(logEntry)
+                }
             }
-            return stale
+            return LedgerCommit(stale: stale, logIndices: logIndices)
         }
     }
 }

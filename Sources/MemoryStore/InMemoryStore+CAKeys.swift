@@ -28,6 +28,8 @@ extension InMemoryStore {
             key.activatedAt = candidate.activatedAt ?? candidate.createdAt
             key.retiredAt = nil
             state.caKeys[key.kid] = key
+            let at = key.activatedAt ?? key.createdAt
+            state.recordTrustChanges([.caKey(kid: key.kid, state: .active, at: at)], at: at)
             return key
         }
     }
@@ -36,17 +38,21 @@ extension InMemoryStore {
     public func activateCAKey(kid: String, at: Int64) async throws -> Bool {
         try await memory.write { state in
             guard var key = state.caKeys[kid] else { return false }
+            var changes: [TrustChange] = []
             for (otherKID, var other) in state.caKeys where other.state == .active && otherKID != kid {
                 other.state = .retired
                 other.retiredAt = at
                 state.caKeys[otherKID] = other
+                changes.append(.caKey(kid: otherKID, state: .retired, at: at))
             }
             if key.state != .active {
                 key.state = .active
                 key.activatedAt = at
                 key.retiredAt = nil
                 state.caKeys[kid] = key
+                changes.append(.caKey(kid: kid, state: .active, at: at))
             }
+            if !changes.isEmpty { state.recordTrustChanges(changes, at: at) }
             return true
         }
     }

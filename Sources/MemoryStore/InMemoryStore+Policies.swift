@@ -92,6 +92,15 @@ extension MemoryQueries {
         }
     }
 
+    public func deletePolicyGroup(orgID: String, id: String) async throws -> Bool {
+        try await memory.write { state in
+            guard state.policyGroups[id]?.orgID == orgID else { return false }
+            state.policyGroups[id] = nil
+            state.policyGroupMembers[orgID] = state.policyGroupMembers[orgID]?.filter { $0.groupID != id }
+            return true
+        }
+    }
+
     public func policyBundleVersion(orgID: String, revision: String, at: Int64) async throws -> Int {
         try await memory.write { state in
             let versions = state.policyBundleVersions[orgID] ?? []

@@ -34,6 +34,9 @@ struct MemoryState: Sendable {
     var policyGroupMembers: [String: Set<PolicyGroupMember>] = [:]
     /// Signed-bundle versions by organisation, oldest first: (version, revision).
     var policyBundleVersions: [String: [(version: Int, revision: String)]] = [:]
+    /// The trust-state sequence and its journal, oldest first.
+    var trustSequence = TrustSequence(sequence: 0, cutoff: 0)
+    var trustJournal: [TrustJournalEntry] = []
 
     init() {}
 }

@@ -154,7 +154,7 @@ extension StoreConformance {
             gone.id = uuid()
             let unknownAgent = entry(IssuanceBasis(agent: gone, apiKeyID: key.id))
             let all = [holds, changedAgent, noKey, statusDiffers, revokedKey, noBasis, expiredKey, unknownKey, unknownAgent]
-            let stale = try await store.insertBadges(all)
+            let stale = try await store.insertBadges(all).stale
             let expectedStale = [changedAgent, statusDiffers, revokedKey, expiredKey, unknownKey, unknownAgent].map(\.badge.jti)
             try await expect(stale == Set(expectedStale), "exactly the entries whose basis changed are reported stale")
             for item in all {
@@ -172,7 +172,7 @@ extension StoreConformance {
                     event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, agentID: "agent", details: nil, createdAt: 10)
                 )
             }
-            try await expect(try await store.insertBadges(entries).isEmpty, "entries without a basis are never stale")
+            try await expect(try await store.insertBadges(entries) == LedgerCommit(), "entries without a basis are never stale; no log entries, no indices")
             for entry in entries {
                 try await expect(try await store.badge(jti: entry.badge.jti) == entry.badge, "badge \(entry.badge.jti) stored with every field")
             }
@@ -198,11 +198,11 @@ extension StoreConformance {
                     basis: IssuanceBasis(agent: agent, apiKeyID: nil)
                 )
             }
-            let recorded = try await withThrowingTaskGroup(of: Bool.self) { group in
+            let recorded = try await withThrowingTaskGroup(of: LedgerRecording.self) { group in
                 for entry in entries { group.addTask { try await store.recordIssuance(entry) } }
-                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                return try await group.reduce(into: [LedgerRecording]()) { $0.append($1) }
             }
-            try await expect(recorded.allSatisfy { $0 }, "every entry whose basis holds is recorded")
+            try await expect(recorded.allSatisfy { $0 == .recorded(logIndex: nil) }, "every entry whose basis holds is recorded (no log entry, no index)")
             for entry in entries {
                 try await expect(try await store.badge(jti: entry.badge.jti) == entry.badge, "badge \(entry.badge.jti) readable once recorded")
                 try await expect(try await store.badgeWithSubjectAgents(jti: entry.badge.jti)?.agents.map(\.id) == [agent.id], "with its subject agent")
@@ -217,7 +217,7 @@ extension StoreConformance {
                 event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: 10),
                 basis: IssuanceBasis(agent: agent, apiKeyID: nil)
             )
-            try await expect(try await store.recordIssuance(stale) == false, "an entry read before the change is refused")
+            try await expect(try await store.recordIssuance(stale) == .stale, "an entry read before the change is refused")
             try await expect(try await store.badge(jti: stale.badge.jti) == nil, "and not written")
             try await expect(try await store.badgeWithSubjectAgents(jti: uuid()) == nil, "an unknown jti reads nil")
         },

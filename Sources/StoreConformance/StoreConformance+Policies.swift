@@ -73,6 +73,18 @@ extension StoreConformance {
             try await expect(try await store.policyGroupMembers(orgID: b.id).isEmpty, "not in b")
             try await expect(try await store.setPolicyGroupMember(orgID: a.id, member, present: false), "removed")
             try await expect(try await store.policyGroupMembers(orgID: a.id).isEmpty, "gone")
+
+            // Deleting a group takes its memberships with it, and only through its organisation.
+            let kept = PolicyGroupMember(groupID: high.id, agentID: "agent-2")
+            _ = try await store.setPolicyGroupMember(orgID: a.id, member, present: true)
+            _ = try await store.setPolicyGroupMember(orgID: a.id, kept, present: true)
+            try await expect(!(try await store.deletePolicyGroup(orgID: b.id, id: low.id)), "not through another organisation")
+            try await expect(try await store.policyGroups(orgID: a.id) == [high, low], "still there")
+            try await expect(try await store.deletePolicyGroup(orgID: a.id, id: low.id), "deleted")
+            try await expect(try await store.policyGroups(orgID: a.id) == [high], "gone from the list")
+            try await expect(try await store.policyGroupMembers(orgID: a.id) == [kept], "its memberships went with it")
+            try await expect(!(try await store.setPolicyGroupMember(orgID: a.id, member, present: true)), "no joining a deleted group")
+            try await expect(!(try await store.deletePolicyGroup(orgID: a.id, id: low.id)), "deleted once")
         },
         ConformanceCase(name: "policy bundle versions grow exactly when the revision changes") { store in
             let org = try await makeOrg(store)

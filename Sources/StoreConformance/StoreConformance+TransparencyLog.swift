@@ -19,9 +19,9 @@ extension StoreConformance {
             let org = try await makeOrg(store)
             let before = try await store.sequencedLogSize()
             let entries = (0..<30).map { _ in logged(org) }
-            _ = try await withThrowingTaskGroup(of: Bool.self) { group in
-                for entry in entries { group.addTask { try await store.recordIssuance(entry) } }
-                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            let recorded = try await withThrowingTaskGroup(of: (String, LedgerRecording).self) { group in
+                for entry in entries { group.addTask { (entry.badge.jti, try await store.recordIssuance(entry)) } }
+                return try await group.reduce(into: [String: LedgerRecording]()) { $0[$1.0] = $1.1 }
             }
             let after = try await store.sequencedLogSize()
             try await expect(after - before >= Int64(entries.count), "the counter moved by at least the entries recorded")
@@ -30,6 +30,9 @@ extension StoreConformance {
             let ours = sequenced.filter { entry in entries.contains { $0.badge.jti == entry.record.jti } }
             try await expect(ours.count == entries.count, "every recorded badge has exactly one entry")
             try await expect(Set(ours.map(\.record.jti)).count == entries.count, "no badge twice")
+            for entry in ours {
+                try await expect(recorded[entry.record.jti] == .recorded(logIndex: entry.index), "each caller was told its badge's index")
+            }
             let one = try await store.logEntries(jti: entries[3].badge.jti)
             try await expect(one.count == 1 && one.first?.record == entries[3].logEntry, "found by jti with its bytes")
         },
@@ -44,7 +47,11 @@ extension StoreConformance {
             let before = try await store.sequencedLogSize()
             let stale = logged(org, basis: IssuanceBasis(agent: agent, apiKeyID: nil))
             let fresh = logged(org)
-            try await expect(try await store.insertBadges([stale, fresh]) == [stale.badge.jti], "the stale entry is left out")
+            let commit = try await store.insertBadges([stale, fresh])
+            try await expect(commit.stale == [stale.badge.jti], "the stale entry is left out")
+            try await expect(commit.logIndices == [fresh.badge.jti: before], "the kept badge's index is reported")
+            try await expect(commit.recording(of: stale.badge.jti) == .stale && commit.recording(of: fresh.badge.jti) == .recorded(logIndex: before), "per entry")
+            try await expect(try await store.logEntries(jti: fresh.badge.jti).map(\.index) == [before], "at that index")
             try await expect(try await store.sequencedLogSize() == before + 1, "only the kept badge was sequenced")
             try await expect(try await store.logEntries(jti: stale.badge.jti).isEmpty, "nothing logged for the stale badge")
             struct Abort: Error {}

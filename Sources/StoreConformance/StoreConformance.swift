@@ -13,7 +13,7 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
 public enum StoreConformance {
     public static var cases: [ConformanceCase] {
         organizationCases + apiKeyCases + agentCases + caKeyCases + badgeCases + rateLimitCases + auditCases + agentEventCases + challengeCases + identityCases
-            + dvCases + transparencyLogCases + consoleSessionCases + listingCases + policyCases
+            + dvCases + transparencyLogCases + consoleSessionCases + listingCases + policyCases + trustStateCases
     }
 
     static func uuid() -> String { UUID().uuidString.lowercased() }

@@ -14,10 +14,12 @@ struct DevSeed: AsyncParsableCommand {
         abstract: "Development only: bulk-insert synthetic badges for benchmarks",
         discussion: """
             Creates the organisation (if missing), N agents (each with a random did:key and a domain; no audit \
-            events) and M badge ledger rows spread over those agents, each with its badge.issued audit event, with multi-row INSERTs in transactions of \
-            \(DevSeed.rowsPerTransaction) rows (uses DATABASE_URL). Creation and issue times are spread over the past \
-            7 days with a 5-minute badge lifetime, so almost all badges are expired, as in a long-running CA; one in a \
-            thousand is revoked. Refused when ENVIRONMENT=production.
+            events) and M badge ledger rows spread over those agents, each with its badge.issued audit event, with \
+            multi-row INSERTs in transactions of \(DevSeed.rowsPerTransaction) rows (uses DATABASE_URL). Creation and \
+            issue times are spread over the past 7 days with a 5-minute badge lifetime, so almost all badges are expired, \
+            as in a long-running CA; one in a thousand is revoked. Each badge gets its transparency log entry unless \
+            LOG_ENABLED=false. --revoked N adds N badges (of the first agent) revoked now that stay unexpired for an hour \
+            (what a trust snapshot lists). Refused when ENVIRONMENT=production.
             """
     )
 
@@ -26,10 +28,12 @@ struct DevSeed: AsyncParsableCommand {
     @Option(help: "How many badges to insert.") var badges: Int = 10000
     @Option(help: "How many agents to insert (at least 1; the badges are spread over them).") var agents: Int = 1
     @Option(help: "Organisation id or name (created if missing).") var org: String = "bench"
+    @Option(help: "How many unexpired revoked badges to add (trust snapshot size).") var revoked: Int = 0
 
     func validate() throws {
         guard badges >= 0, badges <= 100_000_000 else { throw ValidationError("--badges must be from 0 to 100000000") }
         guard agents >= 1, agents <= 10_000_000 else { throw ValidationError("--agents must be from 1 to 10000000") }
+        guard revoked >= 0, revoked <= 10_000_000 else { throw ValidationError("--revoked must be from 0 to 10000000") }
     }
 
     func run() async throws {
@@ -40,11 +44,14 @@ struct DevSeed: AsyncParsableCommand {
         let config = Startup.load(logToStandardError: true)
         let count = badges
         let agentCount = agents
+        let revokedCount = revoked
         let orgReference = org
         try await Startup.run {
             try await OperatorContext.with(config, schema: .migrate) { context in
                 let store = context.store
                 let issuer = IssuerIdentity(origin: config.issuerURL)
+                // The log grows with the ledger, as issuance makes it (none with LOG_ENABLED=false).
+                let logIssuer = config.log.enabled ? issuer.origin : nil
                 let organization = try await context.services.organizations.findOrCreate(orgReference)
                 let kid = try await store.caKeys().first { $0.state == .active }?.kid ?? "seed"
                 let now = SystemClock().now()
@@ -70,7 +77,7 @@ struct DevSeed: AsyncParsableCommand {
                         }
                         batch.append(record)
                     }
-                    try await store.seedBadges(batch)
+                    try await store.seedBadges(batch, now: now, loggedAs: logIssuer)
                     // Issuance records one audit event a badge: the audit view reads as many.
                     try await store.seedAuditEvents(batch.map { badge in
                         .make("badge.issued", orgID: badge.orgID, actor: "seed", subject: badge.jti, agentID: badge.agentID,
@@ -81,8 +88,21 @@ struct DevSeed: AsyncParsableCommand {
                         FileHandle.standardError.write(Data("seeded \(inserted)/\(count) badges\n".utf8))
                     }
                 }
+                // Revoked within the last minute, live for the next hour: all in a trust snapshot.
+                var revokedSeeded = 0
+                while revokedSeeded < revokedCount {
+                    let rows = (revokedSeeded..<min(revokedSeeded + Self.rowsPerTransaction, revokedCount)).map { _ in
+                        BadgeRecord(
+                            jti: UUID().uuidString.lowercased(), orgID: organization.id, agentID: agentIDs[0], subject: issuer.agentDID(agentIDs[0]), level: "1", ial: "0",
+                            kid: kid, issuedAt: now - 60, expiresAt: now + 3600, revokedAt: now, revocationReason: "key_compromise"
+                        )
+                    }
+                    try await store.seedBadges(rows, now: now, loggedAs: logIssuer)
+                    revokedSeeded += rows.count
+                }
                 let seconds = (ContinuousClock.now - started) / .seconds(1)
                 let rate = seconds > 0 ? String(format: "%.0f", Double(count + agentCount) / seconds) : "-"
+                if revokedCount > 0 { print("seeded \(revokedCount) unexpired revoked badges") }
                 print(
                     "seeded \(agentCount) agents (in \(String(format: "%.1f", agentSeconds)) s) and \(count) badges of organisation "
                         + "\(organization.name) [\(organization.id)] in \(String(format: "%.1f", seconds)) s (\(rate) rows/s); first agent \(agentIDs[0])"

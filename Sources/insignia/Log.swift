@@ -25,19 +25,19 @@ struct Log: AsyncParsableCommand {
             let config = Startup.load(logToStandardError: true)
             try await Startup.run {
                 if let url {
-                    print(String(decoding: try await LogHTTP(origin: url).require("vkey"), as: UTF8.self).trimmingCharacters(in: .newlines))
+                    print(String(decoding: try await OriginHTTP(origin: url, base: "/tlog/").require("vkey"), as: UTF8.self).trimmingCharacters(in: .newlines))
                     return
                 }
                 let path = config.log.keyFile(caKeyPath: config.caKeyPath)
                 let inline = config.log.inlineJWK
                 guard inline != nil || FileManager.default.fileExists(atPath: path) else {
-                    throw LogCommandError("no log key: \(path) (LOG_KEY_PATH) does not exist and LOG_PRIVATE_KEY_JWK is unset")
+                    throw CommandError("no log key: \(path) (LOG_KEY_PATH) does not exist and LOG_PRIVATE_KEY_JWK is unset")
                 }
                 let key = try CAKeyFiles.loadPrimary(
                     inlineJWK: inline, path: path, allowEphemeral: false, now: 0, inlineName: "LOG_PRIVATE_KEY_JWK", pathName: "LOG_KEY_PATH"
                 ).key
                 guard let signer = NoteSigner(name: config.log.logOrigin(issuerURL: config.issuerURL), key: key) else {
-                    throw LogCommandError("LOG_ORIGIN is not a valid key name")
+                    throw CommandError("LOG_ORIGIN is not a valid key name")
                 }
                 print(signer.verifierKey)
             }
@@ -56,17 +56,17 @@ struct Log: AsyncParsableCommand {
         func run() async throws {
             let config = Startup.load(logToStandardError: true)
             try await Startup.run {
-                let http = LogHTTP(origin: url ?? config.issuerURL)
+                let http = OriginHTTP(origin: url ?? config.issuerURL, base: "/tlog/")
                 var keyText = vkey ?? ""
                 if vkey == nil { keyText = String(decoding: try await http.require("vkey"), as: UTF8.self).trimmingCharacters(in: .newlines) }
-                guard let key = NoteVerifierKey(keyText) else { throw LogCommandError("not a signed-note verifier key: \(keyText)") }
+                guard let key = NoteVerifierKey(keyText) else { throw CommandError("not a signed-note verifier key: \(keyText)") }
                 let saved = try since.map { try String(contentsOfFile: $0, encoding: .utf8) }
                 do {
                     let (checkpoint, note) = try await LogAudit(key: key, fetch: http.get).run(since: saved)
                     FileHandle.standardError.write(Data("insignia: log verified: \(checkpoint.size) entries, root \(Base64Std.encode(checkpoint.root))\n".utf8))
                     print(note, terminator: "")
                 } catch let failure as LogAuditFailure {
-                    throw LogCommandError("log verification failed: \(failure.description)")
+                    throw CommandError("log verification failed: \(failure.description)")
                 }
             }
         }
@@ -84,68 +84,22 @@ struct Log: AsyncParsableCommand {
         func run() async throws {
             _ = Startup.load(logToStandardError: true)
             try await Startup.run {
-                guard let key = NoteVerifierKey(vkey) else { throw LogCommandError("not a signed-note verifier key: \(vkey)") }
+                guard let key = NoteVerifierKey(vkey) else { throw CommandError("not a signed-note verifier key: \(vkey)") }
                 guard let proof = TlogProof.parse(try String(contentsOfFile: file, encoding: .utf8)) else {
-                    throw LogCommandError("\(file) is not a c2sp.org/tlog-proof@v1 file")
+                    throw CommandError("\(file) is not a c2sp.org/tlog-proof@v1 file")
                 }
                 guard let entry = LogEntry(token: badge.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                    throw LogCommandError("--badge is not a badge or grant JWS")
+                    throw CommandError("--badge is not a badge or grant JWS")
                 }
                 switch proof.verify(entry: entry.bytes, key: key) {
                 case .success(let checkpoint):
                     print("ok: \(entry.jti) is entry \(proof.index) of \(checkpoint.size) in \(checkpoint.origin)")
                 case .failure(.checkpointSignature):
-                    throw LogCommandError("the proof's checkpoint is not signed by \(key.name)")
+                    throw CommandError("the proof's checkpoint is not signed by \(key.name)")
                 case .failure(.inclusion):
-                    throw LogCommandError("the inclusion proof does not lead from this badge's entry to the checkpoint's root")
+                    throw CommandError("the inclusion proof does not lead from this badge's entry to the checkpoint's root")
                 }
             }
         }
-    }
-}
-
-/// A log command's failure, one line for the operator.
-struct LogCommandError: Error, OperatorFacingError {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// GETs below `<origin>/tlog/` through the SSRF-hardened fetcher (loopback allowed: auditing a
-/// local server is normal; other private addresses stay blocked).
-struct LogHTTP {
-    let origin: String
-
-    var policy: FetchPolicy {
-        let port = URLComponents(string: origin)?.port ?? (origin.hasPrefix("https:") ? 443 : 80)
-        return FetchPolicy(
-            allowedSchemes: ["http", "https"], allowedPorts: [port], maxBodyBytes: 4 << 20, connectTimeout: .seconds(10),
-            totalTimeout: .seconds(60), accept: nil, allowLoopbackForDevelopment: true
-        )
-    }
-
-    /// The body, or nil for a 404.
-    func get(_ path: String) async throws -> [UInt8]? {
-        let result: Result<FetchResponse, FetchError>
-        do {
-            result = .success(try await SafeHTTPFetcher().get(origin.trimmingSuffix("/") + "/tlog/" + path, policy: policy))
-        } catch {
-            result = .failure(error)
-        }
-        switch result {
-        case .success(let response): return response.body
-        case .failure(let error) where error.code == .httpStatus && error.message == "HTTP status 404": return nil
-        case .failure(let error): throw error
-        }
-    }
-
-    func require(_ path: String) async throws -> [UInt8] {
-        guard let body = try await get(path) else { throw LogCommandError("\(origin)/tlog/\(path) answered 404") }
-        return body
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }

@@ -55,6 +55,23 @@ import Testing
         #expect(throws: ConfigError.self) { try AppConfig.fromEnvironment(["CAPISCIO_DV_ACCEPT_BARE_TOKEN": "maybe"]) }
     }
 
+    /// `SNAPSHOT_*` (issue #14): any positive TTL in development, at least 60 s in production; the
+    /// refresh hint defaults to 60 s or half a shorter TTL and may not exceed the TTL.
+    @Test func snapshotSettings() throws {
+        let defaults = try AppConfig.fromEnvironment([:]).snapshot
+        #expect(defaults.ttl == 600 && defaults.refreshHint == 60 && defaults.keyPath == nil)
+        #expect(defaults.keyFile(caKeyPath: "/var/lib/insignia/ca.jwk") == "/var/lib/insignia/snapshot.jwk")
+        let short = try AppConfig.fromEnvironment(["SNAPSHOT_TTL": "10"]).snapshot
+        #expect(short.ttl == 10 && short.refreshHint == 5)
+        #expect(try AppConfig.fromEnvironment(["SNAPSHOT_TTL": "1"]).snapshot.refreshHint == 1)
+        let production = try AppConfig.fromEnvironment([
+            "ENVIRONMENT": "production", "CA_ISSUER_URL": "https://registry.example.com", "SNAPSHOT_TTL": "60",
+            "SNAPSHOT_REFRESH_HINT": "60", "SNAPSHOT_KEY_PATH": "/secrets/snapshot.jwk",
+        ]).snapshot
+        #expect(production.ttl == 60 && production.refreshHint == 60)
+        #expect(production.keyFile(caKeyPath: "/var/lib/insignia/ca.jwk") == "/secrets/snapshot.jwk")
+    }
+
     @Test func readsEveryVariable() throws {
         let config = try AppConfig.fromEnvironment([
             "PORT": "9090", "HOST": "127.0.0.1", "ENVIRONMENT": "production", "LOG_LEVEL": "DEBUG",
@@ -90,6 +107,10 @@ import Testing
         (["HTTP_MAX_CONNECTIONS": "unlimited"], "HTTP_MAX_CONNECTIONS"),
         (["PUBLIC_RATE_LIMIT_PER_MINUTE": "-5"], "PUBLIC_RATE_LIMIT_PER_MINUTE"), (["TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"], "TRUSTED_PROXIES"),
         (["TRUSTED_PROXIES": "10.0.0.0/40"], "TRUSTED_PROXIES"),
+        (["SNAPSHOT_TTL": "0"], "SNAPSHOT_TTL"), (["SNAPSHOT_TTL": "-5"], "SNAPSHOT_TTL"), (["SNAPSHOT_TTL": "10m"], "SNAPSHOT_TTL"),
+        (["ENVIRONMENT": "production", "CA_ISSUER_URL": "https://registry.example.com", "SNAPSHOT_TTL": "59"], "SNAPSHOT_TTL"),
+        (["SNAPSHOT_REFRESH_HINT": "0"], "SNAPSHOT_REFRESH_HINT"), (["SNAPSHOT_REFRESH_HINT": "601"], "SNAPSHOT_REFRESH_HINT"),
+        (["SNAPSHOT_TTL": "30", "SNAPSHOT_REFRESH_HINT": "31"], "SNAPSHOT_REFRESH_HINT"),
     ])
     func rejectsBadValuesNamingTheVariable(environment: [String: String], variable: String) {
         #expect {

@@ -123,9 +123,10 @@ func expectCode(_ response: TestResult, _ status: HTTPResponse.Status, _ code: S
             let tenant = try #require(tenant)
             let response = try await fx.mint(proofKey: "proof_jws")
             #expect(response.status == .ok, "\(response.text)")
-            #expect(response.json.objectValue?.keys.sorted() == ["badge", "expires_at", "jti"])
+            #expect(response.json.objectValue?.keys.sorted() == ["badge", "expires_at", "jti", "log_index"])
             let token = try #require(response.json["badge"]?.stringValue)
             let jti = try #require(response.json["jti"]?.stringValue)
+            #expect(response.json["log_index"] == .int(try await app.store.logEntries(jti: jti).first?.index ?? -1), "its log index")
             let claims = try CompactJWS.parse(token).payload
             #expect(claims["sub"]?.stringValue == MintFixture.did && claims["jti"]?.stringValue == jti)
             #expect(claims["ial"] == "1" && claims["cnf"]?["kid"]?.stringValue == MintFixture.did + "#key-1")

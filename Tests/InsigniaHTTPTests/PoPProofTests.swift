@@ -205,6 +205,9 @@ let proofChecks: [ProofCheck] = [
             #expect(try await app.validate(token)["valid"] == true)
             let stored = try await app.store.challenge(id: fixture.challengeID.stringValue!)
             #expect(stored?.used == true && stored?.issuedBadgeJTI == claims["jti"]?.stringValue)
+            // The answer names the badge's log index, given in the transaction that recorded it.
+            let logged = try await app.store.logEntries(jti: try #require(claims["jti"]?.stringValue))
+            #expect(logged.count == 1 && data["log_index"] == .int(logged[0].index))
         }
     }
 

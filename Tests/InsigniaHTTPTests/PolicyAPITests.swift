@@ -101,6 +101,67 @@ import Testing
     }
 
     @Test(arguments: TestBackend.available)
+    func archivingGroupDeletionAndAgentSimulation(backend: TestBackend) async throws {
+        try await TestApp.run(backend) { app in
+            let tenant = try await app.tenant()
+            let other = try await app.tenant()
+            let base = "/v1/orgs/\(tenant.org.id)/policy"
+            let agentID = try await agent(app, tenant, did: "did:web:sim.example")
+            try await activate(app, tenant, "org", "version: \"1\"\nmin_trust_level: DV\n")
+            let group = try await app.request(.post, "/v1/orgs/\(tenant.org.id)/groups", key: tenant.key, json: ["name": "strict", "precedence": 5])
+            let groupID = try #require(group.json["id"]?.stringValue)
+            #expect(try await app.request(.put, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)/agents/\(agentID)", key: tenant.key).status == .noContent)
+            try await activate(app, tenant, "groups/\(groupID)", "version: \"1\"\nmin_trust_level: OV\n")
+            let pending = try await app.request(.post, base + "/groups/\(groupID)", key: tenant.key, json: ["yaml_content": "version: \"1\"\n"])
+            let pendingID = try #require(pending.json["id"]?.stringValue)
+
+            // Per-agent simulation: the agent is the subject; its group's OV floor applies.
+            let simulate = base + "/agents/\(agentID)/simulate"
+            let dv = try await app.request(.post, simulate, key: tenant.key, json: ["subject": ["trust_level": "DV"], "action": ["operation": "agent.invoke"]])
+            #expect(dv.status == .ok && dv.json["decision"] == "DENY", "\(dv.text)")
+            #expect(dv.json["decision_id"]?.stringValue?.hasPrefix("sim-") == true && dv.json["ttl"] == 300)
+            #expect(dv.json["lineage"]?["fields"]?["min_trust_level"] == [.string("group:\(groupID)")], "\(dv.text)")
+            let ov = try await app.request(.post, simulate, key: tenant.key, json: ["subject": ["trust_level": "OV"], "action": ["operation": "agent.invoke"]])
+            #expect(ov.json["decision"] == "ALLOW", "\(ov.text)")
+            let otherDID = try await app.request(.post, simulate, key: tenant.key, json: ["subject": ["did": "did:web:else.example"]])
+            #expect(otherDID.status == .badRequest, "another subject than the agent")
+            #expect(try await app.request(.post, simulate, key: tenant.key, json: [1]).status == .badRequest)
+            #expect(try await app.request(.post, base + "/agents/unknown/simulate", key: tenant.key, json: [:]).status == .notFound)
+            #expect(try await app.request(.post, "/v1/orgs/\(other.org.id)/policy/agents/\(agentID)/simulate", key: other.key, json: [:]).status == .notFound)
+
+            // Deleting the group archives its documents (history kept) and drops it from resolution.
+            #expect(try await app.request(.delete, "/v1/orgs/\(other.org.id)/groups/\(groupID)", key: other.key).status == .notFound)
+            let reader = try await app.request(.post, "/v1/api-keys", key: tenant.key, json: ["name": "reader", "scopes": ["agents:read"]])
+            let readerKey = try #require(reader.data["key"]?.stringValue)
+            #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: readerKey).status == .forbidden)
+            #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: tenant.key).status == .noContent)
+            #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: tenant.key).status == .notFound)
+            #expect(try await app.request(.get, "/v1/orgs/\(tenant.org.id)/groups", key: tenant.key).json.arrayValue?.isEmpty == true)
+            let history = try await app.request(.get, base + "/groups/\(groupID)/history", key: tenant.key)
+            #expect(history.status == .notFound, "the group itself is gone")
+            #expect(try await app.request(.get, base + "/proposals", key: tenant.key).json.arrayValue?.contains { $0["id"] == .string(pendingID) } == false)
+            let lineage = try await app.request(.get, base + "/agents/\(agentID)/lineage", key: tenant.key)
+            #expect(lineage.json["fields"]?["min_trust_level"] == ["org"], "\(lineage.text)")
+            let context = try await app.request(.get, "/v1/sdk/policy-context", key: tenant.key)
+            #expect(context.json["agents"]?[0]?["group_ids"] == [], "\(context.text)")
+
+            // Archiving the org document: the scope has no policy any more; its history keeps it.
+            #expect(try await app.request(.delete, base + "/org", key: other.key).status == .notFound, "another organisation's route")
+            let archived = try await app.request(.delete, base + "/org", key: tenant.key)
+            #expect(archived.status == .ok && archived.json["state"] == "archived", "\(archived.text)")
+            #expect(try await app.request(.get, base + "/org", key: tenant.key).status == .notFound)
+            #expect(try await app.request(.delete, base + "/org", key: tenant.key).status == .notFound, "nothing active to archive")
+            #expect(try await app.request(.get, base + "/org/history", key: tenant.key).json.arrayValue?.compactMap { $0["state"]?.stringValue } == ["archived"])
+            let free = try await app.request(.post, simulate, key: tenant.key, json: ["subject": ["trust_level": "REG"]])
+            #expect(free.json["decision"] == "ALLOW", "\(free.text)")
+            for type in ["policy.archived", "policy.group.deleted"] {
+                let events = try await app.request(.get, "/v1/events?type=\(type)", key: tenant.key).data.arrayValue ?? []
+                #expect(events.count == 1, "\(type)")
+            }
+        }
+    }
+
+    @Test(arguments: TestBackend.available)
     func secondApproverSetting(backend: TestBackend) async throws {
         try await TestApp.run(backend, configure: { $0.policySettings.requireSecondApprover = true }) { app in
             let tenant = try await app.tenant()

@@ -16,7 +16,13 @@ import Testing
         for _ in 0..<count {
             let response = try await app.issue(tenant, agentID)
             #expect(response.status == .ok)
-            tokens.append(try #require(response.data["token"]?.stringValue))
+            let token = try #require(response.data["token"]?.stringValue)
+            tokens.append(token)
+            // Every 200 answer names the log index its badge got in the ledger transaction (none
+            // with the log off).
+            let jti = try CompactJWS.parse(token).payload["jti"]!.stringValue!
+            let index = try await app.store.logEntries(jti: jti).first?.index
+            #expect(response.data["log_index"] == index.map(JSONValue.int) && (index != nil) == app.config.log.enabled)
         }
         return tokens
     }

@@ -140,7 +140,7 @@ import Testing
         _ = try await world.agents.disable(tenant.principal, read.id, reason: nil)
         try await world.apiKeys.revoke(id: otherKey.record.id, orgID: tenant.org.id)
 
-        let stale = try await world.store.insertBadges([fresh, readThenChanged, revokedKey, noBasis])
+        let stale = try await world.store.insertBadges([fresh, readThenChanged, revokedKey, noBasis]).stale
         #expect(stale == [readThenChanged.badge.jti, revokedKey.badge.jti])
         let stored = try await world.store.badges(jtis: [fresh, readThenChanged, revokedKey, noBasis].map(\.badge.jti)).map(\.jti)
         #expect(Set(stored) == [fresh.badge.jti, noBasis.badge.jti])

@@ -67,6 +67,46 @@ import Testing
         try await Self.sequence(store, 1)
         await #expect(throws: RegistryError.self) { try await stranger.integrate() }
         #expect(try await log.integrate() == 306)
+
+        // Each signature and each refusal is in the audit log, with what an operator needs.
+        let events = try await store.events(orgID: nil)
+        let signedEvents = events.filter { $0.type == "tlog.checkpoint.signed" }
+        #expect(signedEvents.count == 3)
+        let last = try #require(signedEvents.first { $0.details?.contains(#""size":306"#) == true })
+        #expect(last.details?.contains(#""previous_size":305"#) == true)
+        let refusals = events.filter { $0.type == "tlog.checkpoint.refused" }.compactMap(\.details)
+        #expect(refusals.count == 2)
+        #expect(refusals.contains { $0.contains("does not extend the signed checkpoint of 300") })
+        #expect(refusals.contains { $0.contains("does not verify with the log key") })
+    }
+
+    @Test func readsShareTheLatestCheckpointAndKeepFullTiles() async throws {
+        let store = InMemoryStore()
+        let key = PrivateJWK.generate(kid: "log")
+        let log = Self.log(store, key: key)
+        // Another replica's view of the same log, reading the checkpoint at most every hour.
+        let replica = TransparencyLogService(
+            store: store, signer: NoteSigner(name: "registry.test.example/tlog", key: key)!, clock: TestClock(), checkpointMaxAge: .seconds(3600)
+        )
+        try await Self.sequence(store, 256)
+        #expect(try await replica.checkpoint() == nil)
+        try await log.integrate()
+        #expect(try await log.checkpoint()?.size == 256, "the integrating process serves its checkpoint at once")
+        #expect(try await replica.checkpoint() == nil, "a replica serves what it read until its copy is older than checkpointMaxAge")
+
+        try await Self.sequence(store, 10)
+        try await log.integrate()
+        let full = try await log.tile(TilePath(level: 0, index: 0, width: 256)!)
+        let partial = try await log.tile(TilePath(level: 0, index: 1, width: 10)!)
+        // Bend both stored tiles: the full tile is immutable and served from memory; a partial
+        // tile is read again.
+        for index: Int64 in [0, 1] {
+            var bent = try #require(try await store.logTile(level: 0, index: index))
+            bent[0] ^= 1
+            try await store.putLogTiles([StoredLogTile(level: 0, index: index, hashes: bent)])
+        }
+        #expect(try await log.tile(TilePath(level: 0, index: 0, width: 256)!) == full)
+        #expect(try await log.tile(TilePath(level: 0, index: 1, width: 10)!) != partial)
     }
 
     @Test func proofsFollowTheLatestCheckpoint() async throws {
@@ -86,5 +126,59 @@ import Testing
         #expect(proof.index == 7)
         #expect(try proof.verify(entry: Array(inclusion.entry.record.data.utf8), key: log.verifierKey).get().size == 10)
         await #expect(throws: RegistryError.self) { try await log.proof(jti: "unknown") }
+    }
+}
+
+/// The log's store as a replica sees it when another replica signs first: just before this
+/// replica takes the integration lock, `rival` extends the tree.
+private final class RacedLogStore: TransparencyLogService.Store, @unchecked Sendable {
+    // @unchecked: `rival` is set once before use and only read afterwards.
+    let base: InMemoryStore
+    var rival: TransparencyLogService?
+
+    init(_ base: InMemoryStore) {
+        self.base = base
+    }
+
+    func withLogIntegrationLock<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        if let rival { try await rival.integrate() }
+        return try await base.withLogIntegrationLock(body)
+    }
+
+    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 { try await base.sequenceLogEntries(entries) }
+    func sequencedLogSize() async throws -> Int64 { try await base.sequencedLogSize() }
+    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(from: start, limit: limit) }
+    func logEntries(jti: String) async throws -> [SequencedLogEntry] { try await base.logEntries(jti: jti) }
+    func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(subject: subject, limit: limit) }
+    func logTile(level: Int, index: Int64) async throws -> [UInt8]? { try await base.logTile(level: level, index: index) }
+    func putLogTiles(_ tiles: [StoredLogTile]) async throws { try await base.putLogTiles(tiles) }
+    func latestLogCheckpoint() async throws -> StoredCheckpoint? { try await base.latestLogCheckpoint() }
+    func insertLogCheckpoint(_ checkpoint: StoredCheckpoint) async throws { try await base.insertLogCheckpoint(checkpoint) }
+    func appendEvent(_ event: AuditEvent) async throws { try await base.appendEvent(event) }
+    func events(_ query: EventQuery) async throws -> [AuditEvent] { try await base.events(query) }
+}
+
+extension TransparencyLogTests {
+    @Test func aReplicaThatLosesTheRaceStoresNothingAndGoesOnFromTheWinner() async throws {
+        let store = InMemoryStore()
+        let key = PrivateJWK.generate(kid: "log")
+        let raced = RacedLogStore(store)
+        let loser = TransparencyLogService(store: raced, signer: NoteSigner(name: "registry.test.example/tlog", key: key)!, clock: TestClock())
+        let winner = Self.log(store, key: key)
+        try await Self.sequence(store, 10)
+        try #require(try await winner.integrate() == 10)
+        try await Self.sequence(store, 5)
+        raced.rival = winner
+        // The loser computed the tree of 15 from the checkpoint of 10; the winner stored its
+        // checkpoint of 15 first: the loser stores nothing (no second checkpoint of one size, no tiles).
+        #expect(try await loser.integrate() == nil)
+        let checkpoints = try await store.events(orgID: nil).filter { $0.type == "tlog.checkpoint.signed" }
+        #expect(checkpoints.count == 2, "the winner's two checkpoints only")
+        #expect(try await store.latestLogCheckpoint()?.size == 15)
+        raced.rival = nil
+        try await Self.sequence(store, 1)
+        #expect(try await loser.integrate() == 16, "the next round goes on from the winner's checkpoint")
+        let proof = try await loser.proof(jti: try #require(try await store.logEntries(from: 12, limit: 1).first?.record.jti))
+        #expect(try TlogProof.parse(proof.proofText)!.verify(entry: Array(proof.entry.record.data.utf8), key: loser.verifierKey).get().size == 16)
     }
 }

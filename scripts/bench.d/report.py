@@ -160,6 +160,28 @@ for b in backends:
             names[b], endpoint, s["rps"], s["p50"], s["p99"], l["rps"], l["p50"], l["p99"]))
 w("")
 
+w("## Trust snapshot")
+w("")
+w("A fresh database seeded with `insignia dev seed --badges 0 --revoked %s` (unexpired revoked badges); \"served\" is the "
+  "time from the end of seeding until the server served a snapshot listing them all (it polls the trust-state sequence "
+  "every second and rebuilds once). Throughput in the same run as a `/health` measurement on that server." % env["BENCH_SNAPSHOT_REVOKED"])
+w("")
+w("| Backend | Revoked listed | Snapshot (compact JWS) | gzip | Served after | full: req/s | p99 ms | delta: req/s | `/health` req/s |")
+w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+for b in backends:
+    path = os.path.join(root, "snapshot." + b)
+    if not os.path.exists(path):
+        continue
+    _, revoked, size, gz, seconds = open(path).read().split()
+    full = [r for r in rows if r["section"] == "snapshot" and r["backend"] == b and r["endpoint"].startswith("GET /v1/trust/snapshot (")]
+    delta = [r for r in rows if r["section"] == "snapshot" and r["backend"] == b and "delta" in r["endpoint"]]
+    health = get("snapshot", b, "GET /health")
+    w("| %s | %s | %.1f MiB (%s bytes) | %.1f MiB | %s s | %s | %s | %s | %s |" % (
+        names[b], revoked, int(size) / 2**20, size, int(gz) / 2**20, seconds,
+        "%.0f" % full[0]["rps"] if full else "-", "%.1f" % full[0]["p99"] if full else "-",
+        "%.0f" % delta[0]["rps"] if delta else "-", "%.0f" % health["rps"] if health else "-"))
+w("")
+
 w("## Issue #7 targets")
 w("")
 w("| Target | %s |" % " | ".join(names[b] for b in backends))
@@ -233,6 +255,7 @@ for b in backends:
     cells.append(verdict(on["rps"] >= 0.9 * off["rps"], pct(on["rps"] / off["rps"])) if on and off else "-")
 targets.append(("issuance with the log ≥ 90 % of `LOG_ENABLED=false`", cells))
 targets.append(("`/tlog/checkpoint` ≥ 70 % of `/health`", ratio_target("GET /tlog/checkpoint", 0.70)))
+targets.append(("`/v1/trust/snapshot` ≥ 70 % of `/health` (issue #14)", ratio_target("GET /v1/trust/snapshot", 0.70)))
 targets.append(("full tile ≥ 70 % of `/health`", ratio_target("GET /tlog/tile/0/000 (full)", 0.70)))
 cells = []
 for b in backends:

@@ -135,6 +135,8 @@ struct BadgeController {
             "expiresAt": .time(claims.exp), "expires_at": .time(claims.exp),
         ]
         if let kid = claims.cnfKID { data["cnf"] = ["kid": .string(kid)] }
+        // Its transparency log index, given in the transaction that recorded it (issue #13).
+        if let index = issued.logIndex { data["log_index"] = .int(index) }
         return .object(data)
     }
 

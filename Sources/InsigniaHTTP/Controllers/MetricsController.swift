@@ -8,12 +8,14 @@ struct MetricsController {
     let metrics: InsigniaMetrics
     let ca: CAService
     let log: TransparencyLogService?
+    let snapshots: TrustSnapshotPublisher
     let clock: any RegistryClock
 
     init(_ deps: AppDependencies) {
         metrics = deps.metrics
         ca = deps.services.ca
         log = deps.services.tlog
+        snapshots = deps.services.trustSnapshots
         clock = deps.services.clock
     }
 
@@ -28,6 +30,7 @@ struct MetricsController {
                     treeSize: status.treeSize, sequenced: status.sequenced, checkpointAge: status.signedAt.map { clock.now() - $0 }
                 )
             }
+            if let figures = snapshots.figures { metrics.trustSnapshot(figures) }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer()))

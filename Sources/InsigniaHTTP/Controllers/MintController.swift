@@ -17,9 +17,11 @@ struct MintController {
                 badgeRequest: body["badge_request"], clientIP: context.clientIP
             ))
             context.logger.info("badge minted", metadata: ["jti": .string(minted.claims.jti), "sub": .string(minted.claims.sub)])
-            return APIResponse.json([
+            var answer: [String: JSONValue] = [
                 "badge": .string(minted.token), "expires_at": .time(minted.claims.exp), "jti": .string(minted.claims.jti),
-            ], headers: PublicController.noStore)
+            ]
+            if let index = minted.logIndex { answer["log_index"] = .int(index) }
+            return APIResponse.json(.object(answer), headers: PublicController.noStore)
         }
     }
 }

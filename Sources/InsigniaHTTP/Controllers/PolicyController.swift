@@ -1,4 +1,5 @@
 import BadgeCore
+import Foundation
 import Hummingbird
 import PolicyCore
 import Registry
@@ -19,6 +20,7 @@ struct PolicyController {
             group.put(RouterPath(base + path)) { request, context in try await propose(request, context, scope) }
             group.get(RouterPath(base + path)) { _, context in try await active(context, scope) }
             group.get(RouterPath(base + path + "/history")) { _, context in try await history(context, scope) }
+            group.delete(RouterPath(base + path)) { _, context in try await archive(context, scope) }
         }
         group.get(RouterPath(base + "/proposals")) { _, context in try await proposals(context) }
         group.post(RouterPath(base + "/proposals/{proposalId}/approve")) { _, context in try await approve(context) }
@@ -26,8 +28,10 @@ struct PolicyController {
         group.get(RouterPath(base + "/agents/{scopeId}/resolved")) { _, context in try await resolved(context, lineage: false) }
         group.get(RouterPath(base + "/agents/{scopeId}/lineage")) { _, context in try await resolved(context, lineage: true) }
         group.post(RouterPath(base + "/simulate")) { request, context in try await simulate(request, context) }
+        group.post(RouterPath(base + "/agents/{scopeId}/simulate")) { request, context in try await simulateAgent(request, context) }
         group.get("/v1/orgs/{id}/groups") { _, context in try await groups(context) }
         group.post("/v1/orgs/{id}/groups") { request, context in try await createGroup(request, context) }
+        group.delete("/v1/orgs/{id}/groups/{groupId}") { _, context in try await deleteGroup(context) }
         group.put("/v1/orgs/{id}/groups/{groupId}/agents/{agentId}") { _, context in try await member(context, present: true) }
         group.delete("/v1/orgs/{id}/groups/{groupId}/agents/{agentId}") { _, context in try await member(context, present: false) }
         group.get("/v1/sdk/policy-context") { _, context in try await policyContext(context) }
@@ -61,6 +65,20 @@ struct PolicyController {
             principal, orgID: try context.orgParameter(), id: try context.pathParameter("proposalId"), reason: try body.string("reason") ?? ""
         )
         return APIResponse.json(Self.json(record))
+    }
+
+    private func archive(_ context: AppRequestContext, _ scope: PolicyScopeType) async throws -> Response {
+        let principal = try context.requirePrincipal(scope: Scope.keysAdmin)
+        let record = try await policies.archive(
+            principal, orgID: try context.orgParameter(), scope: scope, scopeID: scope == .org ? nil : try context.pathParameter("scopeId")
+        )
+        return APIResponse.json(Self.json(record))
+    }
+
+    private func deleteGroup(_ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal(scope: Scope.keysAdmin)
+        try await policies.deleteGroup(principal, orgID: try context.orgParameter(), groupID: try context.pathParameter("groupId"))
+        return Response(status: .noContent)
     }
 
     private func createGroup(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -147,6 +165,25 @@ struct PolicyController {
         answer["revision"] = .string(result.revision)
         return APIResponse.json(.object(answer))
     }
+
+    /// One decision input with the agent as its subject, answered as capiscio's `policy-api.md` shows
+    /// (`decision_id`, `ttl`), plus the lineage and bundle revision it was evaluated against.
+    private func simulateAgent(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let body = try await JSONBody.value(request, limit: bodyLimit)
+        let result = try await policies.simulate(
+            principal, orgID: try context.orgParameter(), agentID: try context.pathParameter("scopeId"), input: body
+        )
+        guard case .object(var answer) = result.decision.json else { throw RegistryError(.internalError, "decision is not an object") }
+        answer["decision_id"] = .string("sim-" + UUID().uuidString.lowercased())
+        answer["ttl"] = .int(Self.simulationTTL)
+        answer["lineage"] = result.lineage.json
+        answer["revision"] = .string(result.revision)
+        return APIResponse.json(.object(answer))
+    }
+
+    /// How long a simulated decision may be cached, as the PDP's decisions (seconds).
+    static let simulationTTL: Int64 = 300
 
     // MARK: SDK and PDP
 

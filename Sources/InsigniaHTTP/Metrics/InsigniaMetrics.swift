@@ -1,4 +1,6 @@
 import Prometheus
+import Registry
+import Synchronization
 
 /// The server's Prometheus metrics, served at `GET /metrics`.
 ///
@@ -42,6 +44,11 @@ public final class InsigniaMetrics: Sendable {
     private let logTreeSize: Gauge
     private let logIntegrationLag: Gauge
     private let logCheckpointAge: Gauge
+    private let snapshotSequence: Gauge
+    private let snapshotBytes: Gauge
+    private let snapshotRebuilds: Counter
+    /// Rebuilds already added to `snapshotRebuilds` (the publisher counts; scrapes add the rest).
+    private let snapshotRebuildsSeen = Mutex(0)
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -81,6 +88,11 @@ public final class InsigniaMetrics: Sendable {
             name: "insignia_tlog_integration_lag_entries", help: "Transparency log entries sequenced but not yet in a signed checkpoint."
         )
         logCheckpointAge = registry.makeGauge(name: "insignia_tlog_checkpoint_age_seconds", help: "Age of the latest signed transparency log checkpoint.")
+        snapshotSequence = registry.makeGauge(name: "insignia_trust_snapshot_sequence", help: "Trust-state sequence of the published trust snapshot.")
+        snapshotBytes = registry.makeGauge(name: "insignia_trust_snapshot_bytes", help: "Size of the published full trust snapshot (compact JWS).")
+        snapshotRebuilds = registry.makeCounter(
+            name: "insignia_trust_snapshot_rebuilds_total", help: "Trust snapshots built for a new trust-state sequence (re-signing not counted)."
+        )
     }
 
     /// One finished HTTP request. `route` is the matched route pattern, never the raw path (bounded cardinality).
@@ -112,6 +124,17 @@ public final class InsigniaMetrics: Sendable {
 
     func caKeyAge(seconds: Int64) {
         caKeyAgeGauge.set(Double(seconds))
+    }
+
+    /// The published trust snapshot at scrape time.
+    func trustSnapshot(_ figures: TrustSnapshotPublisher.Figures) {
+        snapshotSequence.set(Double(figures.sequence))
+        snapshotBytes.set(Double(figures.bytes))
+        let added = snapshotRebuildsSeen.withLock { seen in
+            defer { seen = max(seen, figures.rebuilds) }
+            return max(0, figures.rebuilds - seen)
+        }
+        if added > 0 { snapshotRebuilds.increment(by: Int64(added)) }
     }
 
     /// The transparency log's state at scrape time.

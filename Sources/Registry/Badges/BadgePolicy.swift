@@ -35,4 +35,7 @@ public struct IssuedBadge: Sendable {
     public let claims: BadgeClaims
     /// The caller's standing against the issuance limit (nil when disabled).
     public let rateLimit: RateLimitStatus?
+    /// The badge's transparency log index, given in the transaction that recorded it (nil when
+    /// the log is off).
+    public let logIndex: Int64?
 }

@@ -137,10 +137,10 @@ public struct BadgeService: Sendable {
         let entry = LedgerEntry(
             badge: record, event: event, basis: IssuanceBasis(agent: agent, apiKeyID: principal.apiKeyID), logEntry: logEntry(record, token: token)
         )
-        guard try await store.recordIssuance(entry) else {
+        guard case .recorded(let logIndex) = try await store.recordIssuance(entry) else {
             throw Self.staleBasis
         }
-        return IssuedBadge(token: token, claims: claims, rateLimit: rate)
+        return IssuedBadge(token: token, claims: claims, rateLimit: rate, logIndex: logIndex)
     }
 
     /// The caller's agent for issuance: with `cached`, from a read up to `recentReadAge` seconds
@@ -168,14 +168,17 @@ public struct BadgeService: Sendable {
     /// Writes a badge (signed as `token`) to the ledger with its audit event, its transparency log
     /// entry and the caller's other changes (`also`), in one transaction; the response is sent
     /// only after this commits. (IAL-0 issuance, which has no other changes, goes through the
-    /// group-committing `ledger` instead.)
-    func commit(_ badge: BadgeRecord, token: String, event: AuditEvent, also: @Sendable (any StoreTransaction) async throws -> Void) async throws {
+    /// group-committing `ledger` instead.) Returns the badge's log index (nil with the log off).
+    func commit(
+        _ badge: BadgeRecord, token: String, event: AuditEvent, also: @Sendable (any StoreTransaction) async throws -> Void
+    ) async throws -> Int64? {
         let logEntry = logEntry(badge, token: token)
-        try await store.inTransaction { tx in
+        return try await store.inTransaction { tx -> Int64? in
             try await tx.insertBadge(badge)
             try await also(tx)
             try await tx.appendEvent(event)
-            if let logEntry { _ = try await tx.sequenceLogEntries([logEntry]) }
+            guard let logEntry else { return nil }
+            return try await tx.sequenceLogEntries([logEntry])
         }
     }
 
@@ -295,6 +298,7 @@ public struct BadgeService: Sendable {
                     "badge.revoked", orgID: orgID, actor: actor, subject: jti, agentID: record.agentID,
                     details: ["reason": .optional(reason)], at: now
                 ))
+                try await tx.recordTrustChanges([.revocation(jti: jti, at: now)], at: now)
             }
             return record
         }

@@ -57,6 +57,8 @@ public struct MintService: Sendable {
     public struct Minted: Sendable {
         public var token: String
         public var claims: BadgeClaims
+        /// The badge's transparency log index (nil when the log is off).
+        public var logIndex: Int64?
     }
 
     /// The mint URL the proof's `aud` and `htu` are bound to.
@@ -237,10 +239,10 @@ public struct MintService: Sendable {
             ], at: now
         )
         let segment = request.agentSegment
-        try await badges.commit(record, token: token, event: event) { tx in
+        let logIndex = try await badges.commit(record, token: token, event: event) { tx in
             try await tx.insertMintedBadge(jti: claims.jti, subject: claims.sub, agentSegment: segment, grantJTI: grant.jti, expiresAt: claims.exp)
         }
-        return Minted(token: token, claims: claims)
+        return Minted(token: token, claims: claims, logIndex: logIndex)
     }
 
     // MARK: Agent status for minted subjects

@@ -8,6 +8,9 @@ public enum PolicyState: String, Sendable, CaseIterable {
     case superseded
     /// Refused by an admin.
     case rejected
+    /// Taken out of force by an admin (the scope has no policy of its own any more), or left by a
+    /// deleted group.
+    case archived
 }
 
 /// The level a document applies at: `org`, `group` or `agent`.

@@ -163,9 +163,9 @@ extension PoPService {
             "badge.issued", orgID: challenge.orgID, actor: "proof:\(challenge.did)", subject: claims.jti, agentID: agent.id,
             details: ["level": .string(level.rawValue), "ial": "1", "challenge_id": .string(challenge.id), "cnf_kid": .string(kid)], at: now
         )
-        try await badges.commit(record, token: token, event: event) { tx in
+        let logIndex = try await badges.commit(record, token: token, event: event) { tx in
             try await tx.recordIssuedBadge(challengeID: challenge.id, jti: claims.jti)
         }
-        return IssuedBadge(token: token, claims: claims, rateLimit: rate)
+        return IssuedBadge(token: token, claims: claims, rateLimit: rate, logIndex: logIndex)
     }
 }

@@ -29,7 +29,7 @@ extension PolicyService {
 
     func currentBundle(orgID: String) async throws -> PolicyBundle {
         let store = self.store
-        return try await cache.bundle(orgID: orgID) {
+        return try await cache.value(for: orgID) {
             try await PolicySnapshot.load(orgID: orgID, store: store).bundle()
         }
     }
@@ -46,12 +46,38 @@ extension PolicyService {
         }
     }
 
+    /// Simulates one decision with the agent `agentID` as its subject (capiscio `policy-api.md`
+    /// `…/agents/{agentId}/simulate`): the agent's DID and trust level fill in what the input's
+    /// `subject` leaves out; an input naming another subject DID is refused.
+    public func simulate(_ principal: Principal, orgID: String, agentID: String, input: JSONValue) async throws -> PolicySimulation {
+        try requireOrganization(principal, orgID)
+        guard let agent = try await store.agent(id: agentID), agent.orgID == orgID, agent.kind == .agent else { throw RegistryError.agentNotFound }
+        guard let did = agent.did else {
+            throw RegistryError.invalidRequest("the agent has no DID: policies apply to agents by DID; register one first")
+        }
+        guard case .object(var object) = input else { throw RegistryError.invalidRequest("the body must be a decision input object") }
+        var subject: [String: JSONValue] = [:]
+        if let given = object["subject"] {
+            guard case .object(let members) = given else { throw RegistryError.invalidRequest("subject must be an object") }
+            subject = members
+        }
+        if let named = subject["did"], named != .string(did) {
+            throw RegistryError.invalidRequest("subject.did names another subject than agent \(agentID)")
+        }
+        subject["did"] = .string(did)
+        if subject["trust_level"] == nil { subject["trust_level"] = .string(agent.trustLevel) }
+        object["subject"] = .object(subject)
+        return try await simulate(principal, orgID: orgID, inputs: [.object(object)])[0]
+    }
+
     /// Agents with their groups, groups, active documents and pending proposals.
     public func context(_ principal: Principal) async throws -> PolicyContext {
         let orgID = principal.orgID
         let snapshot = try await PolicySnapshot.load(orgID: orgID, store: store)
+        // A membership added while its group was being deleted may outlive the group: not listed.
+        let groupIDs = Set(snapshot.groups.map(\.id))
         let agents = snapshot.agents.map { agent in
-            (agent, snapshot.members.filter { $0.agentID == agent.id }.map(\.groupID))
+            (agent, snapshot.members.filter { $0.agentID == agent.id && groupIDs.contains($0.groupID) }.map(\.groupID))
         }
         let proposals = try await store.policies(orgID: orgID, scope: nil, state: .proposal)
         return PolicyContext(orgID: orgID, agents: agents, groups: snapshot.groups, active: snapshot.active, proposals: proposals)

@@ -25,7 +25,7 @@ public struct PolicyService: Sendable {
     let settings: PolicySettings
     let issuer: IssuerIdentity
     let ca: CAService
-    let cache: PolicyBundleCache
+    let cache: SharedBuilds<String, PolicyBundle>
 
     public init(store: any Store, clock: any RegistryClock, settings: PolicySettings, issuer: IssuerIdentity, ca: CAService) {
         self.store = store
@@ -33,7 +33,7 @@ public struct PolicyService: Sendable {
         self.settings = settings
         self.issuer = issuer
         self.ca = ca
-        self.cache = PolicyBundleCache(maxAge: settings.bundleMaxAge)
+        self.cache = SharedBuilds(maxAge: settings.bundleMaxAge)
     }
 
     /// The largest `yaml_content` accepted, in bytes.
@@ -115,6 +115,28 @@ public struct PolicyService: Sendable {
         return try await store.policy(orgID: orgID, id: id)!
     }
 
+    /// Takes the scope's active document out of force (state `archived`): the scope then inherits
+    /// from the scopes above it. 404 when the scope has no active document.
+    public func archive(_ principal: Principal, orgID: String, scope: PolicyScopeType, scopeID: String?) async throws -> PolicyRecord {
+        try requireOrganization(principal, orgID)
+        let target = try await resolveScope(orgID: orgID, scope: scope, scopeID: scopeID)
+        let actor = Self.actor(principal)
+        let now = clock.now()
+        let archived = try await store.inTransaction { tx -> String in
+            guard let active = try await tx.policies(orgID: orgID, scope: (scope, target), state: .active).first,
+                  try await tx.transitionPolicy(orgID: orgID, id: active.id, from: .active, to: .archived, decidedBy: actor, reason: nil, at: now) else {
+                throw RegistryError.notFound("active \(scope.rawValue) policy")
+            }
+            try await tx.appendEvent(.make(
+                "policy.archived", orgID: orgID, actor: actor, subject: active.id,
+                details: ["scope_type": .string(scope.rawValue), "scope_id": .string(target), "version": .int(Int64(active.version))], at: now
+            ))
+            return active.id
+        }
+        await cache.invalidate(orgID)
+        return try await store.policy(orgID: orgID, id: archived)!
+    }
+
     // MARK: Reads
 
     /// The active document of a scope; 404 when there is none.
@@ -174,6 +196,24 @@ public struct PolicyService: Sendable {
         guard try await store.policyGroups(orgID: orgID).contains(where: { $0.id == groupID }) else { throw RegistryError.notFound("group") }
         guard try await isAgent(agentID, of: orgID) else { throw RegistryError.agentNotFound }
         _ = try await store.setPolicyGroupMember(orgID: orgID, PolicyGroupMember(groupID: groupID, agentID: agentID), present: present)
+        await cache.invalidate(orgID)
+    }
+
+    /// Deletes a group with its memberships; its active document and pending proposals are
+    /// archived (history is kept), in one transaction.
+    public func deleteGroup(_ principal: Principal, orgID: String, groupID: String) async throws {
+        try requireOrganization(principal, orgID)
+        let actor = Self.actor(principal)
+        let now = clock.now()
+        try await store.inTransaction { tx in
+            for state in [PolicyState.active, .proposal] {
+                for record in try await tx.policies(orgID: orgID, scope: (.group, groupID), state: state) {
+                    _ = try await tx.transitionPolicy(orgID: orgID, id: record.id, from: state, to: .archived, decidedBy: actor, reason: nil, at: now)
+                }
+            }
+            guard try await tx.deletePolicyGroup(orgID: orgID, id: groupID) else { throw RegistryError.notFound("group") }
+            try await tx.appendEvent(.make("policy.group.deleted", orgID: orgID, actor: actor, subject: groupID, at: now))
+        }
         await cache.invalidate(orgID)
     }
 

@@ -25,6 +25,9 @@ public protocol PolicyStore: Sendable {
     func setPolicyGroupMember(orgID: String, _ member: PolicyGroupMember, present: Bool) async throws -> Bool
     /// Every membership in the organisation, ordered by (group_id, agent_id).
     func policyGroupMembers(orgID: String) async throws -> [PolicyGroupMember]
+    /// Deletes the group and its memberships. Returns false, changing nothing, when the
+    /// organisation has no such group.
+    func deletePolicyGroup(orgID: String, id: String) async throws -> Bool
 
     /// The signed-bundle version for `revision` (RFC-005 §6: monotonic): the latest recorded version
     /// when its revision is `revision`, else a new version one higher, recorded at `at`.

@@ -15,4 +15,4 @@ public enum StoreError: Error, Sendable, Equatable {
 /// Every method that takes an `orgID` scopes its effect to that organisation: a row of another
 /// organisation is invisible (nil / false), never an error, so callers cannot probe existence.
 public protocol StoreTransaction: OrganizationStore, APIKeyStore, AgentStore, BadgeLedgerStore, CAKeyStore, RateCounterStore,
-    AuditStore, AgentEventStore, ChallengeStore, DVStore, IdentityStore, TransparencyLogStore, ConsoleSessionStore, PolicyStore {}
+    AuditStore, AgentEventStore, ChallengeStore, DVStore, IdentityStore, TransparencyLogStore, ConsoleSessionStore, PolicyStore, TrustStateStore {}

@@ -164,7 +164,7 @@ public struct AgentService: Sendable {
         guard agent != original else { return agent }
         agent.updatedAt = clock.now()
         let change = agent.status == .disabled && original.status != .disabled ? "disabled" : "updated"
-        try await saveOrConflict(agent, event: event(change, agent, principal))
+        try await saveOrConflict(agent, event: event(change, agent, principal), trustChanged: agent.status.isUsable != original.status.isUsable)
         return agent
     }
 
@@ -172,9 +172,12 @@ public struct AgentService: Sendable {
         let agent = try await get(principal, reference)
         let event = event("deleted", agent, principal)
         let notFound = notFound
+        let now = clock.now()
         try await store.inTransaction { tx in
             guard try await tx.deleteAgent(id: agent.id, orgID: principal.orgID) else { throw notFound }
             try await tx.appendEvent(event)
+            // Its live badges now name a deleted subject: a change of trust state (issue #14).
+            try await tx.recordTrustChanges([.agentDeleted(id: agent.id, at: now)], at: now)
         }
     }
 
@@ -189,7 +192,7 @@ public struct AgentService: Sendable {
         agent.disabledAt = now
         agent.disableReason = reason
         agent.updatedAt = now
-        try await saveOrConflict(agent, event: event("disabled", agent, principal, details: ["reason": .optional(reason)]))
+        try await saveOrConflict(agent, event: event("disabled", agent, principal, details: ["reason": .optional(reason)]), trustChanged: true)
         return agent
     }
 
@@ -204,7 +207,7 @@ public struct AgentService: Sendable {
             agent.disabledAt = nil
             agent.disableReason = nil
             agent.updatedAt = clock.now()
-            try await saveOrConflict(agent, event: event("enabled", agent, principal))
+            try await saveOrConflict(agent, event: event("enabled", agent, principal), trustChanged: true)
             return agent
         }
     }
@@ -298,13 +301,15 @@ public struct AgentService: Sendable {
         }
     }
 
-    /// Saves the agent and its audit event in one transaction.
-    private func saveOrConflict(_ agent: Agent, event: AuditEvent) async throws {
+    /// Saves the agent and its audit event in one transaction; with `trustChanged` (it became
+    /// usable or unusable) also raises the trust-state sequence in it (issue #14).
+    private func saveOrConflict(_ agent: Agent, event: AuditEvent, trustChanged: Bool = false) async throws {
         let notFound = notFound
         do {
             try await store.inTransaction { tx in
                 guard try await tx.updateAgent(agent) else { throw notFound }
                 try await tx.appendEvent(event)
+                if trustChanged { try await tx.recordTrustChanges([.agent(agent)], at: agent.updatedAt) }
             }
         } catch StoreError.uniqueViolation {
             throw Self.didInUse

@@ -371,6 +371,28 @@ extension Migration {
             )
             """,
         ]),
+        // The trust-state sequence (issue #14): one counter row, raised in the transaction of every
+        // change of trust state (so concurrent changes on every replica take consecutive numbers in
+        // commit order), with the journal of what each number changed and the cutoff time its
+        // snapshot lists unexpired badges at; the journal makes the state at any journaled sequence
+        // rebuildable, for deltas. Badges by agent: the subjects of a disabled agent's live badges.
+        Migration(version: 13, name: "trust-state sequence and journal", statements: [
+            "CREATE TABLE trust_sequence (id INTEGER PRIMARY KEY, sequence BIGINT NOT NULL, cutoff BIGINT NOT NULL)",
+            "INSERT INTO trust_sequence (id, sequence, cutoff) VALUES (1, 0, 0)",
+            """
+            CREATE TABLE trust_changes (
+                sequence BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                ref TEXT NOT NULL,
+                status TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                cutoff BIGINT NOT NULL,
+                PRIMARY KEY (sequence, kind, ref)
+            )
+            """,
+            "CREATE INDEX trust_changes_ref ON trust_changes (kind, ref, sequence)",
+            "CREATE INDEX badges_agent_expiry ON badges (agent_id, expires_at)",
+        ]),
         // Console sign-in with a Clerk session (issue #15): a session belongs to an API key or to a
         // user, never both. Sessions are short-lived, so the table is rebuilt rather than altered
         // (SQLite cannot drop NOT NULL): an upgrade signs console users out once. And the indexes

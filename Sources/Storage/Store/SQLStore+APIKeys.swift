@@ -19,6 +19,13 @@ extension SQLQueries {
         try await executor.query("SELECT * FROM api_keys WHERE key_hash = $1", [.text(hash)]).first.map(Self.apiKey(from:))
     }
 
+    /// The keys with these hashes, in one statement (the group read of authentications).
+    func apiKeys(hashes: [String]) async throws -> [APIKeyRecord] {
+        guard !hashes.isEmpty else { return [] }
+        let (list, binds) = Self.inList(hashes)
+        return try await executor.query("SELECT * FROM api_keys WHERE key_hash IN (\(list))", binds).map(Self.apiKey(from:))
+    }
+
     public func apiKeys(orgID: String?) async throws -> [APIKeyRecord] {
         let rows = if let orgID {
             try await executor.query("SELECT * FROM api_keys WHERE org_id = $1 ORDER BY created_at, id", [.text(orgID)])

@@ -149,13 +149,13 @@ extension SQLQueries {
 }
 
 extension SQLStore {
-    public func insertBadges(_ entries: [LedgerEntry]) async throws -> Set<String> {
+    public func insertBadges(_ entries: [LedgerEntry]) async throws -> LedgerCommit {
         try await Self.insertBadges(entries, in: database)
     }
 
     /// One transaction of `insertBadges`, on `database` (the group commit runs it without a store).
-    static func insertBadges(_ entries: [LedgerEntry], in database: any SQLDatabase) async throws -> Set<String> {
-        guard !entries.isEmpty else { return [] }
+    static func insertBadges(_ entries: [LedgerEntry], in database: any SQLDatabase) async throws -> LedgerCommit {
+        guard !entries.isEmpty else { return LedgerCommit() }
         return try await database.transaction { tx in
             let stale = try await Self.staleBases(of: entries, tx)
             let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
@@ -167,8 +167,9 @@ extension SQLStore {
             }
             // Last, so the sequence row is locked (PostgreSQL) only until the commit right after.
             let logEntries = kept.compactMap(\.logEntry)
-            if !logEntries.isEmpty { _ = try await SQLStatements(executor: tx).sequenceLogEntries(logEntries) }
-            return stale
+            guard !logEntries.isEmpty else { return LedgerCommit(stale: stale) }
+            let first = try await SQLStatements(executor: tx).sequenceLogEntries(logEntries)
+            return LedgerCommit(stale: stale, logIndices: LedgerCommit.indices(of: logEntries, from: first))
         }
     }
 }

@@ -60,7 +60,10 @@ extension SQLStore {
                 [.text(candidate.kid), .text(candidate.publicJWK), .int(candidate.createdAt), .int(candidate.activatedAt ?? candidate.createdAt)]
             )
             guard let row = rows.first else { throw SQLRowError.unexpected("ca_keys") }
-            return try Self.caKey(from: row)
+            let active = try Self.caKey(from: row)
+            let at = active.activatedAt ?? active.createdAt
+            try await SQLStatements(executor: tx).recordTrustChanges([.caKey(kid: active.kid, state: .active, at: at)], at: at)
+            return active
         }
     }
 
@@ -69,14 +72,17 @@ extension SQLStore {
         try await database.transaction(lock: Self.caKeyLock) { tx in
             guard !(try await tx.query("SELECT kid FROM ca_keys WHERE kid = $1", [.text(kid)])).isEmpty else { return false }
             // Retire first: the unique index ca_keys_one_active rejects a moment with two active keys.
-            try await tx.query(
-                "UPDATE ca_keys SET state = 'retired', retired_at = $1 WHERE state = 'active' AND kid <> $2",
+            let retired = try await tx.query(
+                "UPDATE ca_keys SET state = 'retired', retired_at = $1 WHERE state = 'active' AND kid <> $2 RETURNING kid",
                 [.int(at), .text(kid)]
             )
-            try await tx.query(
-                "UPDATE ca_keys SET state = 'active', activated_at = $1, retired_at = NULL WHERE kid = $2 AND state <> 'active'",
+            let activated = try await tx.query(
+                "UPDATE ca_keys SET state = 'active', activated_at = $1, retired_at = NULL WHERE kid = $2 AND state <> 'active' RETURNING kid",
                 [.int(at), .text(kid)]
             )
+            let changes = try retired.map { TrustChange.caKey(kid: try $0.string("kid"), state: .retired, at: at) }
+                + (activated.isEmpty ? [] : [TrustChange.caKey(kid: kid, state: .active, at: at)])
+            if !changes.isEmpty { try await SQLStatements(executor: tx).recordTrustChanges(changes, at: at) }
             return true
         }
     }

@@ -105,6 +105,11 @@ extension SQLQueries {
         ).map { PolicyGroupMember(groupID: try $0.string("group_id"), agentID: try $0.string("agent_id")) }
     }
 
+    public func deletePolicyGroup(orgID: String, id: String) async throws -> Bool {
+        try await executor.query("DELETE FROM policy_group_members WHERE org_id = $1 AND group_id = $2", [.text(orgID), .text(id)])
+        return !(try await executor.query("DELETE FROM policy_groups WHERE org_id = $1 AND id = $2 RETURNING id", [.text(orgID), .text(id)])).isEmpty
+    }
+
     public func policyBundleVersion(orgID: String, revision: String, at: Int64) async throws -> Int {
         // Another process may record the same next version first: then read again (a few rounds
         // at most, since each lost race means someone else advanced the version).

@@ -11,6 +11,9 @@ final class SQLStoreAccelerators: Sendable {
     let statusReads: Coalescer<String, BadgeRecord?>
     /// Concurrent verification lookups (badge and subject agents), one statement per batch.
     let verificationReads: Coalescer<String, (badge: BadgeRecord, agents: [SubjectAgent])?>
+    /// Concurrent authentications' fresh key reads, one statement per batch: every authenticated
+    /// route reads its key, and a revoked key must stop at once, so they are batched, not cached.
+    let keyReads: Coalescer<String, APIKeyRecord?>
     /// API keys recently read, by hash.
     let recentKeys = RecentReads<APIKeyRecord>()
     /// Agents recently read, by `AgentLookup`.
@@ -31,6 +34,9 @@ final class SQLStoreAccelerators: Sendable {
         verificationReads = .lookup(maxConcurrent: concurrentReads) { jtis in
             try await direct.badgesWithSubjectAgents(jtis: jtis)
         }
+        keyReads = .lookup(maxConcurrent: concurrentReads) { hashes in
+            Dictionary(try await direct.apiKeys(hashes: hashes).map { ($0.hash, $0) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 
     func forgetRecentReads() {
@@ -42,7 +48,7 @@ final class SQLStoreAccelerators: Sendable {
 extension SQLStore {
     // MARK: Batched ledger
 
-    public func recordIssuance(_ entry: LedgerEntry) async throws -> Bool {
+    public func recordIssuance(_ entry: LedgerEntry) async throws -> LedgerRecording {
         try await accelerators.ledger.write(entry)
     }
 
@@ -57,9 +63,9 @@ extension SQLStore {
     // MARK: Recent reads
 
     public func apiKey(hash: String, freshness: ReadFreshness) async throws -> APIKeyRecord? {
-        guard case .recent(let maxAge, let now) = freshness else { return try await apiKey(hash: hash) }
+        guard case .recent(let maxAge, let now) = freshness else { return try await accelerators.keyReads.submit(hash) }
         if let key = accelerators.recentKeys.value(hash, now: now, maxAge: maxAge) { return key }
-        let key = try await apiKey(hash: hash)
+        let key = try await accelerators.keyReads.submit(hash)
         if let key { accelerators.recentKeys.remember(key, for: hash, now: now) } else { accelerators.recentKeys.forget(hash) }
         return key
     }

@@ -38,8 +38,9 @@ struct TestApp: Sendable {
     let ca: CAService
     /// Signs the transparency log's checkpoints.
     let logKey: PrivateJWK
-    /// The app's transparency log (nil with `LOG_ENABLED=false`); tests integrate it on demand.
-    var log: TransparencyLogService? { dependencies().services.tlog }
+    /// The app's transparency log (nil with `LOG_ENABLED=false`), the instance its routes serve
+    /// from, as the server's `LogIntegrator` would; tests integrate it on demand.
+    let log: TransparencyLogService?
 
     /// Runs `body` against the application on `backend`: in process through the router (the
     /// default), or `.live` over a real socket on a loopback port where a test needs one.
@@ -78,7 +79,9 @@ struct TestApp: Sendable {
             let app = buildApplication(deps, logger: logger)
             try await app.test(transport) { client in
                 try await client.awaitServing()
-                try await body(TestApp(client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca, logKey: logKey))
+                try await body(TestApp(
+                    client: client, store: opened.store, clock: clock, config: finalConfig, ca: ca, logKey: logKey, log: deps.services.tlog
+                ))
             }
         }
     }
