@@ -38,18 +38,22 @@ public enum Composition {
             store: store, clock: clock, agents: agents, ca: ca, policy: config.badgePolicy, remoteDIDResolver: outbound.remoteDIDResolver
         )
         let apiKeys = APIKeyService(store: store, clock: clock)
+        let identities = IdentityService(store: store, clock: clock)
+        // One verifier (and so one JWKS cache) for the API and the console.
+        let sessionTokens = config.sessionTokens.map { SessionTokenVerifier(settings: $0, fetcher: outbound.jwksFetcher, clock: clock) }
         let tlog = transparencyLog(config: config, store: store, clock: clock, key: logKey)
         return AppServices(
             agents: agents, badges: badges,
             pop: PoPService(store: store, clock: clock, agents: agents, badges: badges, policy: config.popPolicy),
-            apiKeys: apiKeys, consoleSessions: ConsoleSessionService(store: store, apiKeys: apiKeys, clock: clock),
-            identities: IdentityService(store: store, clock: clock),
+            apiKeys: apiKeys,
+            consoleSessions: ConsoleSessionService(store: store, apiKeys: apiKeys, identities: identities, sessionTokens: sessionTokens, clock: clock),
+            identities: identities,
             mint: MintService(store: store, clock: clock, ca: ca, badges: badges, issuer: issuer, policy: config.dvPolicy),
             dv: DVService(store: store, clock: clock, ca: ca, issuer: issuer, policy: config.dvPolicy, validator: outbound.domainValidator),
             ca: ca, organizations: OrganizationService(store: store, clock: clock), auditLog: AuditLogService(store: store),
             events: EventService(store: store, agents: agents, limiter: limiter, clock: clock, policy: config.eventPolicy),
             policies: PolicyService(store: store, clock: clock, settings: config.policySettings, issuer: issuer, ca: ca), limiter: limiter,
-            sessionTokens: config.sessionTokens.map { SessionTokenVerifier(settings: $0, fetcher: outbound.jwksFetcher, clock: clock) },
+            sessionTokens: sessionTokens,
             clerkWebhook: config.clerkWebhook, clock: clock,
             readiness: [
                 ("database", { try await store.ping() }),

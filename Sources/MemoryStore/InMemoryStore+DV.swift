@@ -13,6 +13,20 @@ extension MemoryQueries {
         try await memory.read { $0.dvOrders[id] }
     }
 
+    public func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder] {
+        try await memory.read { state in
+            Self.newestFirst(state.dvOrders.values.filter { $0.orgID == orgID }, key: { ($0.createdAt, $0.id) }, before: before, limit: limit)
+        }
+    }
+
+    /// `rows` by `key` descending, only those after `before` in that order, at most `limit`.
+    private static func newestFirst<Row>(_ rows: [Row], key: (Row) -> (Int64, String), before: PageCursor?, limit: Int) -> [Row] {
+        Array(rows
+            .filter { row in before.map { key(row) < ($0.createdAt, $0.id) } ?? true }
+            .sorted { key($0) > key($1) }
+            .prefix(max(0, limit)))
+    }
+
     /// Writes only the columns finalize changes, and only while the stored status is `expectedStatus`.
     public func updateDVOrder(_ order: DVOrder, expectedStatus: DVOrder.Status) async throws -> Bool {
         try await memory.write { state in
@@ -46,6 +60,12 @@ extension MemoryQueries {
 
     public func dvGrant(jti: String) async throws -> DVGrant? {
         try await memory.read { $0.dvGrants[jti] }
+    }
+
+    public func dvGrants(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVGrant] {
+        try await memory.read { state in
+            Self.newestFirst(state.dvGrants.values.filter { $0.orgID == orgID }, key: { ($0.issuedAt, $0.jti) }, before: before, limit: limit)
+        }
     }
 
     public func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant] {

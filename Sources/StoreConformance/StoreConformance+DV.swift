@@ -49,6 +49,38 @@ extension StoreConformance {
             try await expect(try await store.dvGrant(jti: grant.jti)?.revokedAt == 1_600, "first revocation kept")
             try await expect(try await store.activeDVGrants(domain: domain, now: 1_500).isEmpty, "revoked grants are inactive")
         },
+        ConformanceCase(name: "an organisation's dv orders and grants: newest first, own org only, keyset pages") { store in
+            let org = try await makeOrg(store)
+            let other = try await makeOrg(store)
+            func order(at time: Int64, id: String, in owner: String?) -> DVOrder {
+                var order = makeDVOrder(domain: "\(uuid()).example.com", orgID: owner)
+                order.id = id
+                order.createdAt = time
+                return order
+            }
+            let prefix = uuid()
+            let old = order(at: 100, id: "\(prefix)-a", in: org.id)
+            let tieLow = order(at: 200, id: "\(prefix)-b", in: org.id)
+            let tieHigh = order(at: 200, id: "\(prefix)-c", in: org.id)
+            for row in [tieLow, old, order(at: 150, id: uuid(), in: other.id), order(at: 160, id: uuid(), in: nil), tieHigh] {
+                try await store.insertDVOrder(row)
+            }
+            try await expect(try await store.dvOrders(orgID: org.id, before: nil, limit: 10).map(\.id) == [tieHigh.id, tieLow.id, old.id],
+                             "newest first, id descending on ties, other orgs and anonymous orders left out")
+            let cursor = PageCursor(createdAt: tieHigh.createdAt, id: tieHigh.id)
+            try await expect(try await store.dvOrders(orgID: org.id, before: cursor, limit: 1).map(\.id) == [tieLow.id], "after the cursor, limited")
+
+            func grant(at time: Int64, jti: String, in owner: String) -> DVGrant {
+                DVGrant(jti: jti, domain: "g.example.com", thumbprint: "jkt", orgID: owner, orderID: uuid(), token: "a.b.c", issuedAt: time, expiresAt: time + 100)
+            }
+            let first = grant(at: 100, jti: "grant-\(prefix)-a", in: org.id)
+            let second = grant(at: 300, jti: "grant-\(prefix)-b", in: org.id)
+            let third = grant(at: 300, jti: "grant-\(prefix)-c", in: org.id)
+            for row in [second, grant(at: 200, jti: "grant-\(uuid())", in: other.id), first, third] { try await store.insertDVGrant(row) }
+            try await expect(try await store.dvGrants(orgID: org.id, before: nil, limit: 10) == [third, second, first], "newest first, own org only")
+            let after = PageCursor(createdAt: third.issuedAt, id: third.jti)
+            try await expect(try await store.dvGrants(orgID: org.id, before: after, limit: 10) == [second, first], "after the cursor")
+        },
         ConformanceCase(name: "minted badge subjects are live until their badge expires or is revoked") { store in
             let org = try await makeOrg(store)
             func mint(_ subject: String, segment: String?, expiresAt: Int64) async throws -> String {

@@ -13,22 +13,26 @@ struct DevSeed: AsyncParsableCommand {
         commandName: "seed",
         abstract: "Development only: bulk-insert synthetic badges for benchmarks",
         discussion: """
-            Creates the organisation (if missing) and one agent with a random did:key, then inserts N ledger rows \
-            for that agent in transactions of \(DevSeed.rowsPerTransaction) rows (uses DATABASE_URL). Issue times are spread over \
-            the past 7 days with a 5-minute lifetime, so almost all are expired, as in a long-running CA; one in a \
-            thousand is revoked. Each row gets its transparency log entry unless LOG_ENABLED=false. --revoked N adds N badges revoked now that stay unexpired for an hour (what a trust \
-            snapshot lists). Refused when ENVIRONMENT=production.
+            Creates the organisation (if missing), N agents (each with a random did:key and a domain; no audit \
+            events) and M badge ledger rows spread over those agents, each with its badge.issued audit event, with \
+            multi-row INSERTs in transactions of \(DevSeed.rowsPerTransaction) rows (uses DATABASE_URL). Creation and \
+            issue times are spread over the past 7 days with a 5-minute badge lifetime, so almost all badges are expired, \
+            as in a long-running CA; one in a thousand is revoked. Each badge gets its transparency log entry unless \
+            LOG_ENABLED=false. --revoked N adds N badges (of the first agent) revoked now that stay unexpired for an hour \
+            (what a trust snapshot lists). Refused when ENVIRONMENT=production.
             """
     )
 
     static let rowsPerTransaction = 5000
 
     @Option(help: "How many badges to insert.") var badges: Int = 10000
+    @Option(help: "How many agents to insert (at least 1; the badges are spread over them).") var agents: Int = 1
     @Option(help: "Organisation id or name (created if missing).") var org: String = "bench"
     @Option(help: "How many unexpired revoked badges to add (trust snapshot size).") var revoked: Int = 0
 
     func validate() throws {
         guard badges >= 0, badges <= 100_000_000 else { throw ValidationError("--badges must be from 0 to 100000000") }
+        guard agents >= 1, agents <= 10_000_000 else { throw ValidationError("--agents must be from 1 to 10000000") }
         guard revoked >= 0, revoked <= 10_000_000 else { throw ValidationError("--revoked must be from 0 to 10000000") }
     }
 
@@ -39,28 +43,21 @@ struct DevSeed: AsyncParsableCommand {
         }
         let config = Startup.load(logToStandardError: true)
         let count = badges
+        let agentCount = agents
         let revokedCount = revoked
         let orgReference = org
         try await Startup.run {
             try await OperatorContext.with(config, schema: .migrate) { context in
                 let store = context.store
-                let clock = SystemClock()
                 let issuer = IssuerIdentity(origin: config.issuerURL)
                 // The log grows with the ledger, as issuance makes it (none with LOG_ENABLED=false).
                 let logIssuer = config.log.enabled ? issuer.origin : nil
                 let organization = try await context.services.organizations.findOrCreate(orgReference)
-                let principal = Principal(orgID: organization.id, apiKeyID: nil, scopes: [])
-                var input = AgentInput()
-                input.name = .some("seed-\(UUID().uuidString.lowercased().prefix(8))")
-                input.description = .some("synthetic agent created by insignia dev seed")
-                input.did = .some(DIDKey.did(for: try PublicJWK(rawKey: (0..<32).map { _ in UInt8.random(in: 0...255) })))
-                let agent = try await context.services.agents.create(principal, input)
                 let kid = try await store.caKeys().first { $0.state == .active }?.kid ?? "seed"
-                let subject = issuer.agentDID(agent.id)
-
-                let now = clock.now()
-                let window: Int64 = 7 * 24 * 3600
+                let now = SystemClock().now()
                 let started = ContinuousClock.now
+                let agentIDs = try await Self.seedAgents(agentCount, org: organization.id, now: now, store: store)
+                let agentSeconds = (ContinuousClock.now - started) / .seconds(1)
                 var inserted = 0
                 var batch: [BadgeRecord] = []
                 batch.reserveCapacity(Self.rowsPerTransaction)
@@ -68,9 +65,10 @@ struct DevSeed: AsyncParsableCommand {
                     batch.removeAll(keepingCapacity: true)
                     for i in inserted..<min(inserted + Self.rowsPerTransaction, count) {
                         // Oldest first, evenly over the window; the last rows are the newest.
-                        let issuedAt = now - window + Int64(Double(window) * Double(i) / Double(max(count, 1)))
+                        let issuedAt = Self.spread(i, of: count, now: now)
+                        let agentID = agentIDs[i % agentIDs.count]
                         var record = BadgeRecord(
-                            jti: UUID().uuidString.lowercased(), orgID: organization.id, agentID: agent.id, subject: subject,
+                            jti: UUID().uuidString.lowercased(), orgID: organization.id, agentID: agentID, subject: issuer.agentDID(agentID),
                             level: "1", ial: "0", kid: kid, issuedAt: issuedAt, expiresAt: issuedAt + 300
                         )
                         if i % 1000 == 999 {
@@ -80,9 +78,14 @@ struct DevSeed: AsyncParsableCommand {
                         batch.append(record)
                     }
                     try await store.seedBadges(batch, now: now, loggedAs: logIssuer)
+                    // Issuance records one audit event a badge: the audit view reads as many.
+                    try await store.seedAuditEvents(batch.map { badge in
+                        .make("badge.issued", orgID: badge.orgID, actor: "seed", subject: badge.jti, agentID: badge.agentID,
+                              details: ["level": .string(badge.level)], at: badge.issuedAt)
+                    })
                     inserted += batch.count
                     if inserted % 100_000 < Self.rowsPerTransaction, inserted < count {
-                        FileHandle.standardError.write(Data("seeded \(inserted)/\(count)\n".utf8))
+                        FileHandle.standardError.write(Data("seeded \(inserted)/\(count) badges\n".utf8))
                     }
                 }
                 // Revoked within the last minute, live for the next hour: all in a trust snapshot.
@@ -90,7 +93,7 @@ struct DevSeed: AsyncParsableCommand {
                 while revokedSeeded < revokedCount {
                     let rows = (revokedSeeded..<min(revokedSeeded + Self.rowsPerTransaction, revokedCount)).map { _ in
                         BadgeRecord(
-                            jti: UUID().uuidString.lowercased(), orgID: organization.id, agentID: agent.id, subject: subject, level: "1", ial: "0",
+                            jti: UUID().uuidString.lowercased(), orgID: organization.id, agentID: agentIDs[0], subject: issuer.agentDID(agentIDs[0]), level: "1", ial: "0",
                             kid: kid, issuedAt: now - 60, expiresAt: now + 3600, revokedAt: now, revocationReason: "key_compromise"
                         )
                     }
@@ -98,10 +101,47 @@ struct DevSeed: AsyncParsableCommand {
                     revokedSeeded += rows.count
                 }
                 let seconds = (ContinuousClock.now - started) / .seconds(1)
-                let rate = seconds > 0 ? String(format: "%.0f", Double(count) / seconds) : "-"
+                let rate = seconds > 0 ? String(format: "%.0f", Double(count + agentCount) / seconds) : "-"
                 if revokedCount > 0 { print("seeded \(revokedCount) unexpired revoked badges") }
-                print("seeded \(count) badges for agent \(agent.id) of organisation \(organization.name) [\(organization.id)] in \(String(format: "%.1f", seconds)) s (\(rate) rows/s)")
+                print(
+                    "seeded \(agentCount) agents (in \(String(format: "%.1f", agentSeconds)) s) and \(count) badges of organisation "
+                        + "\(organization.name) [\(organization.id)] in \(String(format: "%.1f", seconds)) s (\(rate) rows/s); first agent \(agentIDs[0])"
+                )
             }
         }
+    }
+
+    /// Time `i` of `count` spread evenly over the 7 days before `now`, oldest first.
+    static func spread(_ i: Int, of count: Int, now: Int64) -> Int64 {
+        let window: Int64 = 7 * 24 * 3600
+        return now - window + Int64(Double(window) * Double(i) / Double(max(count, 1)))
+    }
+
+    /// Inserts `count` agents of `org` (random did:key, a domain, creation times over 7 days) and
+    /// returns their ids.
+    static func seedAgents(_ count: Int, org: String, now: Int64, store: SQLStore) async throws -> [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(count)
+        var batch: [Agent] = []
+        batch.reserveCapacity(rowsPerTransaction)
+        var rng = SystemRandomNumberGenerator()
+        while ids.count < count {
+            batch.removeAll(keepingCapacity: true)
+            for i in ids.count..<min(ids.count + rowsPerTransaction, count) {
+                let created = spread(i, of: count, now: now)
+                let key = try PublicJWK(rawKey: (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
+                let id = UUID().uuidString.lowercased()
+                batch.append(Agent(
+                    id: id, orgID: org, name: "seed-agent-\(i)", description: "synthetic agent created by insignia dev seed",
+                    domain: "agent-\(i).seed.example", did: DIDKey.did(for: key), createdAt: created, updatedAt: created
+                ))
+            }
+            try await store.seedAgents(batch)
+            ids += batch.map(\.id)
+            if ids.count % 100_000 < rowsPerTransaction, ids.count < count {
+                FileHandle.standardError.write(Data("seeded \(ids.count)/\(count) agents\n".utf8))
+            }
+        }
+        return ids
     }
 }

@@ -139,6 +139,27 @@ for b in backends:
             pct(l["rps"] / s["rps"])))
 w("")
 
+console_pages = ["GET /console/overview", "GET /console/agents", "GET /console/agents?q=seed-agent-99999", "GET /console/badges",
+                 "GET /console/audit"]
+w("## Admin console pages: %s vs %s" % (size_label(small), size_label(large)))
+w("")
+w("The same seeded databases (%s badges with %s agents, and %s badges with %s agents, one `badge.issued` audit event a "
+  "badge), signed in to the console of the seeded organisation with a session cookie; `wrk -c%s` (a few operators, "
+  "not saturation). The first page of each view with its default filters (audit: the last 24 h), and an agent search "
+  "for a name part, which no index serves (a scan of the organisation's agents)." % (
+      size_label(small), size_label(int(small) // 10), size_label(large), size_label(int(large) // 10), env.get("BENCH_CONSOLE_CONNECTIONS", "4")))
+w("")
+w("| Backend | Page | %s: req/s | p50 ms | p99 ms | %s: req/s | p50 ms | p99 ms |" % (size_label(small), size_label(large)))
+w("|---|---|---:|---:|---:|---:|---:|---:|")
+for b in backends:
+    for endpoint in console_pages:
+        s, l = get("scale-" + small, b, endpoint), get("scale-" + large, b, endpoint)
+        if not s or not l:
+            continue
+        w("| %s | `%s` | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f |" % (
+            names[b], endpoint, s["rps"], s["p50"], s["p99"], l["rps"], l["p50"], l["p99"]))
+w("")
+
 w("## Trust snapshot")
 w("")
 w("A fresh database seeded with `insignia dev seed --badges 0 --revoked %s` (unexpired revoked badges); \"served\" is the "
@@ -216,6 +237,17 @@ for endpoint, label in (("POST /v1/agents/{id}/badge", "issuance"), ("GET /v1/ba
         s, l = get("scale-" + small, b, endpoint), get("scale-" + large, b, endpoint)
         cells.append(verdict(l["rps"] >= 0.8 * s["rps"], pct(l["rps"] / s["rps"])) if s and l else "-")
     targets.append(("%s at %s ≥ 80 %% of %s" % (label, size_label(large), size_label(small)), cells))
+# Admin console (issue #15): list pages (and the search) within 100 ms p99 at 1 M badges / 100 k agents.
+cells = []
+for b in backends:
+    pages = [get("scale-" + large, b, e) for e in console_pages[1:]]
+    if not all(pages):
+        cells.append("-")
+        continue
+    worst = max(pages, key=lambda r: r["p99"])
+    cells.append(verdict(worst["p99"] <= 100 and all(r["non2xx"] + r["errors"] == 0 for r in pages),
+                         "worst %s %.1f ms" % (worst["endpoint"].split(" ", 1)[1], worst["p99"])))
+targets.append(("console list pages p99 ≤ 100 ms at %s badges (issue #15)" % size_label(large), cells))
 # Transparency log (issue #13).
 cells = []
 for b in backends:

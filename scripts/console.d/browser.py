@@ -2,12 +2,17 @@
 driven through Debian's chromedriver by Selenium, against `insignia serve` on loopback.
 
 Usage: browser.py BASE_URL ADMIN_KEY MEMBER_KEY [SCREENSHOT_DIR]
+With CONSOLE_DNS_PORT set (the server's DNS_RESOLVER port on 127.0.0.1), answers the server's DNS-01
+lookups there, so a domain validation grant is issued for real and revoked from the console.
 Prints one "console: ok  NAME" or "console: FAIL NAME: why" line per check.
 """
 import base64
 import json
 import os
+import socket
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -107,6 +112,71 @@ def fetch(path, cookie=None):
         return error.code, error.headers.get("Location"), error.read().decode()
 
 
+def api(method, path, body=None):
+    """A JSON API call with the admin key: (status, parsed body)."""
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"X-Capiscio-Registry-Key": ADMIN_KEY}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+TXT = {}
+
+
+def dns_answer(query):
+    """The answer to a DNS query from TXT (name → strings); NXDOMAIN for other names."""
+    if len(query) <= 12:
+        return None
+    position, labels = 12, []
+    while position < len(query) and query[position] != 0:
+        length = query[position]
+        labels.append(query[position + 1:position + 1 + length].decode("ascii", "replace").lower())
+        position += 1 + length
+    end = position + 5
+    if end > len(query):
+        return None
+    strings = TXT.get(".".join(labels))
+    answer = b""
+    if strings:
+        rdata = b"".join(bytes([len(text)]) + text.encode() for text in strings)
+        answer = b"\xc0\x0c" + bytes([0, 16, 0, 1, 0, 0, 0, 30, len(rdata) >> 8, len(rdata) & 0xFF]) + rdata
+    count = 1 if strings else 0
+    return query[:2] + bytes([0x81, 0x80 | (0 if count else 3), 0, 1, 0, count, 0, 0, 0, 0]) + query[12:end] + answer
+
+
+def serve_dns(port):
+    """A TXT responder on 127.0.0.1:port (UDP) in a daemon thread."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", port))
+
+    def loop():
+        while True:
+            query, peer = sock.recvfrom(4096)
+            answer = dns_answer(query)
+            if answer:
+                sock.sendto(answer, peer)
+    threading.Thread(target=loop, daemon=True).start()
+
+
+def dv_grant(domain):
+    """A DNS-01 order for `domain` with the admin key, answered by our responder and finalized: the grant's jti."""
+    key = {"kty": "OKP", "crv": "Ed25519", "x": base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()}
+    status, order = api("POST", "/v1/badges/dv/orders", {"domain": domain, "challenge_type": "dns-01", "jwk": key})
+    if status != 201:
+        raise RuntimeError(f"order: {status} {order}")
+    TXT["_capiscio-challenge." + domain] = [order["challenge"]["expected_content"]]
+    status, finalized = api("POST", f"/v1/badges/dv/orders/{order['id']}/finalize")
+    if status != 200:
+        raise RuntimeError(f"finalize: {status} {finalized}")
+    return finalized["grant_jti"]
+
+
 def csp_violations(driver):
     return [entry["message"] for entry in driver.get_log("browser")
             if "Content Security Policy" in entry["message"] or "net::ERR" in entry["message"]]
@@ -149,6 +219,18 @@ try:
     check("the audit view shows the revocation", any(jti in row and "key compromise drill" in row for row in rows), str(rows))
     admin.get(BASE + "/console/audit")
     shot(admin, "audit")
+
+    # The badge links its inclusion proof, which the log serves once it has integrated the badge.
+    admin.get(BASE + f"/console/badges/{jti}")
+    link = admin.find_elements(By.ID, "inclusion-proof")
+    proof = 0
+    for _ in range(20):
+        proof = fetch(f"/v1/badges/{jti}/proof")[0]
+        if proof == 200:
+            break
+        time.sleep(0.5)
+    check("the badge page links its inclusion proof, which answers", link and link[0].get_attribute("href") == f"{BASE}/v1/badges/{jti}/proof" and proof == 200,
+          f"{len(link)} link(s), proof {proof}")
 
     # A name full of markup renders as text and runs nothing.
     xss_id = create_agent(admin, XSS, "xss.example.com")
@@ -195,7 +277,33 @@ try:
     check("… and never again", created not in admin.page_source)
     shot(admin, "keys")
     admin.get(BASE + "/console/overview")
+    size = admin.find_elements(By.ID, "tlog-size")
+    age = admin.find_elements(By.ID, "tlog-age")
+    check("the overview shows the log's size and checkpoint age",
+          size and size[0].text.isdigit() and int(size[0].text) >= 1 and age and age[0].text.endswith((" s", " min")),
+          f"{[e.text for e in size]} {[e.text for e in age]}")
     shot(admin, "overview")
+
+    # Domain validation: a grant issued over a real DNS-01 check is listed and revoked after confirming.
+    if os.environ.get("CONSOLE_DNS_PORT"):
+        serve_dns(int(os.environ["CONSOLE_DNS_PORT"]))
+        grant = dv_grant("console-dv.example.com")
+        admin.get(BASE + "/console/dv/grants")
+        rows = [row.text for row in admin.find_elements(By.CSS_SELECTOR, "#dv-grants tbody tr")]
+        check("the DV grant list shows the new grant as valid", any(grant in row and "valid" in row for row in rows), str(rows))
+        shot(admin, "dv-grants")
+        admin.find_element(By.CSS_SELECTOR, f"#dv-grants a[href='/console/dv/grants/{grant}']").click()
+        click_to_next_page(admin, wait(admin, EC.presence_of_element_located((By.ID, "revoke-grant"))))
+        wait(admin, EC.presence_of_element_located((By.ID, "grant-reason"))).send_keys("domain sold")
+        click_to_next_page(admin, admin.find_element(By.ID, "confirm-revoke"))
+        status = wait(admin, EC.presence_of_element_located((By.ID, "grant-status"))).text
+        check("revoke a DV grant after its confirmation page", status == "revoked", status)
+        admin.get(BASE + "/console/dv/grants")
+        rows = [row.text for row in admin.find_elements(By.CSS_SELECTOR, "#dv-grants tbody tr")]
+        check("… and the list shows it revoked", any(grant in row and "revoked" in row for row in rows), str(rows))
+        admin.get(BASE + "/console/audit?type=dv.grant.revoked")
+        rows = [row.text for row in admin.find_elements(By.CSS_SELECTOR, "#audit tbody tr")]
+        check("… and the audit view records it", any(grant in row and "domain sold" in row for row in rows), str(rows))
     admin.get(BASE + "/console/ca-keys")
     shot(admin, "ca-keys")
     check("console pages load nothing blocked by the CSP", not csp_violations(admin), str(csp_violations(admin)))

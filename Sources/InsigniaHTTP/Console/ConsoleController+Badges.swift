@@ -55,6 +55,11 @@ extension ConsoleController {
                     fact("Revoked") { ConsoleLayout.time(revokedAt) + (badge.revocationReason.map { " — \($0)" } ?? "") }
                 }
                 fact("Public status") { el("a", ["href": "/v1/badges/\(Self.segment(badge.jti))/status"]) { "/v1/badges/…/status" } }
+                if services.tlog != nil {
+                    fact("Transparency log") {
+                        el("a", ["href": "/v1/badges/\(Self.segment(badge.jti))/proof", "id": "inclusion-proof"]) { "Inclusion proof" }
+                    }
+                }
             }
             el("h2") { "Claims" }
             el("dl", ["class": "facts claims"]) {

@@ -12,6 +12,7 @@ extension ConsoleController {
         let issued = try await services.badges.count(principal, .init(issuedSince: now - 86_400))
         let revoked = try await services.badges.count(principal, .init(status: .revoked))
         let keys = try await services.ca.listKeys()
+        let log = try await services.tlog?.status()
         return ConsoleLayout.page("Overview", session: session, current: "/console/overview") {
             el("dl", ["class": "stats"]) {
                 stat("Agents", agentCount, link: "/console/agents")
@@ -21,6 +22,29 @@ extension ConsoleController {
             }
             el("h2") { "CA keys" }
             caKeyTable(keys, now: now)
+            if let log { transparencyLog(log, now: now) }
+        }
+    }
+
+    /// The badge transparency log (the whole CA's, not one organisation's): the signed tree's size,
+    /// the checkpoint's age, and entries sequenced but not yet in a checkpoint.
+    private func transparencyLog(_ log: (sequenced: Int64, treeSize: Int64, signedAt: Int64?), now: Int64) -> HTML {
+        fragment {
+            el("h2") { "Transparency log" }
+            el("dl", ["class": "stats", "id": "tlog"]) {
+                el("div") {
+                    el("dt") { "Log size (signed tree)" }
+                    el("dd", ["id": "tlog-size"]) { el("a", ["href": "/tlog/checkpoint"]) { String(log.treeSize) } }
+                }
+                el("div") {
+                    el("dt") { "Checkpoint age" }
+                    el("dd", ["id": "tlog-age"]) { log.signedAt.map { ConsoleLayout.age(now - $0) } ?? "none yet" }
+                }
+                el("div") {
+                    el("dt") { "Awaiting a checkpoint" }
+                    el("dd", ["id": "tlog-pending"]) { String(max(0, log.sequenced - log.treeSize)) }
+                }
+            }
         }
     }
 

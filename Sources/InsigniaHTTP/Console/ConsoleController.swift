@@ -16,9 +16,7 @@ struct ConsoleController: Sendable {
     static let pageSize = 50
 
     func register(on router: Router<AppRequestContext>) {
-        router.get("/console") { request, _ in
-            ConsoleLayout.redirect(ConsoleCookies.read(ConsoleCookies.session, request) == nil ? "/console/sign-in" : "/console/overview")
-        }
+        router.get("/console") { request, context in try await self.entry(request, context) }
         router.get("/console/sign-in") { request, _ in self.signInPage(request) }
         router.post("/console/sign-in") { request, context in try await self.signIn(request, context) }
         router.post("/console/sign-out") { request, context in
@@ -32,6 +30,7 @@ struct ConsoleController: Sendable {
         registerRegistry(.servers, on: router)
         registerBadges(on: router)
         registerKeys(on: router)
+        registerDomainValidation(on: router)
         page(router, "/console/ca-keys") { session, _ in try await self.caKeys(session) }
         action(router, "/console/ca-keys/rotate") { session, form in try await self.rotateCAKey(session, form) }
         page(router, "/console/audit") { session, request in try await self.audit(session, try ConsoleForm.query(request)) }
@@ -111,10 +110,42 @@ struct ConsoleController: Sendable {
                 el("p", ["class": "hint"]) { "The key's scopes apply to everything you do here. Sessions end after 8 hours idle or 24 hours." }
                 el("button", ["type": "submit"]) { "Sign in" }
             }
+            if services.consoleSessions.acceptsSessionTokens {
+                el("p", ["class": "card", "id": "clerk-sign-in"]) {
+                    "Signed in to this site's dashboard (Clerk)? "
+                    el("a", ["href": "/console"]) { "Continue with that session" }
+                    " — your role in the organisation applies."
+                }
+            }
         }
         // Double-submit: the sign-in form has no session yet, so its token is matched to a cookie.
         response.headers[.setCookie] = ConsoleCookies.set(ConsoleCookies.signIn, token, secure: secureCookies, maxAge: 3600)
         return response
+    }
+
+    /// `GET /console`: a live session goes to the overview; otherwise Clerk's `__session` cookie,
+    /// when Clerk is configured and the browser sends one, signs in; otherwise the sign-in page.
+    /// Only this entry reads Clerk's cookie, so signing out of the console is not undone by the
+    /// next page load while the Clerk session lasts.
+    private func entry(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        if let sessionID = ConsoleCookies.read(ConsoleCookies.session, request),
+           (try? await services.consoleSessions.resume(sessionID)) != nil {
+            return ConsoleLayout.redirect("/console/overview")
+        }
+        guard services.consoleSessions.acceptsSessionTokens, let token = ConsoleCookies.clerkSession(request) else {
+            return ConsoleLayout.redirect("/console/sign-in")
+        }
+        do {
+            let opened = try await services.consoleSessions.signIn(sessionToken: token, clientIP: context.clientIP)
+            context.logger.info("console signed in with a Clerk session", metadata: ["user_id": .string(opened.principal.userID ?? "")])
+            return opened.redirect(secure: secureCookies)
+        } catch let error as RegistryError where error.category != .internal {
+            // Why, in the verifier's words (expired, signature…), never the token; an API key still works.
+            return signInPage(
+                request, status: ErrorMapping.status(for: error.category),
+                message: "Your Clerk session could not be used: \(ConsoleLayout.message(error)) Sign in to the dashboard again, or use an API key."
+            )
+        }
     }
 
     private func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -124,11 +155,7 @@ struct ConsoleController: Sendable {
                 throw Self.forgedForm
             }
             guard let key = form["api_key"] else { throw RegistryError.invalidRequest("enter an API key") }
-            let opened = try await services.consoleSessions.signIn(apiKey: key, clientIP: context.clientIP)
-            let lifetime = ConsoleSessionService.absoluteSeconds
-            var response = ConsoleLayout.redirect("/console/overview", setCookie: ConsoleCookies.set(ConsoleCookies.session, opened.sessionID, secure: secureCookies, maxAge: lifetime))
-            response.headers.append(HTTPField(name: .setCookie, value: ConsoleCookies.clear(ConsoleCookies.signIn, secure: secureCookies)))
-            return response
+            return try await services.consoleSessions.signIn(apiKey: key, clientIP: context.clientIP).redirect(secure: secureCookies)
         } catch let error as RegistryError where error.category == .unauthorized {
             return signInPage(request, status: .unauthorized, message: "That API key is not valid, or has been revoked or has expired.")
         } catch let error as RegistryError {

@@ -8,7 +8,7 @@ enum ConsoleLayout {
     /// The navigation, in order: (path, label).
     static let sections: [(path: String, label: String)] = [
         ("/console/overview", "Overview"), ("/console/agents", "Agents"), ("/console/servers", "MCP servers"),
-        ("/console/badges", "Badges"),
+        ("/console/badges", "Badges"), ("/console/dv/grants", "Domains"),
         ("/console/keys", "API keys"), ("/console/ca-keys", "CA keys"), ("/console/audit", "Audit"),
     ]
 
@@ -42,7 +42,7 @@ enum ConsoleLayout {
                         }
                         el("form", ["method": "post", "action": "/console/sign-out", "class": "sign-out"]) {
                             session.csrfField
-                            el("span", ["class": "who"]) { session.principal.apiKeyID.map { "key \($0.prefix(8))" } ?? "" }
+                            el("span", ["class": "who"]) { session.who }
                             el("button", ["type": "submit"]) { "Sign out" }
                         }
                     }
@@ -98,11 +98,11 @@ enum ConsoleLayout {
         return seconds
     }
 
-    /// A duration as `3 h 5 min` / `2 d 4 h`.
+    /// A duration as `2 d 4 h` / `3 h 5 min` / `7 min` / `12 s` (a log checkpoint is seconds old).
     static func age(_ seconds: Int64) -> String {
         let s = max(0, seconds)
         if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
         if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
-        return "\(s / 60) min"
+        return s >= 60 ? "\(s / 60) min" : "\(s) s"
     }
 }

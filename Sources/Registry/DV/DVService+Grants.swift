@@ -41,6 +41,12 @@ extension DVService {
         _ = try await limiter.hit("dv:grant:ip:\(request.clientIP ?? "unknown")", policy.grantLookupRate, code: .dvRateLimitExceeded)
         guard let grant = try await lookupGrant(jti) else { throw Self.grantNotFound }
         try await checkProof(request, boundTo: grant)
+        return try await revoke(grant, actor: "proof:jkt:\(grant.thumbprint)", details: [:])
+    }
+
+    /// Marks `grant` revoked and records `dv.grant.revoked` by `actor`, in one transaction;
+    /// `grant_already_revoked` when it was (also when another request got there first).
+    func revoke(_ grant: DVGrant, actor: String, details: [String: JSONValue]) async throws -> DVGrant {
         guard grant.revokedAt == nil else {
             throw RegistryError(.grantAlreadyRevoked, "grant was revoked at \(grant.revokedAt!)")
         }
@@ -48,8 +54,8 @@ extension DVService {
         let revoked = try await store.inTransaction { tx -> Bool in
             guard try await tx.revokeDVGrant(jti: grant.jti, at: now) else { return false }
             try await tx.appendEvent(.make(
-                "dv.grant.revoked", orgID: grant.orgID, actor: "proof:jkt:\(grant.thumbprint)", subject: grant.jti,
-                details: ["domain": .string(grant.domain)], at: now
+                "dv.grant.revoked", orgID: grant.orgID, actor: actor, subject: grant.jti,
+                details: details.merging(["domain": .string(grant.domain)]) { mine, _ in mine }, at: now
             ))
             return true
         }
@@ -65,7 +71,7 @@ extension DVService {
         return grant.isActive(at: clock.now()) ? "valid" : "expired"
     }
 
-    private func lookupGrant(_ jti: String) async throws -> DVGrant? {
+    func lookupGrant(_ jti: String) async throws -> DVGrant? {
         guard !jti.isEmpty, jti.utf8.count <= 100 else { return nil }
         return try await store.dvGrant(jti: jti)
     }

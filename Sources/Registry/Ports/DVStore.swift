@@ -11,8 +11,15 @@ public protocol DVStore: Sendable {
     /// Pending orders not yet expired at `now` created from `clientIP`.
     func countOutstandingDVOrders(clientIP: String, now: Int64) async throws -> Int
 
+    /// The organisation's orders, newest first (`created_at`, then id, descending); only those
+    /// after `before` in that order when given; at most `limit`.
+    func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder]
+
     func insertDVGrant(_ grant: DVGrant) async throws
     func dvGrant(jti: String) async throws -> DVGrant?
+    /// The organisation's grants, newest first (`issued_at`, then jti, descending); only those
+    /// after `before` in that order when given (its `createdAt` is an issue time, `id` a jti); at most `limit`.
+    func dvGrants(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVGrant]
     /// Grants for exactly `domain` that are unrevoked and unexpired at `now`.
     func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant]
     /// Sets `revoked_at` if unset; false when the grant is unknown or already revoked.

@@ -393,5 +393,38 @@ extension Migration {
             "CREATE INDEX trust_changes_ref ON trust_changes (kind, ref, sequence)",
             "CREATE INDEX badges_agent_expiry ON badges (agent_id, expires_at)",
         ]),
+        // Console sign-in with a Clerk session (issue #15): a session belongs to an API key or to a
+        // user, never both. Sessions are short-lived, so the table is rebuilt rather than altered
+        // (SQLite cannot drop NOT NULL): an upgrade signs console users out once. And the indexes
+        // behind the console at a million badges (EXPLAINed on both databases):
+        // - an organisation's DV orders and grants, newest first;
+        // - its revoked badges: the overview's count reads a thousandth of the ledger, not all of it
+        //   (two columns, so SQLite's planner, which keeps no statistics, prefers it);
+        // - an agent's badges, newest first: its page and the agent filter scanned the whole ledger.
+        //   It replaces the plain (org) index, whose queries badges_org_issued's prefix serves, so
+        //   issuance maintains as many full indexes as before;
+        // - audit events in (time, id) order, as the timeline pages them, replacing (org, time).
+        Migration(version: 14, name: "console sessions of users; console list indexes", statements: [
+            "DROP TABLE console_sessions",
+            """
+            CREATE TABLE console_sessions (
+                id_hash TEXT PRIMARY KEY,
+                org_id TEXT NOT NULL REFERENCES organizations(id),
+                key_hash TEXT,
+                user_id TEXT,
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL,
+                CHECK ((key_hash IS NULL) <> (user_id IS NULL))
+            )
+            """,
+            "CREATE INDEX console_sessions_seen ON console_sessions (last_seen_at)",
+            "CREATE INDEX dv_orders_org ON dv_orders (org_id, created_at, order_id)",
+            "CREATE INDEX dv_grants_org ON dv_grants (org_id, issued_at, jti)",
+            "CREATE INDEX badges_org_revoked ON badges (org_id, revoked_at) WHERE revoked_at IS NOT NULL",
+            "CREATE INDEX badges_org_agent ON badges (org_id, agent_id, issued_at, jti)",
+            "DROP INDEX badges_org",
+            "CREATE INDEX audit_events_org_time ON audit_events (org_id, created_at, id)",
+            "DROP INDEX audit_events_org",
+        ]),
     ]
 }

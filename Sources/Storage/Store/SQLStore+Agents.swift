@@ -5,7 +5,7 @@ extension SQLQueries {
     public func insertAgent(_ agent: Agent) async throws {
         try await executor.query(
             "INSERT INTO agents (\(SQLColumns.agent)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
-            Self.binds(agent)
+            Self.agentBinds(agent)
         )
     }
 
@@ -44,7 +44,7 @@ extension SQLQueries {
                 disabled_at = $15, disable_reason = $16, url = $18
             WHERE id = $1 AND org_id = $2 AND kind = $17 RETURNING id
             """,
-            Self.binds(agent)
+            Self.agentBinds(agent)
         )
         return !rows.isEmpty
     }
@@ -53,7 +53,7 @@ extension SQLQueries {
         !(try await executor.query("DELETE FROM agents WHERE id = $1 AND org_id = $2 RETURNING id", [.text(id), .text(orgID)])).isEmpty
     }
 
-    private static func binds(_ a: Agent) -> [SQLValue] {
+    static func agentBinds(_ a: Agent) -> [SQLValue] {
         [
             .text(a.id), .text(a.orgID), .optional(a.userID), .text(a.name), .optional(a.description),
             .optional(a.domain), .optional(a.did), .optional(a.publicKeyJWK), .text(a.status.rawValue),

@@ -3,15 +3,19 @@ import Registry
 extension SQLQueries {
     public func insertConsoleSession(_ session: ConsoleSession) async throws {
         try await executor.query(
-            "INSERT INTO console_sessions (id_hash, org_id, key_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5)",
-            [.text(session.idHash), .text(session.orgID), .text(session.keyHash), .int(session.createdAt), .int(session.lastSeenAt)]
+            "INSERT INTO console_sessions (id_hash, org_id, key_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            [
+                .text(session.idHash), .text(session.orgID), .optional(session.keyHash), .optional(session.userID), .int(session.createdAt),
+                .int(session.lastSeenAt),
+            ]
         )
     }
 
     public func consoleSession(idHash: String) async throws -> ConsoleSession? {
         try await executor.query("SELECT * FROM console_sessions WHERE id_hash = $1", [.text(idHash)]).first.map { row in
             ConsoleSession(
-                idHash: try row.string("id_hash"), orgID: try row.string("org_id"), keyHash: try row.string("key_hash"),
+                idHash: try row.string("id_hash"), orgID: try row.string("org_id"), keyHash: try row.optionalString("key_hash"),
+                userID: try row.optionalString("user_id"),
                 createdAt: try row.int("created_at"), lastSeenAt: try row.int("last_seen_at")
             )
         }

@@ -18,18 +18,21 @@ extension SQLQueries {
     }
 
     public func dvOrder(id: String) async throws -> DVOrder? {
-        guard let row = try await executor.query("SELECT * FROM dv_orders WHERE order_id = $1", [.text(id)]).first else { return nil }
-        guard let type = DVChallengeType(rawValue: try row.string("challenge_type")),
-              let status = DVOrder.Status(rawValue: try row.string("status")) else {
-            throw SQLRowError.unexpected("dv_orders.status")
+        try await executor.query("SELECT * FROM dv_orders WHERE order_id = $1", [.text(id)]).first.map(Self.order)
+    }
+
+    public func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder] {
+        try await newestFirst("dv_orders", time: "created_at", id: "order_id", orgID: orgID, before: before, limit: limit).map(Self.order)
+    }
+
+    /// An organisation's rows of `table` newest first by (`time`, `id`), after `before`, at most `limit`.
+    private func newestFirst(_ table: String, time: String, id: String, orgID: String, before: PageCursor?, limit: Int) async throws -> [SQLRow] {
+        var filter = SQLFilter("org_id", orgID)
+        if let before {
+            filter.add("(\(time) < ? OR (\(time) = ? AND \(id) < ?))", .int(before.createdAt), .int(before.createdAt), .text(before.id))
         }
-        return DVOrder(
-            id: try row.string("order_id"), domain: try row.string("domain"), challengeType: type, token: try row.string("token"),
-            thumbprint: try row.string("jkt"), orgID: try row.optionalString("org_id"), clientIP: try row.optionalString("client_ip"),
-            status: status, failedAttempts: Int(try row.int("failed_attempts")), createdAt: try row.int("created_at"),
-            expiresAt: try row.int("expires_at"), finalizedAt: try row.optionalInt("finalized_at"),
-            grantJTI: try row.optionalString("grant_jti"), validatedVia: try row.optionalString("validated_via"),
-            validatedTarget: try row.optionalString("validated_target"), validatedAt: try row.optionalInt("validated_at")
+        return try await executor.query(
+            "SELECT * FROM \(table) WHERE \(filter.sql) ORDER BY \(time) DESC, \(id) DESC LIMIT \(max(0, limit))", filter.binds
         )
     }
 
@@ -78,6 +81,10 @@ extension SQLQueries {
         try await executor.query("SELECT * FROM dv_grants WHERE jti = $1", [.text(jti)]).first.map(Self.grant)
     }
 
+    public func dvGrants(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVGrant] {
+        try await newestFirst("dv_grants", time: "issued_at", id: "jti", orgID: orgID, before: before, limit: limit).map(Self.grant)
+    }
+
     public func activeDVGrants(domain: String, now: Int64) async throws -> [DVGrant] {
         try await executor.query(
             "SELECT * FROM dv_grants WHERE domain = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY issued_at, jti",
@@ -116,6 +123,21 @@ extension SQLQueries {
             """,
             [.text(agentSegment), .int(now)]
         ).map { try $0.string("subject") }
+    }
+
+    private static func order(_ row: SQLRow) throws -> DVOrder {
+        guard let type = DVChallengeType(rawValue: try row.string("challenge_type")),
+              let status = DVOrder.Status(rawValue: try row.string("status")) else {
+            throw SQLRowError.unexpected("dv_orders.status")
+        }
+        return DVOrder(
+            id: try row.string("order_id"), domain: try row.string("domain"), challengeType: type, token: try row.string("token"),
+            thumbprint: try row.string("jkt"), orgID: try row.optionalString("org_id"), clientIP: try row.optionalString("client_ip"),
+            status: status, failedAttempts: Int(try row.int("failed_attempts")), createdAt: try row.int("created_at"),
+            expiresAt: try row.int("expires_at"), finalizedAt: try row.optionalInt("finalized_at"),
+            grantJTI: try row.optionalString("grant_jti"), validatedVia: try row.optionalString("validated_via"),
+            validatedTarget: try row.optionalString("validated_target"), validatedAt: try row.optionalInt("validated_at")
+        )
     }
 
     private static func grant(_ row: SQLRow) throws -> DVGrant {

@@ -1,9 +1,10 @@
 import BadgeCore
+import Foundation
 import Registry
 
 extension SQLStore {
-    /// Rows per INSERT statement: 12 binds a row keeps a statement at 12 000 binds, well under
-    /// PostgreSQL's 65 535 and SQLite's 32 766 bind-parameter limits.
+    /// Rows per INSERT statement: 18 binds a row (agents) keeps a statement at 18 000 binds, well
+    /// under PostgreSQL's 65 535 and SQLite's 32 766 bind-parameter limits.
     static let seedRowsPerStatement = 1000
 
     /// Development helper for benchmarks (`insignia dev seed`), not part of the `BadgeStore`
@@ -18,14 +19,39 @@ extension SQLStore {
         try await database.transaction { tx in
             let revocations = badges.compactMap { badge in badge.revokedAt.map { TrustChange.revocation(jti: badge.jti, at: $0) } }
             if !revocations.isEmpty { try await SQLStatements(executor: tx).recordTrustChanges(revocations, at: now) }
-            var start = 0
-            while start < badges.count {
-                let chunk = badges[start..<min(start + Self.seedRowsPerStatement, badges.count)]
-                try await tx.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count), chunk.flatMap(Self.badgeBinds))
-                start += chunk.count
-            }
+            try await Self.insertRows(badges, into: "badges", columns: SQLColumns.badge, binds: Self.badgeBinds, tx)
             guard let issuer else { return }
             _ = try await SQLStatements(executor: tx).sequenceLogEntries(badges.map { LogEntryRecord(badge: $0, iss: issuer, token: "seed." + $0.jti) })
+        }
+    }
+
+    /// Development helper for benchmarks (`insignia dev seed`), not part of the `AgentStore` port:
+    /// inserts `agents` as `seedBadges` inserts badges (no audit events: they are synthetic).
+    public func seedAgents(_ agents: [Agent]) async throws {
+        guard !agents.isEmpty else { return }
+        try await database.transaction { tx in
+            try await Self.insertRows(agents, into: "agents", columns: SQLColumns.agent.components(separatedBy: ", "), binds: Self.agentBinds, tx)
+        }
+    }
+
+    /// Development helper for benchmarks (`insignia dev seed`), not part of the `AuditStore` port:
+    /// inserts `events` as `seedBadges` inserts badges.
+    public func seedAuditEvents(_ events: [AuditEvent]) async throws {
+        guard !events.isEmpty else { return }
+        try await database.transaction { tx in
+            try await Self.insertRows(events, into: "audit_events", columns: SQLColumns.event, binds: Self.eventBinds, tx)
+        }
+    }
+
+    /// Multi-row INSERTs of `rows` into `table`, `seedRowsPerStatement` at a time, on `executor`.
+    private static func insertRows<Row>(
+        _ rows: [Row], into table: String, columns: [String], binds: (Row) -> [SQLValue], _ executor: any SQLExecutor
+    ) async throws {
+        var start = 0
+        while start < rows.count {
+            let chunk = rows[start..<min(start + seedRowsPerStatement, rows.count)]
+            try await executor.query(multiRowInsert(table, columns: columns, rows: chunk.count), chunk.flatMap(binds))
+            start += chunk.count
         }
     }
 }
