@@ -132,6 +132,20 @@ import Testing
             #expect(after.text.contains(#"id="tlog-age">1 min<"#) && after.text.contains(#"id="tlog-pending">0<"#))
             let badge = try await browser.get("/console/badges/\(jti)")
             #expect(badge.text.contains(#"href="/v1/badges/\#(jti)/proof""#))
+
+            // The trust snapshot's sequence, as the served snapshot carries it.
+            let served = try await app.request(.get, "/v1/trust/snapshot")
+            let sequence = try #require(try CompactJWS.parse(served.text, maxLength: 1 << 20).payload["sequence"]?.intValue)
+            let withSnapshot = try await browser.get("/console/overview")
+            #expect(withSnapshot.text.contains(#"id="snapshot-sequence"><a href="/v1/trust/snapshot">\#(sequence)</a>"#), "\(withSnapshot.text)")
+            #expect(withSnapshot.text.contains(#"id="snapshot-bytes">\#(served.body.count) bytes<"#))
+            // The counts are shared for a few seconds: a new agent shows in the list at once, in
+            // the overview's count after that.
+            let agents = #"<dt>Agents</dt><dd><a href="/console/agents">"#
+            #expect(withSnapshot.text.contains("Counted ") && withSnapshot.text.contains(agents + "1</a>"), "\(withSnapshot.text)")
+            let second = try await app.keyedAgent(tenant)
+            #expect(try await browser.get("/console/agents").text.contains(second), "the new agent is listed at once")
+            #expect(try await browser.get("/console/overview").text.contains(agents + "1</a>"), "the count within its window")
             #expect(try await app.request(.get, "/v1/badges/\(jti)/proof").status == .ok, "the link answers")
         }
         try await TestApp.run(backend, configure: { $0.log.enabled = false }) { app in

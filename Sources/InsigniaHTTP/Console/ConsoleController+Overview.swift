@@ -7,22 +7,39 @@ extension ConsoleController {
     func overview(_ session: ConsoleSignedIn) async throws -> Response {
         let principal = try session.require(Scope.agentsRead)
         let now = services.clock.now()
-        let agentCount = try await services.agents.count(principal)
-        let serverCount = principal.allows(Scope.serversRead) ? try await services.agents.scoped(to: .mcpServer).count(principal) : nil
-        let issued = try await services.badges.count(principal, .init(issuedSince: now - 86_400))
-        let revoked = try await services.badges.count(principal, .init(status: .revoked))
+        let counts = try await figures.figures(principal)
         let keys = try await services.ca.listKeys()
         let log = try await services.tlog?.status()
+        let snapshot = services.trustSnapshots.figures
         return ConsoleLayout.page("Overview", session: session, current: "/console/overview") {
             el("dl", ["class": "stats"]) {
-                stat("Agents", agentCount, link: "/console/agents")
-                if let serverCount { stat("MCP servers", serverCount, link: "/console/servers") }
-                stat("Badges issued in 24 h", issued, link: "/console/badges" + ConsoleQuery.string([("since", Self.inputTime(now - 86_400))]))
-                stat("Revoked badges", revoked, link: "/console/badges?status=revoked")
+                stat("Agents", counts.agents, link: "/console/agents")
+                if let servers = counts.servers { stat("MCP servers", servers, link: "/console/servers") }
+                stat("Badges issued in 24 h", counts.issuedLastDay, link: "/console/badges" + ConsoleQuery.string([("since", Self.inputTime(counts.countedAt - 86_400))]))
+                stat("Revoked badges", counts.revoked, link: "/console/badges?status=revoked")
             }
+            el("p", ["class": "hint"]) { "Counted \(ConsoleLayout.age(now - counts.countedAt)) ago (at most \(figures.maxAge.components.seconds) s)." }
             el("h2") { "CA keys" }
             caKeyTable(keys, now: now)
             if let log { transparencyLog(log, now: now) }
+            if let snapshot { trustSnapshot(snapshot) }
+        }
+    }
+
+    /// The signed trust snapshot verifiers fetch (the whole CA's): its trust-state sequence and size.
+    private func trustSnapshot(_ snapshot: TrustSnapshotPublisher.Figures) -> HTML {
+        fragment {
+            el("h2") { "Trust snapshot" }
+            el("dl", ["class": "stats", "id": "snapshot"]) {
+                el("div") {
+                    el("dt") { "Trust-state sequence" }
+                    el("dd", ["id": "snapshot-sequence"]) { el("a", ["href": "/v1/trust/snapshot"]) { String(snapshot.sequence) } }
+                }
+                el("div") {
+                    el("dt") { "Snapshot size" }
+                    el("dd", ["id": "snapshot-bytes"]) { "\(snapshot.bytes) bytes" }
+                }
+            }
         }
     }
 

@@ -9,6 +9,14 @@ import Registry
 struct ConsoleController: Sendable {
     let services: AppServices
     let bodyLimit: Int
+    /// The overview's counts, shared for a few seconds per organisation.
+    let figures: OverviewService
+
+    init(services: AppServices, bodyLimit: Int) {
+        self.services = services
+        self.bodyLimit = bodyLimit
+        figures = OverviewService(agents: services.agents, badges: services.badges, clock: services.clock)
+    }
     /// Cookies carry `Secure` when the issuer URL is https.
     var secureCookies: Bool { services.agents.issuer.origin.hasPrefix("https://") }
 
