@@ -165,7 +165,9 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     badgeController.register(on: authenticated)
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
     ConsoleController(services: services, bodyLimit: limit).register(on: router)
-    PolicyController(policies: services.policies, bodyLimit: limit).register(on: authenticated)
+    let policyController = PolicyController(policies: services.policies, bodyLimit: limit)
+    policyController.registerBundle(on: router, authenticator: authenticator)
+    policyController.register(on: authenticated)
     routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router
 }

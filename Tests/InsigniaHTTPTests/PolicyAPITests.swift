@@ -97,6 +97,18 @@ import Testing
             let reader = try await app.tenant(scopes: [Scope.agentsRead])
             #expect(try await app.request(.post, "/v1/orgs/\(reader.org.id)/policy/org", key: reader.key, json: ["yaml_content": "version: \"1\"\n"]).status == .forbidden)
             #expect(try await app.request(.get, "/v1/bundles/\(reader.org.id)", key: reader.key).status == .ok)
+
+            // The bundle route reads keys at most a second old, but a revocation is seen at once
+            // by the process that made it (and a second later everywhere).
+            let second = try await app.request(.post, "/v1/api-keys", key: a.key, json: ["name": "pdp"])
+            let secondKey = try #require(second.data["key"]?.stringValue)
+            let secondID = try #require(second.data["id"]?.stringValue)
+            let served = try await app.request(.get, "/v1/bundles/\(a.org.id)", key: secondKey)
+            #expect(served.status == .ok && served.json["revision"]?.stringValue?.isEmpty == false)
+            #expect(try await app.request(.delete, "/v1/api-keys/\(secondID)", key: a.key).status.code < 300)
+            let revoked = try await app.request(.get, "/v1/bundles/\(a.org.id)", key: secondKey)
+            #expect(revoked.status == .unauthorized, "\(revoked.status)")
+            #expect(try await app.request(.get, "/v1/bundles/\(a.org.id)", key: "not-a-key").status == .unauthorized)
         }
     }
 

@@ -62,7 +62,7 @@ struct BadgeController {
         let clientIP = context.clientIP
         let scope = kind == .agent ? Scope.badgesIssue : RegistryRoutes.servers.writeScope
         let (issued, caller) = try await badges.issueIAL0(reference, input, kind: kind) { fresh in
-            let caller = try await authenticator.authenticate(request, clientIP: clientIP, cachedKeys: !fresh)
+            let caller = try await authenticator.authenticate(request, clientIP: clientIP, keyAge: fresh ? 0 : APIKeyService.recheckedKeyAge)
             var scoped = context
             scoped.record(caller)
             return (try scoped.requirePrincipal(scope: scope), caller)

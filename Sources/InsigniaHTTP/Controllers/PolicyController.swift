@@ -35,8 +35,20 @@ struct PolicyController {
         group.put("/v1/orgs/{id}/groups/{groupId}/agents/{agentId}") { _, context in try await member(context, present: true) }
         group.delete("/v1/orgs/{id}/groups/{groupId}/agents/{agentId}") { _, context in try await member(context, present: false) }
         group.get("/v1/sdk/policy-context") { _, context in try await policyContext(context) }
-        group.get("/v1/bundles/{orgId}") { _, context in try await bundle(context) }
         group.get("/v1/policy/bundles/latest") { _, context in try await signedBundle(context) }
+    }
+
+    /// The OPA bundle every PDP polls: authenticated here, from a key read at most
+    /// `APIKeyService.bundleKeyAge` ago (the bundle itself is up to a second old), not by the
+    /// group's middleware, which reads the key on every request.
+    func registerBundle(on router: Router<AppRequestContext>, authenticator: Authenticator) {
+        router.get("/v1/bundles/{orgId}") { request, context in
+            var context = context
+            try await authenticator.authenticate(request, &context, keyAge: APIKeyService.bundleKeyAge)
+            var response = try await bundle(context)
+            RateLimitHeaders.apply(context.apiRateLimit, to: &response)
+            return response
+        }
     }
 
     // MARK: Writes (organisation admins)

@@ -36,14 +36,14 @@ struct Authenticator: Sendable {
         let apiRateLimit: RateLimitStatus?
     }
 
-    /// Resolves the request's credential, or throws 401/429. `cachedKeys`: see
-    /// `APIKeyService.authenticate(_:cached:)`; only for use cases that re-check the key.
-    func authenticate(_ request: Request, clientIP: String?, cachedKeys: Bool = false) async throws -> Authenticated {
+    /// Resolves the request's credential, or throws 401/429. `keyAge`: see
+    /// `APIKeyService.authenticate(_:maxAge:)` (0: a fresh read).
+    func authenticate(_ request: Request, clientIP: String?, keyAge: Int64 = 0) async throws -> Authenticated {
         let principal: Principal
         do {
             switch try Self.presentedCredential(request) {
             case .apiKey(let key):
-                principal = try await apiKeys.authenticate(key, cached: cachedKeys)
+                principal = try await apiKeys.authenticate(key, maxAge: keyAge)
             case .sessionToken(let token):
                 guard let sessions else { throw RegistryError.unauthorized }
                 principal = try await sessions.identities.principal(for: try await sessions.verifier.verify(token))
@@ -62,8 +62,8 @@ struct Authenticator: Sendable {
     }
 
     /// Fills `principal` and `apiRateLimit` in `context`, or throws 401/429.
-    func authenticate(_ request: Request, _ context: inout AppRequestContext) async throws {
-        context.record(try await authenticate(request, clientIP: context.clientIP))
+    func authenticate(_ request: Request, _ context: inout AppRequestContext, keyAge: Int64 = 0) async throws {
+        context.record(try await authenticate(request, clientIP: context.clientIP, keyAge: keyAge))
     }
 
     /// The credential a request presents. The registry-key header wins when both are present; a

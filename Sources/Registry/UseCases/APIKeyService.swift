@@ -90,18 +90,25 @@ public struct APIKeyService: Sendable {
         }
     }
 
+    /// How old a key read may be for a caller that re-checks the key where it counts (IAL-0
+    /// issuance checks it in the ledger transaction, see `IssuanceBasis`).
+    public static let recheckedKeyAge: Int64 = 30
+    /// How old a key read may be for the policy bundle, which is itself up to a second old and
+    /// polled by every PDP: a key revoked on another replica reads it for at most one more second.
+    public static let bundleKeyAge: Int64 = 1
+
     /// Resolves a presented secret to its caller, or throws `unauthorized`.
     ///
-    /// With `cached`, a usable key read in the last few seconds is not read again. Only callers that
-    /// re-check the key where it counts may ask for that (IAL-0 issuance checks it in the ledger
-    /// transaction, see `IssuanceBasis`); everyone else reads the database, so a revoked key stops
-    /// at once. A refusal is always decided on a fresh read.
-    public func authenticate(_ presented: String, cached: Bool = false) async throws -> Principal {
+    /// With `maxAge` > 0, a usable key read at most that many seconds ago is not read again; only
+    /// the callers named by `recheckedKeyAge` and `bundleKeyAge` ask for that. Everyone else reads
+    /// the database, so a revoked key stops at once (and a revocation in this process forgets every
+    /// key read it remembered). A refusal is always decided on a fresh read.
+    public func authenticate(_ presented: String, maxAge: Int64 = 0) async throws -> Principal {
         guard !presented.isEmpty, presented.utf8.count <= 512 else { throw RegistryError.unauthorized }
         let hash = Self.hash(presented)
         let now = clock.now()
         var record: APIKeyRecord
-        if cached, let recent = try await store.apiKey(hash: hash, freshness: .recent(maxAge: 30, now: now)), recent.isUsable(at: now) {
+        if maxAge > 0, let recent = try await store.apiKey(hash: hash, freshness: .recent(maxAge: maxAge, now: now)), recent.isUsable(at: now) {
             record = recent
         } else {
             // A new read (`maxAge: 0`) that also replaces what the store remembered for this key.
