@@ -166,7 +166,7 @@ public func buildRouter(_ deps: AppDependencies) -> Router<AppRequestContext> {
     EventsController(events: services.events, bodyLimit: limit).register(on: authenticated)
     ConsoleController(services: services, bodyLimit: limit).register(on: router)
     let policyController = PolicyController(policies: services.policies, bodyLimit: limit)
-    policyController.registerBundle(on: router, authenticator: authenticator)
+    policyController.registerBundle(on: router.group().add(middleware: AuthMiddleware(authenticator: authenticator, keyAge: APIKeyService.bundleKeyAge)))
     policyController.register(on: authenticated)
     routes.load(router.routes.map { ($0.method, $0.path.description) })
     return router

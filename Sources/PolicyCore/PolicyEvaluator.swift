@@ -14,9 +14,12 @@ public struct PolicyDecision: Sendable, Equatable {
         self.obligations = obligations
     }
 
-    public var json: JSONValue {
+    /// The decision as the Rego query answers it: `decision`, `reason`, `obligations`.
+    public var members: [String: JSONValue] {
         ["decision": .string(decision), "reason": .string(reason), "obligations": .array(obligations)]
     }
+
+    public var json: JSONValue { .object(members) }
 }
 
 /// An agent as the bundle lists it: its DID and the status verifiers see (`active`, `disabled`, `suspended`).

@@ -1,5 +1,6 @@
 import BadgeCore
 import Foundation
+import HTTPTypes
 import InsigniaApp
 import Registry
 import StoreConformance
@@ -146,6 +147,13 @@ import Testing
             let reader = try await app.request(.post, "/v1/api-keys", key: tenant.key, json: ["name": "reader", "scopes": ["agents:read"]])
             let readerKey = try #require(reader.data["key"]?.stringValue)
             #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: readerKey).status == .forbidden)
+            #expect(try await app.request(.delete, base + "/groups/\(groupID)", key: readerKey).status == .forbidden, "archiving needs an admin")
+            for (method, path) in [(HTTPRequest.Method.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)"), (.delete, base + "/org"), (.post, simulate)] {
+                let anonymous = try await app.request(method, path, json: method == .post ? [:] : nil)
+                #expect(anonymous.status == .unauthorized && anonymous.json["success"] == false, "\(path) without a key")
+            }
+            #expect(try await app.request(.post, simulate, key: readerKey, json: ["subject": "x"]).status == .badRequest, "subject must be an object")
+            #expect(try await app.request(.delete, base + "/groups/unknown", key: tenant.key).status == .notFound)
             #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: tenant.key).status == .noContent)
             #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: tenant.key).status == .notFound)
             #expect(try await app.request(.get, "/v1/orgs/\(tenant.org.id)/groups", key: tenant.key).json.arrayValue?.isEmpty == true)

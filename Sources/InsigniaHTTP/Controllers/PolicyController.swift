@@ -38,17 +38,10 @@ struct PolicyController {
         group.get("/v1/policy/bundles/latest") { _, context in try await signedBundle(context) }
     }
 
-    /// The OPA bundle every PDP polls: authenticated here, from a key read at most
-    /// `APIKeyService.bundleKeyAge` ago (the bundle itself is up to a second old), not by the
-    /// group's middleware, which reads the key on every request.
-    func registerBundle(on router: Router<AppRequestContext>, authenticator: Authenticator) {
-        router.get("/v1/bundles/{orgId}") { request, context in
-            var context = context
-            try await authenticator.authenticate(request, &context, keyAge: APIKeyService.bundleKeyAge)
-            var response = try await bundle(context)
-            RateLimitHeaders.apply(context.apiRateLimit, to: &response)
-            return response
-        }
+    /// The OPA bundle every PDP polls, on a group authenticated from key reads at most
+    /// `APIKeyService.bundleKeyAge` old (the bundle itself is up to a second old).
+    func registerBundle(on group: RouterGroup<AppRequestContext>) {
+        group.get("/v1/bundles/{orgId}") { _, context in try await bundle(context) }
     }
 
     // MARK: Writes (organisation admins)
@@ -172,10 +165,15 @@ struct PolicyController {
         guard let result = try await policies.simulate(principal, orgID: orgID, inputs: [body]).first else {
             throw RegistryError(.internalError, "no simulation result")
         }
-        guard case .object(var answer) = result.decision.json else { throw RegistryError(.internalError, "decision is not an object") }
+        return APIResponse.json(.object(Self.answer(result)))
+    }
+
+    /// One simulated decision with the lineage and bundle revision it was evaluated against.
+    private static func answer(_ result: PolicySimulation) -> [String: JSONValue] {
+        var answer = result.decision.members
         answer["lineage"] = result.lineage.json
         answer["revision"] = .string(result.revision)
-        return APIResponse.json(.object(answer))
+        return answer
     }
 
     /// One decision input with the agent as its subject, answered as capiscio's `policy-api.md` shows
@@ -186,11 +184,9 @@ struct PolicyController {
         let result = try await policies.simulate(
             principal, orgID: try context.orgParameter(), agentID: try context.pathParameter("scopeId"), input: body
         )
-        guard case .object(var answer) = result.decision.json else { throw RegistryError(.internalError, "decision is not an object") }
+        var answer = Self.answer(result)
         answer["decision_id"] = .string("sim-" + UUID().uuidString.lowercased())
         answer["ttl"] = .int(Self.simulationTTL)
-        answer["lineage"] = result.lineage.json
-        answer["revision"] = .string(result.revision)
         return APIResponse.json(.object(answer))
     }
 

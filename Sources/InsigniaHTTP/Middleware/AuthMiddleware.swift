@@ -99,10 +99,13 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     let authenticator: Authenticator
+    /// How old a key read may be (`APIKeyService.authenticate(_:maxAge:)`); 0, a fresh read, for
+    /// every group but the policy bundle's.
+    var keyAge: Int64 = 0
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        try await authenticator.authenticate(request, &context)
+        try await authenticator.authenticate(request, &context, keyAge: keyAge)
         var response = try await next(request, context)
         RateLimitHeaders.apply(context.apiRateLimit, to: &response)
         return response
