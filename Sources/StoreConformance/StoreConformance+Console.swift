@@ -64,6 +64,38 @@ extension StoreConformance {
             try await expect(try await names(AgentQuery(orgID: org.id, kind: .mcpServer, search: "bot")) == ["Server bot"], "servers are their own kind")
             try await expect(try await store.countAgents(orgID: org.id, kind: .mcpServer) == 1, "count of the org's servers")
         },
+        // A distinctive name part is what SQLite answers from its trigram index (migration 15): the
+        // index must follow every insert, rename and delete, and agree with the plain scan.
+        ConformanceCase(name: "agent search by a rare name part follows renames and deletes, pages, quotes") { store in
+            let org = try await makeOrg(store)
+            let tag = "q" + uuid().prefix(8).lowercased()
+            var first = makeAgent(org, at: 100)
+            first.name = "First \"\(tag)\" Agent"
+            var second = makeAgent(org, at: 200)
+            second.name = "second-\(tag.uppercased())"
+            var third = makeAgent(org, at: 300)
+            third.name = "third-\(tag)"
+            third.status = .disabled
+            for agent in [third, first, second] { try await store.insertAgent(agent) }
+            func names(_ search: String, status: AgentStatus? = nil, after: Agent? = nil, limit: Int? = nil) async throws -> [String] {
+                let cursor = after.map { PageCursor(createdAt: $0.createdAt, id: $0.id) }
+                return try await store.agents(AgentQuery(orgID: org.id, search: search, status: status, after: cursor, limit: limit)).map(\.name)
+            }
+            try await expect(try await names(tag) == [first.name, second.name, third.name], "every agent with the part, in any case, oldest first")
+            try await expect(try await names("\"\(tag)\"") == [first.name], "a double quote is a literal character")
+            try await expect(try await names(tag, limit: 2) == [first.name, second.name], "first page")
+            try await expect(try await names(tag, after: second, limit: 2) == [third.name], "next page after the cursor")
+            try await expect(try await names(tag, status: .disabled) == [third.name], "with a status filter")
+            try await expect(try await names("rd-\(tag)") == [third.name], "a part across the separator")
+            second.name = "renamed \(String(tag.reversed()))"
+            try await expect(try await store.updateAgent(second), "rename stored")
+            try await expect(try await names(tag) == [first.name, third.name], "a renamed agent no longer matches its old name")
+            try await expect(try await names(String(tag.reversed())) == [second.name], "and matches its new one")
+            try await expect(try await store.deleteAgent(id: third.id, orgID: org.id), "delete")
+            try await expect(try await names(tag) == [first.name], "a deleted agent is gone from the search")
+            try await expect(try await names("aG") == [first.name], "a part under three characters (no trigram) in any case")
+            try await expect(try await names("First") == [first.name], "a common part finds its agent too")
+        },
         ConformanceCase(name: "badge listing: newest first, filters, status at a time, org, keyset pages, counts") { store in
             let org = try await makeOrg(store)
             let other = try await makeOrg(store)

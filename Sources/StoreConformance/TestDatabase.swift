@@ -58,7 +58,15 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
             }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let admin = DatabaseLocation.postgres(url: base)
-            try await OpenedDatabase.withRunning(admin, logger: logger) { try await $0.database.query("CREATE SCHEMA \(schema)") }
+            try await OpenedDatabase.withRunning(admin, logger: logger) { opened in
+                // Migration 15 would create pg_trgm in the first schema of the search path: this
+                // test's, whose DROP … CASCADE would take the extension, and every other test's index
+                // on it, along. One copy in public, made under the migrations' lock, serves them all.
+                try await opened.database.transaction(lock: Migrator.advisoryLock) {
+                    try await $0.query("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+                }
+                try await opened.database.query("CREATE SCHEMA \(schema)")
+            }
             let separator = base.contains("?") ? "&" : "?"
             let location = DatabaseLocation.postgres(url: base + separator + "search_path=\(schema)&pool_max=8")
             do {

@@ -106,6 +106,7 @@ public final class PostgresSQLDatabase: SQLDatabase {
     private struct ConnectionExecutor: SQLExecutor {
         let connection: PostgresConnection
         let logger: Logger
+        var dialect: SQLDialect { .postgres }
         func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
             let rows = try await connection.query(PostgresSQLDatabase.makeQuery(sql, binds), logger: logger)
             return try await PostgresSQLDatabase.collect(rows)

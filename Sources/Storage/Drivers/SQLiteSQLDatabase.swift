@@ -119,6 +119,7 @@ public final class SQLiteSQLDatabase: SQLDatabase {
     /// The executor handed to a transaction body: the writer's lock is already held.
     private struct Unlocked: SQLExecutor {
         let connection: SQLiteConnectionThread
+        var dialect: SQLDialect { .sqlite }
         func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
             try await connection.run(sql, binds)
         }

@@ -4,6 +4,12 @@ struct Migration: Sendable {
     let name: String
     /// Statements in the dialect both databases share.
     let statements: [String]
+    /// Statements for one dialect, run after the shared ones: for the few features (a substring
+    /// index) that the two databases spell differently.
+    var only: [SQLDialect: [String]] = [:]
+
+    /// Everything this migration runs on `dialect`, in order.
+    func statements(for dialect: SQLDialect) -> [String] { statements + (only[dialect] ?? []) }
 }
 
 extension Migration {
@@ -425,6 +431,57 @@ extension Migration {
             "DROP INDEX badges_org",
             "CREATE INDEX audit_events_org_time ON audit_events (org_id, created_at, id)",
             "DROP INDEX audit_events_org",
+        ]),
+        // The console's agent search (issue #15) is a substring match on the name, which no B-tree
+        // index serves: at 100 k agents it scanned them all. Each database gets a trigram index:
+        // - PostgreSQL: pg_trgm's GIN index on LOWER(name), which the planner uses for the search's
+        //   own `LOWER(name) LIKE '%…%'` (pg_trgm is a trusted extension: the database's owner may
+        //   create it; it ships with Debian's postgresql package, and as postgresql-contrib elsewhere);
+        // - SQLite: an FTS5 trigram table of names, kept by triggers. Its rows are keyed by
+        //   `agent_name_rows.seq`, an INTEGER PRIMARY KEY, because the agents table's own rowid is
+        //   not stable (VACUUM may renumber it).
+        // The search also matches `domain` exactly: an index, so the OR of the three conditions is
+        // answered from three indexes instead of a scan.
+        Migration(version: 15, name: "agent name search index", statements: [
+            "CREATE INDEX agents_domain ON agents (domain)",
+        ], only: [
+            .postgres: [
+                // The operator class is named with the extension's schema: an existing pg_trgm may
+                // live in a schema (public, extensions) that the search path does not list.
+                """
+                DO $$
+                DECLARE trgm name;
+                BEGIN
+                    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                    SELECT extnamespace::regnamespace::name INTO trgm FROM pg_extension WHERE extname = 'pg_trgm';
+                    EXECUTE format('CREATE INDEX agents_name_trgm ON agents USING gin (LOWER(name) %I.gin_trgm_ops)', trgm);
+                END
+                $$
+                """,
+            ],
+            .sqlite: [
+                "CREATE TABLE agent_name_rows (seq INTEGER PRIMARY KEY, agent_id TEXT NOT NULL UNIQUE)",
+                "CREATE VIRTUAL TABLE agent_names USING fts5(name, tokenize = 'trigram')",
+                "INSERT INTO agent_name_rows (agent_id) SELECT id FROM agents ORDER BY created_at, id",
+                "INSERT INTO agent_names (rowid, name) SELECT r.seq, a.name FROM agent_name_rows r JOIN agents a ON a.id = r.agent_id",
+                """
+                CREATE TRIGGER agent_names_insert AFTER INSERT ON agents BEGIN
+                    INSERT INTO agent_name_rows (agent_id) VALUES (new.id);
+                    INSERT INTO agent_names (rowid, name) VALUES (last_insert_rowid(), new.name);
+                END
+                """,
+                """
+                CREATE TRIGGER agent_names_update AFTER UPDATE OF name ON agents WHEN old.name IS NOT new.name BEGIN
+                    UPDATE agent_names SET name = new.name WHERE rowid = (SELECT seq FROM agent_name_rows WHERE agent_id = new.id);
+                END
+                """,
+                """
+                CREATE TRIGGER agent_names_delete AFTER DELETE ON agents BEGIN
+                    DELETE FROM agent_names WHERE rowid = (SELECT seq FROM agent_name_rows WHERE agent_id = old.id);
+                    DELETE FROM agent_name_rows WHERE agent_id = old.id;
+                END
+                """,
+            ],
         ]),
     ]
 }

@@ -1,8 +1,9 @@
 /// Applies pending migrations. Safe to run from several processes at once: on PostgreSQL the whole
 /// run holds an advisory transaction lock; on SQLite `BEGIN IMMEDIATE` holds the write lock.
 public enum Migrator {
-    /// Arbitrary constant naming our advisory lock ("INSIGNIA" in ASCII, truncated).
-    static let advisoryLock: Int64 = 0x494E_5349_474E
+    /// Arbitrary constant naming our advisory lock ("INSIGNIA" in ASCII, truncated). Database-wide:
+    /// it also serialises migrations of different schemas in one database.
+    public static let advisoryLock: Int64 = 0x494E_5349_474E
 
     /// Applies every migration not yet recorded; returns the versions it applied.
     @discardableResult
@@ -18,7 +19,7 @@ public enum Migrator {
             let applied = Set(try await tx.query("SELECT version FROM schema_migrations").map { try $0.int("version") })
             var done: [Int] = []
             for migration in Migration.all where !applied.contains(Int64(migration.version)) {
-                for statement in migration.statements {
+                for statement in migration.statements(for: tx.dialect) {
                     try await tx.query(statement)
                 }
                 try await tx.query(

@@ -32,6 +32,7 @@ public struct InstrumentedSQLDatabase: SQLDatabase {
 private struct InstrumentedExecutor: SQLExecutor {
     let base: any SQLExecutor
     let observer: any SQLDatabaseObserver
+    var dialect: SQLDialect { base.dialect }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try await observer.observe(.query) { try await base.query(sql, binds) }

@@ -5,6 +5,8 @@ public enum SQLDialect: String, Sendable {
 
 /// Runs statements. Placeholders are written `$1`, `$2`, … for both databases.
 public protocol SQLExecutor: Sendable {
+    /// The dialect its statements must be written in: a transaction's executor speaks its database's.
+    var dialect: SQLDialect { get }
     /// Discardable: writes without `RETURNING` have no rows worth reading.
     @discardableResult
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
@@ -17,7 +19,6 @@ extension SQLExecutor {
 
 /// A database: runs statements and transactions.
 public protocol SQLDatabase: SQLExecutor {
-    var dialect: SQLDialect { get }
     /// Runs `body` in one transaction; commits when it returns, rolls back when it throws.
     /// On PostgreSQL the transaction first takes advisory lock `lock` when given, which serialises
     /// it with the same section in every other process.

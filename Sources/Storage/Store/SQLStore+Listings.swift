@@ -3,22 +3,59 @@ import Registry
 /// The filtered lists and counts behind the admin console (`AgentQuery`, `BadgeQuery`).
 extension SQLQueries {
     public func agents(_ query: AgentQuery) async throws -> [Agent] {
-        var filter = SQLFilter("org_id", query.orgID)
-        filter.add("kind = ?", .text(query.kind.rawValue))
-        if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
+        var phrase: String?
+        if let search = query.search { phrase = try await selectiveNamePhrase(search) }
+        // With a selective phrase, SQLite (which keeps no statistics to choose by) must start from the
+        // trigram index's few candidates: the unary `+` keeps the organisation's list index, which
+        // would scan every agent of the organisation, from being used instead.
+        let unindexed = phrase == nil ? "" : "+"
+        var filter = SQLFilter(unindexed + "org_id", query.orgID)
+        filter.add(unindexed + "kind = ?", .text(query.kind.rawValue))
         if let search = query.search {
             // LIKE with the pattern's own wildcards escaped; LOWER on both sides, since SQLite's LIKE
-            // ignores ASCII case and PostgreSQL's does not.
+            // ignores ASCII case and PostgreSQL's does not. PostgreSQL's planner serves it from the
+            // trigram index (migration 15) when that is selective, and from the list order otherwise.
             let escaped = search.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
                 .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-            filter.add("(LOWER(name) LIKE ? ESCAPE '\\' OR did = ? OR domain = ?)", .text("%\(escaped)%"), .text(search), .text(search))
+            let like = SQLValue.text("%\(escaped)%")
+            if let phrase {
+                filter.add(
+                    """
+                    (id IN (SELECT agent_id FROM agent_name_rows WHERE seq IN (SELECT rowid FROM agent_names WHERE agent_names MATCH ?)) \
+                    AND LOWER(name) LIKE ? ESCAPE '\\' OR did = ? OR domain = ?)
+                    """,
+                    .text(phrase), like, .text(search), .text(search)
+                )
+            } else {
+                filter.add("(LOWER(name) LIKE ? ESCAPE '\\' OR did = ? OR domain = ?)", like, .text(search), .text(search))
+            }
         }
+        if let status = query.status { filter.add("status = ?", .text(status.rawValue)) }
         if let cursor = query.after {
             filter.add("(created_at > ? OR (created_at = ? AND id > ?))", .int(cursor.createdAt), .int(cursor.createdAt), .text(cursor.id))
         }
         let limit = query.limit.map { " LIMIT \(max(0, $0))" } ?? ""
         return try await executor.query("SELECT * FROM agents WHERE \(filter.sql) ORDER BY created_at, id\(limit)", filter.binds)
             .map(Self.agent(from:))
+    }
+
+    /// At most this many names matching a search are read through SQLite's trigram index; a search
+    /// matching more (a common name part) scans the organisation's list in order instead, which
+    /// finds a page of matches early.
+    static var indexedNameMatches: Int { 1000 }
+
+    /// On SQLite, `search` as an FTS5 phrase when the trigram index narrows it to fewer than
+    /// `indexedNameMatches` names; nil otherwise (PostgreSQL, a search under three characters, which
+    /// has no trigram, or a common one).
+    private func selectiveNamePhrase(_ search: String) async throws -> String? {
+        guard executor.dialect == .sqlite, search.unicodeScalars.count >= 3 else { return nil }
+        // A phrase in double quotes (its own quotes doubled) is a literal: no FTS5 query syntax.
+        let phrase = "\"" + search.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let rows = try await executor.query(
+            "SELECT COUNT(*) AS n FROM (SELECT rowid FROM agent_names WHERE agent_names MATCH $1 LIMIT \(Self.indexedNameMatches))",
+            [.text(phrase)]
+        )
+        return (try rows.first?.int("n") ?? 0) < Int64(Self.indexedNameMatches) ? phrase : nil
     }
 
     public func countAgents(orgID: String, kind: AgentKind) async throws -> Int {
