@@ -1,8 +1,11 @@
 import Registry
 
 extension MemoryQueries {
-    public func insertBadge(_ badge: BadgeRecord) async throws {
-        try await memory.write { state in try state.insertBadge(badge) }
+    public func insertBadge(_ badge: BadgeRecord, logEntry: LogEntryRecord?) async throws -> Int64? {
+        try await memory.write { state in
+            try state.insertBadge(badge)
+            return logEntry.map { state.sequence($0) }
+        }
     }
 
     /// Each known jti once, in the order first asked for.
@@ -74,10 +77,7 @@ extension InMemoryStore {
             for entry in entries where !stale.contains(entry.badge.jti) {
                 try state.insertBadge(entry.badge)
                 try state.appendEvent(entry.event)
-                if let logEntry = entry.logEntry {
-                    logIndices[logEntry.jti] = Int64(state.logEntries.count)
-                    state.logEntries.append(logEntry)
-                }
+                if let logEntry = entry.logEntry { logIndices[logEntry.jti] = state.sequence(logEntry) }
             }
             return LedgerCommit(stale: stale, logIndices: logIndices)
         }

@@ -51,10 +51,11 @@ extension MemoryQueries {
         try await memory.read { state in state.dvOrders.values.filter { $0.clientIP == clientIP && $0.isOutstanding(at: now) }.count }
     }
 
-    public func insertDVGrant(_ grant: DVGrant) async throws {
+    public func insertDVGrant(_ grant: DVGrant, logEntry: LogEntryRecord?) async throws -> Int64? {
         try await memory.write { state in
             try state.unique("dv_grants.jti", state.dvGrants[grant.jti] != nil)
             state.dvGrants[grant.jti] = grant
+            return logEntry.map { state.sequence($0) }
         }
     }
 

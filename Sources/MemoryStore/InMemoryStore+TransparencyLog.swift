@@ -1,14 +1,14 @@
 import Registry
 
-extension MemoryQueries {
-    public func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 {
-        try await memory.write { state in
-            let first = Int64(state.logEntries.count)
-            state.logEntries += entries
-            return first
-        }
+extension MemoryState {
+    /// Appends `entry` to the log; returns its index.
+    mutating func sequence(_ entry: LogEntryRecord) -> Int64 {
+        logEntries.append(entry)
+        return Int64(logEntries.count - 1)
     }
+}
 
+extension MemoryQueries {
     public func sequencedLogSize() async throws -> Int64 {
         try await memory.read { Int64($0.logEntries.count) }
     }

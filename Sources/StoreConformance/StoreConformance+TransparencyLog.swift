@@ -5,6 +5,21 @@ extension StoreConformance {
         LogEntryRecord(jti: jti, subject: subject, type: "badge", data: #"{"jti":"\#(jti)"}"#)
     }
 
+    /// Records each of `entries` with a ledger row of its own, as issuance does (`insertBadge`);
+    /// returns the first entry's index. For tests that need a log of some shape, not its badges.
+    public static func recordLogged(_ entries: [LogEntryRecord], in tx: any StoreTransaction) async throws -> Int64 {
+        var first: Int64?
+        for entry in entries {
+            let badge = BadgeRecord(
+                jti: entry.jti, orgID: "log-fixture", agentID: nil, subject: entry.subject, level: "1", ial: "0", kid: "k", issuedAt: 10, expiresAt: 310
+            )
+            let index = try await tx.insertBadge(badge, logEntry: entry)
+            first = first ?? index
+        }
+        if let first { return first }
+        return try await tx.sequencedLogSize()
+    }
+
     static func logged(_ org: Organization, basis: IssuanceBasis? = nil) -> LedgerEntry {
         let jti = uuid()
         return LedgerEntry(
@@ -57,18 +72,18 @@ extension StoreConformance {
             struct Abort: Error {}
             try await expectThrows("a transaction that throws", {
                 try await store.inTransaction { tx in
-                    _ = try await tx.sequenceLogEntries([logRecord(), logRecord()])
+                    _ = try await recordLogged([logRecord(), logRecord()], in: tx)
                     throw Abort()
                 }
             }, matches: { $0 is Abort })
             try await expect(try await store.sequencedLogSize() == before + 1, "a rolled-back transaction leaves no gap")
-            let first = try await store.inTransaction { tx in try await tx.sequenceLogEntries([logRecord(), logRecord()]) }
+            let first = try await store.inTransaction { tx in try await recordLogged([logRecord(), logRecord()], in: tx) }
             try await expect(first == before + 1, "the next transaction continues where the last commit ended")
         },
         ConformanceCase(name: "log lookups by subject, tiles replaced in place, latest checkpoint") { store in
             let subject = "did:web:x:agents:\(uuid())"
             let first = try await store.inTransaction { tx in
-                try await tx.sequenceLogEntries([logRecord(subject: subject), logRecord(), logRecord(subject: subject)])
+                try await recordLogged([logRecord(subject: subject), logRecord(), logRecord(subject: subject)], in: tx)
             }
             let bySubject = try await store.logEntries(subject: subject, limit: 10)
             try await expect(bySubject.map(\.index) == [first, first + 2], "both entries of the subject, by index")

@@ -62,7 +62,7 @@ public enum TestBackend: String, CaseIterable, Sendable, CustomStringConvertible
                 // Migration 15 would create pg_trgm in the first schema of the search path: this
                 // test's, whose DROP … CASCADE would take the extension, and every other test's index
                 // on it, along. One copy in public, made under the migrations' lock, serves them all.
-                try await opened.database.transaction(lock: Migrator.advisoryLock) {
+                _ = try await opened.database.transaction(lock: Migrator.advisoryLock) {
                     try await $0.query("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
                 }
                 try await opened.database.query("CREATE SCHEMA \(schema)")

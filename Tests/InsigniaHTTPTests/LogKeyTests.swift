@@ -36,7 +36,7 @@ import Testing
                 store: store, signer: NoteSigner(name: config.log.logOrigin(issuerURL: config.issuerURL), key: key)!, clock: TestClock()
             )
             _ = try await store.inTransaction { tx in
-                try await tx.sequenceLogEntries([LogEntryRecord(jti: "j", subject: "s", type: "badge", data: #"{"jti":"j"}"#)])
+                try await StoreConformance.recordLogged([LogEntryRecord(jti: "j", subject: "s", type: "badge", data: #"{"jti":"j"}"#)], in: tx)
             }
             #expect(try await log.integrate() == 1)
         }

@@ -129,11 +129,11 @@ import Testing
             let log = try #require(app.log)
             let vkey = try await Self.verifierKey(app)
             var previous: Checkpoint?
-            // Entries straight into the sequence (as the ledger transaction does), integrated in
+            // Entries recorded with bare ledger rows (as the ledger transaction does), integrated in
             // uneven rounds across the first tile boundary.
             for round in [3, 250, 10, 1] {
                 _ = try await app.store.inTransaction { tx in
-                    try await tx.sequenceLogEntries((0..<round).map { _ in LogEntryRecord(jti: UUID().uuidString, subject: "s", type: "badge", data: "{\"n\":\"\(UUID().uuidString)\"}") })
+                    try await StoreConformance.recordLogged((0..<round).map { _ in LogEntryRecord(jti: UUID().uuidString, subject: "s", type: "badge", data: "{\"n\":\"\(UUID().uuidString)\"}") }, in: tx)
                 }
                 try await log.integrate()
                 let current = try #require(Checkpoint.open(try await app.request(.get, "/tlog/checkpoint").text, verifier: vkey))

@@ -12,11 +12,12 @@ import Testing
     }
 
     static func sequence(_ store: InMemoryStore, _ count: Int) async throws {
-        _ = try await store.inTransaction { tx in
-            try await tx.sequenceLogEntries((0..<count).map { _ in
+        try await store.inTransaction { tx in
+            for _ in 0..<count {
                 let jti = UUID().uuidString
-                return LogEntryRecord(jti: jti, subject: "s", type: "badge", data: #"{"jti":"\#(jti)"}"#)
-            })
+                let badge = BadgeRecord(jti: jti, orgID: "o", agentID: nil, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: 10, expiresAt: 310)
+                _ = try await tx.insertBadge(badge, logEntry: LogEntryRecord(jti: jti, subject: "s", type: "badge", data: #"{"jti":"\#(jti)"}"#))
+            }
         }
     }
 
@@ -145,7 +146,6 @@ private final class RacedLogStore: TransparencyLogService.Store, @unchecked Send
         return try await base.withLogIntegrationLock(body)
     }
 
-    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 { try await base.sequenceLogEntries(entries) }
     func sequencedLogSize() async throws -> Int64 { try await base.sequencedLogSize() }
     func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(from: start, limit: limit) }
     func logEntries(jti: String) async throws -> [SequencedLogEntry] { try await base.logEntries(jti: jti) }

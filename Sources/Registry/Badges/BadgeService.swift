@@ -174,11 +174,10 @@ public struct BadgeService: Sendable {
     ) async throws -> Int64? {
         let logEntry = logEntry(badge, token: token)
         return try await store.inTransaction { tx -> Int64? in
-            try await tx.insertBadge(badge)
+            let logIndex = try await tx.insertBadge(badge, logEntry: logEntry)
             try await also(tx)
             try await tx.appendEvent(event)
-            guard let logEntry else { return nil }
-            return try await tx.sequenceLogEntries([logEntry])
+            return logIndex
         }
     }
 

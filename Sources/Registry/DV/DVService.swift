@@ -139,8 +139,7 @@ public struct DVService: Sendable {
         let finished = order
         let won = try await store.inTransaction { tx -> Bool in
             guard try await tx.updateDVOrder(finished, expectedStatus: .pending) else { return false }
-            try await tx.insertDVGrant(grant)
-            if let logEntry { _ = try await tx.sequenceLogEntries([logEntry]) }
+            _ = try await tx.insertDVGrant(grant, logEntry: logEntry)
             try await tx.appendEvent(.make(
                 "dv.order.validated", orgID: finished.orgID, actor: actor, subject: finished.id,
                 details: [

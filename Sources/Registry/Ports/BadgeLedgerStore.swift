@@ -1,7 +1,9 @@
 /// Storage port for the badge ledger: every badge the CA signed, its revocation, and the reads
 /// verification needs.
 public protocol BadgeLedgerStore: Sendable {
-    func insertBadge(_ badge: BadgeRecord) async throws
+    /// Records `badge` and, when given, its transparency log entry, sequenced in the same call (so
+    /// in the caller's transaction, as `TransparencyLogStore` sequences); returns the entry's index.
+    func insertBadge(_ badge: BadgeRecord, logEntry: LogEntryRecord?) async throws -> Int64?
     /// The ledger entries among `jtis` (one statement; unknown jtis are left out).
     func badges(jtis: [String]) async throws -> [BadgeRecord]
     /// The ledger entries among `jtis`, by jti, each with the agents that may be its subject: the
@@ -35,5 +37,12 @@ extension BadgeLedgerStore {
 
     public func badgeWithSubjectAgents(jti: String) async throws -> (badge: BadgeRecord, agents: [SubjectAgent])? {
         try await badgesWithSubjectAgents(jtis: [jti])[jti]
+    }
+}
+
+extension BadgeLedgerStore {
+    /// Records `badge` with no log entry (the log is off, or the badge is not the CA's to log).
+    public func insertBadge(_ badge: BadgeRecord) async throws {
+        _ = try await insertBadge(badge, logEntry: nil)
     }
 }

@@ -15,7 +15,9 @@ public protocol DVStore: Sendable {
     /// after `before` in that order when given; at most `limit`.
     func dvOrders(orgID: String, before: PageCursor?, limit: Int) async throws -> [DVOrder]
 
-    func insertDVGrant(_ grant: DVGrant) async throws
+    /// Records `grant` and, when given, its transparency log entry (as `insertBadge` does); returns
+    /// the entry's index.
+    func insertDVGrant(_ grant: DVGrant, logEntry: LogEntryRecord?) async throws -> Int64?
     func dvGrant(jti: String) async throws -> DVGrant?
     /// The organisation's grants, newest first (`issued_at`, then jti, descending); only those
     /// after `before` in that order when given (its `createdAt` is an issue time, `id` a jti); at most `limit`.
@@ -33,4 +35,11 @@ public protocol DVStore: Sendable {
     /// Minted badge subjects whose segment after `agents` is `agentSegment`, with badges unexpired
     /// and unrevoked at `now`, ordered by subject.
     func liveMintedSubjects(agentSegment: String, now: Int64) async throws -> [String]
+}
+
+extension DVStore {
+    /// Records `grant` with no log entry.
+    public func insertDVGrant(_ grant: DVGrant) async throws {
+        _ = try await insertDVGrant(grant, logEntry: nil)
+    }
 }

@@ -1,9 +1,10 @@
 /// Storage for the badge transparency log: sequenced entries, the tiles of the integrated tree
 /// and signed checkpoints. One of the ports `StoreTransaction` unites.
+///
+/// Entries are sequenced as their credentials are recorded (`insertBadge`, `insertDVGrant`,
+/// `insertBadges`): each gets the next log index in the recording transaction, with no gaps and
+/// no duplicates, also across processes on one database.
 public protocol TransparencyLogStore: Sendable {
-    /// Gives `entries` the next log indices, in order, in the caller's transaction (no gaps, no
-    /// duplicates, also across processes on one database). Returns the first index given.
-    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64
     /// How many entries have been sequenced (the next index).
     func sequencedLogSize() async throws -> Int64
     /// Sequenced entries with `index >= start`, by index, at most `limit`.

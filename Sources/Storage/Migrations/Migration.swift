@@ -483,5 +483,22 @@ extension Migration {
                 """,
             ],
         ]),
+        // The transparency log (issue #13) cost issuance four B-tree inserts a badge, one of them a
+        // random-order index on jti that only proof lookups used. The credential rows now keep
+        // their log index instead (written in the same insert), and lookups by jti go through the
+        // primary keys of badges and dv_grants.
+        Migration(version: 16, name: "log index on credential rows", statements: [
+            "ALTER TABLE badges ADD COLUMN log_index BIGINT",
+            "ALTER TABLE dv_grants ADD COLUMN log_index BIGINT",
+            """
+            UPDATE badges SET log_index = (SELECT MIN(t.idx) FROM tlog_entries t WHERE t.jti = badges.jti AND t.type = 'badge')
+            WHERE jti IN (SELECT jti FROM tlog_entries WHERE type = 'badge')
+            """,
+            """
+            UPDATE dv_grants SET log_index = (SELECT MIN(t.idx) FROM tlog_entries t WHERE t.jti = dv_grants.jti AND t.type = 'dv_grant')
+            WHERE jti IN (SELECT jti FROM tlog_entries WHERE type = 'dv_grant')
+            """,
+            "DROP INDEX tlog_entries_jti",
+        ]),
     ]
 }

@@ -6,6 +6,6 @@ enum SQLColumns {
     static let agentEvent = ["org_id", "id", "type", "agent_id", "server_id", "severity", "actor", "body", "created_at"]
     static let badge = [
         "jti", "org_id", "agent_id", "subject", "level", "ial", "kid", "issued_at", "expires_at", "audience", "revoked_at",
-        "revocation_reason",
+        "revocation_reason", "log_index",
     ]
 }

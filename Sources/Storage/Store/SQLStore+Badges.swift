@@ -2,16 +2,23 @@ import BadgeCore
 import Registry
 
 extension SQLQueries {
-    static func badgeBinds(_ badge: BadgeRecord) -> [SQLValue] {
+    /// `SQLColumns.badge`'s values: the badge and its transparency log index, kept on the row so
+    /// that a proof is found by jti through the ledger's primary key (the log's own table has no
+    /// jti index: one index less for every issuance to maintain).
+    static func badgeBinds(_ badge: BadgeRecord, logIndex: Int64?) -> [SQLValue] {
         [
             .text(badge.jti), .text(badge.orgID), .optional(badge.agentID), .text(badge.subject), .text(badge.level),
             .text(badge.ial), .text(badge.kid), .int(badge.issuedAt), .int(badge.expiresAt),
             .text(Self.audienceText(badge.audience)), .optional(badge.revokedAt), .optional(badge.revocationReason),
+            .optional(logIndex),
         ]
     }
 
-    public func insertBadge(_ badge: BadgeRecord) async throws {
-        try await executor.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: 1), Self.badgeBinds(badge))
+    public func insertBadge(_ badge: BadgeRecord, logEntry: LogEntryRecord?) async throws -> Int64? {
+        var logIndex: Int64?
+        if let logEntry { logIndex = try await sequenceLogEntries([logEntry]) }
+        try await executor.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: 1), Self.badgeBinds(badge, logIndex: logIndex))
+        return logIndex
     }
 
     /// The jtis of entries whose basis no longer holds, read inside the ledger transaction: two
@@ -159,17 +166,23 @@ extension SQLStore {
         return try await database.transaction { tx in
             let stale = try await Self.staleBases(of: entries, tx)
             let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
-            // 12 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
+            // Sequenced first, so each badge row is written with its index. (On PostgreSQL this holds
+            // the sequence row's lock while the rows are written, not only until the commit: the
+            // price of one index less per issuance; the group commit runs one such transaction at a
+            // time per process.)
+            let logEntries = kept.compactMap(\.logEntry)
+            let logIndices = logEntries.isEmpty
+                ? [:] : LedgerCommit.indices(of: logEntries, from: try await SQLStatements(executor: tx).sequenceLogEntries(logEntries))
+            // 13 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
             for start in stride(from: 0, to: kept.count, by: 500) {
                 let chunk = kept[start..<min(start + 500, kept.count)]
-                try await tx.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count), chunk.flatMap { Self.badgeBinds($0.badge) })
+                try await tx.query(
+                    Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count),
+                    chunk.flatMap { Self.badgeBinds($0.badge, logIndex: logIndices[$0.badge.jti]) }
+                )
                 try await tx.query(Self.multiRowInsert("audit_events", columns: SQLColumns.event, rows: chunk.count), chunk.flatMap { Self.eventBinds($0.event) })
             }
-            // Last, so the sequence row is locked (PostgreSQL) only until the commit right after.
-            let logEntries = kept.compactMap(\.logEntry)
-            guard !logEntries.isEmpty else { return LedgerCommit(stale: stale) }
-            let first = try await SQLStatements(executor: tx).sequenceLogEntries(logEntries)
-            return LedgerCommit(stale: stale, logIndices: LedgerCommit.indices(of: logEntries, from: first))
+            return LedgerCommit(stale: stale, logIndices: logIndices)
         }
     }
 }

@@ -64,17 +64,20 @@ extension SQLQueries {
         return Int(try rows.first?.int("n") ?? 0)
     }
 
-    public func insertDVGrant(_ g: DVGrant) async throws {
+    public func insertDVGrant(_ g: DVGrant, logEntry: LogEntryRecord?) async throws -> Int64? {
+        var logIndex: Int64?
+        if let logEntry { logIndex = try await sequenceLogEntries([logEntry]) }
         try await executor.query(
             """
-            INSERT INTO dv_grants (jti, domain, jkt, org_id, order_id, token, issued_at, expires_at, revoked_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            INSERT INTO dv_grants (jti, domain, jkt, org_id, order_id, token, issued_at, expires_at, revoked_at, log_index)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             """,
             [
                 .text(g.jti), .text(g.domain), .text(g.thumbprint), .optional(g.orgID), .text(g.orderID), .text(g.token),
-                .int(g.issuedAt), .int(g.expiresAt), .optional(g.revokedAt),
+                .int(g.issuedAt), .int(g.expiresAt), .optional(g.revokedAt), .optional(logIndex),
             ]
         )
+        return logIndex
     }
 
     public func dvGrant(jti: String) async throws -> DVGrant? {

@@ -19,9 +19,12 @@ extension SQLStore {
         try await database.transaction { tx in
             let revocations = badges.compactMap { badge in badge.revokedAt.map { TrustChange.revocation(jti: badge.jti, at: $0) } }
             if !revocations.isEmpty { try await SQLStatements(executor: tx).recordTrustChanges(revocations, at: now) }
-            try await Self.insertRows(badges, into: "badges", columns: SQLColumns.badge, binds: Self.badgeBinds, tx)
-            guard let issuer else { return }
-            _ = try await SQLStatements(executor: tx).sequenceLogEntries(badges.map { LogEntryRecord(badge: $0, iss: issuer, token: "seed." + $0.jti) })
+            var logIndices: [String: Int64] = [:]
+            if let issuer {
+                let entries = badges.map { LogEntryRecord(badge: $0, iss: issuer, token: "seed." + $0.jti) }
+                logIndices = LedgerCommit.indices(of: entries, from: try await SQLStatements(executor: tx).sequenceLogEntries(entries))
+            }
+            try await Self.insertRows(badges, into: "badges", columns: SQLColumns.badge, binds: { Self.badgeBinds($0, logIndex: logIndices[$0.jti]) }, tx)
         }
     }
 

@@ -2,7 +2,9 @@ import BadgeCore
 import Registry
 
 extension SQLQueries {
-    public func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 {
+    /// Gives `entries` the next log indices, in order, in the caller's transaction; returns the
+    /// first. The credential rows record their index (`badges.log_index`, `dv_grants.log_index`).
+    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 {
         guard !entries.isEmpty else { return try await sequencedLogSize() }
         // The update locks the counter row until the transaction ends (PostgreSQL), so ledger
         // transactions on every replica take consecutive ranges in commit order.
@@ -36,7 +38,15 @@ extension SQLQueries {
     }
 
     public func logEntries(jti: String) async throws -> [SequencedLogEntry] {
-        try await executor.query("SELECT * FROM tlog_entries WHERE jti = $1 ORDER BY idx", [.text(jti)]).map(Self.logEntry(from:))
+        // Through the credential's own row: the ledger's and the grants' primary keys hold the index.
+        try await executor.query(
+            """
+            SELECT * FROM tlog_entries WHERE jti = $1
+            AND idx IN (SELECT log_index FROM badges WHERE jti = $1 UNION ALL SELECT log_index FROM dv_grants WHERE jti = $1)
+            ORDER BY idx
+            """,
+            [.text(jti)]
+        ).map(Self.logEntry(from:))
     }
 
     public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
