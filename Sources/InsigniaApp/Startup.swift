@@ -2,6 +2,7 @@ import Foundation
 import InsigniaHTTP
 import Logging
 import Registry
+import Storage
 
 /// Start-up shared by `insignia serve` and every operator command: configuration and logging, and
 /// failing in one line.
@@ -47,4 +48,5 @@ public protocol OperatorFacingError: CustomStringConvertible {}
 
 extension ConfigError: OperatorFacingError {}
 extension RegistryError: OperatorFacingError {}
+extension MigrationError: OperatorFacingError {}
 extension BundledResources.MissingResource: OperatorFacingError {}

@@ -19,8 +19,12 @@ public enum Migrator {
             let applied = Set(try await tx.query("SELECT version FROM schema_migrations").map { try $0.int("version") })
             var done: [Int] = []
             for migration in Migration.all where !applied.contains(Int64(migration.version)) {
-                for statement in migration.statements(for: tx.dialect) {
-                    try await tx.query(statement)
+                do {
+                    for statement in migration.statements(for: tx.dialect) {
+                        try await tx.query(statement)
+                    }
+                } catch {
+                    throw MigrationError(migration, underlying: error)
                 }
                 try await tx.query(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
