@@ -483,8 +483,8 @@ extension Migration {
                 """,
             ],
         ]),
-        // The transparency log (issue #13) cost issuance four B-tree inserts a badge, one of them a
-        // random-order index on jti that only proof lookups used. The credential rows now keep
+        // The transparency log (issue #13) cost issuance four B-tree inserts a badge (SQLite), one of
+        // them a random-order index on jti that only proof lookups used. The credential rows now keep
         // their log index instead (written in the same insert), and lookups by jti go through the
         // primary keys of badges and dv_grants.
         Migration(version: 16, name: "log index on credential rows", statements: [
@@ -499,6 +499,16 @@ extension Migration {
             WHERE jti IN (SELECT jti FROM tlog_entries WHERE type = 'dv_grant')
             """,
             "DROP INDEX tlog_entries_jti",
+        ], only: [
+            // SQLite makes only `INTEGER PRIMARY KEY` an alias of the rowid: `idx BIGINT PRIMARY KEY`
+            // kept a second B-tree beside the table. Rebuilt so the table itself is ordered by index.
+            .sqlite: [
+                "CREATE TABLE tlog_entries_by_index (idx INTEGER PRIMARY KEY, jti TEXT NOT NULL, subject TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL)",
+                "INSERT INTO tlog_entries_by_index (idx, jti, subject, type, data) SELECT idx, jti, subject, type, data FROM tlog_entries",
+                "DROP TABLE tlog_entries",
+                "ALTER TABLE tlog_entries_by_index RENAME TO tlog_entries",
+                "CREATE INDEX tlog_entries_subject ON tlog_entries (subject, idx)",
+            ],
         ]),
     ]
 }
