@@ -38,9 +38,13 @@ extension MemoryQueries {
     /// Every column but id, org and kind is replaced; the row must match all three.
     public func updateAgent(_ agent: Agent) async throws -> Bool {
         try await memory.write { state in
-            guard let stored = state.agents[agent.id], stored.orgID == agent.orgID, stored.kind == agent.kind else { return false }
+            guard let stored = state.agents[agent.id], stored.orgID == agent.orgID, stored.kind == agent.kind,
+                  stored.revision == agent.revision
+            else { return false }
             try state.checkDIDFree(agent)
-            state.agents[agent.id] = MemoryRows.stored(agent)
+            var next = agent
+            next.revision += 1
+            state.agents[agent.id] = MemoryRows.stored(next)
             return true
         }
     }

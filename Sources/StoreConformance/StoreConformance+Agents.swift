@@ -47,6 +47,7 @@ extension StoreConformance {
             agent.name = "renamed elsewhere"
             agent.updatedAt += 1
             try await expect(try await store.updateAgent(agent), "changed")
+            agent.revision += 1
             try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 0, now: 1_700_000_000))?.name == agent.name, "a new read sees it")
             try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 30, now: 1_700_000_000))?.name == agent.name, "and replaced the remembered row")
             agent.status = .disabled
@@ -56,6 +57,28 @@ extension StoreConformance {
             try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 30, now: 1_700_000_000))?.status == .disabled, "a committed change shows in recent reads")
             try await store.inTransaction { tx in _ = try await tx.deleteAgent(id: disabled.id, orgID: org.id) }
             try await expect(try await store.agent(.id(agent.id), freshness: .recent(maxAge: 30, now: 1_700_000_000)) == nil, "a deleted agent is gone from recent reads")
+        },
+        ConformanceCase(name: "an agent update is stored only over the revision it was read at") { store in
+            let org = try await makeOrg(store)
+            let read = makeAgent(org)
+            try await store.insertAgent(read)
+            // Two read-modify-writes from the same read: a disable, then a rename that still holds
+            // the old status. The second must not undo the first.
+            var disabled = read
+            disabled.status = .disabled
+            disabled.disabledAt = read.updatedAt + 1
+            try await expect(try await store.updateAgent(disabled), "the first write is stored")
+            var renamed = read
+            renamed.name = "renamed from a stale read"
+            try await expect(try await store.updateAgent(renamed) == false, "the second, made from the same read, is refused")
+            var expected = disabled
+            expected.revision = read.revision + 1
+            try await expect(try await store.agent(id: read.id) == expected, "the stored row is the first write's, one revision on")
+            renamed = expected
+            renamed.name = "renamed from a fresh read"
+            try await expect(try await store.updateAgent(renamed), "a write from a fresh read is stored")
+            try await expect(try await store.agent(id: read.id)?.revision == read.revision + 2, "and raises the revision again")
+            try await expect(try await store.agent(id: read.id)?.status == .disabled, "the disable survives")
         },
         ConformanceCase(name: "optional agent fields may be null") { store in
             let org = try await makeOrg(store)
@@ -113,7 +136,8 @@ extension StoreConformance {
             renamed.name = "renamed"
             renamed.updatedAt = agent.updatedAt + 5
             try await expect(try await store.updateAgent(renamed), "owner updates")
-            try await expect(try await store.agent(id: agent.id) == renamed, "update stored")
+            renamed.revision += 1
+            try await expect(try await store.agent(id: agent.id) == renamed, "update stored, one revision on")
             try await expect(try await store.deleteAgent(id: agent.id, orgID: a.id), "owner deletes")
             try await expect(try await store.agent(id: agent.id) == nil, "gone")
             try await expect(try await store.deleteAgent(id: agent.id, orgID: a.id) == false, "second delete finds nothing")
@@ -145,6 +169,7 @@ extension StoreConformance {
             moved.url = nil
             moved.updatedAt += 1
             try await expect(try await store.updateAgent(moved), "a server updates as a server")
+            moved.revision += 1
             try await expect(try await store.agent(id: server.id) == moved, "url cleared")
         },
     ]

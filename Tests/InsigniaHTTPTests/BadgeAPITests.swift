@@ -182,6 +182,7 @@ func randomX() -> String {
             var agent = try #require(try await app.store.agent(id: agentID))
             agent.domain = "moved.example.com"
             #expect(try await app.store.updateAgent(agent))
+            agent.revision += 1
             let moved = try await app.issue(tenant, agentID)
             #expect(moved.status == .ok)
             let subject = try CompactJWS.parse(moved.data["token"]!.stringValue!).payload["vc"]?["credentialSubject"]
@@ -189,6 +190,7 @@ func randomX() -> String {
 
             agent.status = .disabled
             #expect(try await app.store.updateAgent(agent))
+            agent.revision += 1
             #expect(try await app.issue(tenant, agentID).errorCode == "agent_disabled")
             agent.status = .active
             #expect(try await app.store.updateAgent(agent))

@@ -72,12 +72,17 @@ public struct Agent: Sendable, Equatable {
     public var disableReason: String?
     /// Where an MCP server is reached (servers only; informational).
     public var url: String?
+    /// Raised by one with every stored update. An update is stored only over the revision it was
+    /// read at, so two read-modify-writes that overlap cannot silently undo each other (an SDK's
+    /// start-up `PUT` re-activating an agent disabled a moment earlier, say).
+    public var revision: Int64
 
     public init(
         id: String, orgID: String, kind: AgentKind = .agent, userID: String? = nil, name: String, description: String? = nil,
         domain: String? = nil, did: String? = nil, publicKeyJWK: String? = nil, status: AgentStatus = .active,
         protocol: String? = nil, agentCard: JSONValue? = nil, trustLevel: String = "1",
-        createdAt: Int64, updatedAt: Int64, disabledAt: Int64? = nil, disableReason: String? = nil, url: String? = nil
+        createdAt: Int64, updatedAt: Int64, disabledAt: Int64? = nil, disableReason: String? = nil, url: String? = nil,
+        revision: Int64 = 0
     ) {
         self.id = id
         self.orgID = orgID
@@ -97,6 +102,7 @@ public struct Agent: Sendable, Equatable {
         self.disabledAt = disabledAt
         self.disableReason = disableReason
         self.url = url
+        self.revision = revision
     }
 }
 

@@ -17,8 +17,9 @@ public protocol AgentStore: Sendable {
     func agents(_ query: AgentQuery) async throws -> [Agent]
     /// How many agents (or servers: `kind`) `orgID` has.
     func countAgents(orgID: String, kind: AgentKind) async throws -> Int
-    /// Replaces the stored row with the same id, org and kind (which never change). Returns false
-    /// if there is none.
+    /// Replaces the stored row with the same id, org and kind (which never change) if it is still at
+    /// `agent.revision`, raising the stored revision by one. Returns false if there is no such row
+    /// at that revision (none, or it changed since `agent` was read).
     /// Throws `uniqueViolation(constraint: "agents_did")` when the DID is taken.
     func updateAgent(_ agent: Agent) async throws -> Bool
     func deleteAgent(id: String, orgID: String) async throws -> Bool

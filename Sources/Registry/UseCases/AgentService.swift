@@ -125,6 +125,10 @@ public struct AgentService: Sendable {
 
     /// Merge update: only fields present in `input` change (CONTRACT.md §4.3.5).
     public func update(_ principal: Principal, _ reference: String, _ input: AgentInput) async throws -> Agent {
+        try await retryingChangedReads { try await updateOnce(principal, reference, input) }
+    }
+
+    private func updateOnce(_ principal: Principal, _ reference: String, _ input: AgentInput) async throws -> Agent {
         var agent = try await get(principal, reference)
         let original = agent
         if let name = input.name {
@@ -164,8 +168,7 @@ public struct AgentService: Sendable {
         guard agent != original else { return agent }
         agent.updatedAt = clock.now()
         let change = agent.status == .disabled && original.status != .disabled ? "disabled" : "updated"
-        try await saveOrConflict(agent, event: event(change, agent, principal), trustChanged: agent.status.isUsable != original.status.isUsable)
-        return agent
+        return try await saveOrConflict(agent, event: event(change, agent, principal), trustChanged: agent.status.isUsable != original.status.isUsable)
     }
 
     public func delete(_ principal: Principal, _ reference: String) async throws {
@@ -184,20 +187,27 @@ public struct AgentService: Sendable {
     /// Disables an agent: no new badges, status reports `disabled`. Idempotent: a second call keeps
     /// the first time and reason.
     public func disable(_ principal: Principal, _ reference: String, reason: String?) async throws -> Agent {
-        var agent = try await get(principal, reference)
         if let reason, reason.count > 500 { throw RegistryError.invalidRequest("reason must be at most 500 characters") }
+        return try await retryingChangedReads { try await disableOnce(principal, reference, reason: reason) }
+    }
+
+    private func disableOnce(_ principal: Principal, _ reference: String, reason: String?) async throws -> Agent {
+        var agent = try await get(principal, reference)
         guard agent.status != .disabled else { return agent }
         let now = clock.now()
         agent.status = .disabled
         agent.disabledAt = now
         agent.disableReason = reason
         agent.updatedAt = now
-        try await saveOrConflict(agent, event: event("disabled", agent, principal, details: ["reason": .optional(reason)]), trustChanged: true)
-        return agent
+        return try await saveOrConflict(agent, event: event("disabled", agent, principal, details: ["reason": .optional(reason)]), trustChanged: true)
     }
 
     /// Re-enables a disabled agent. A suspension is an operator's decision and is not lifted here.
     public func enable(_ principal: Principal, _ reference: String) async throws -> Agent {
+        try await retryingChangedReads { try await enableOnce(principal, reference) }
+    }
+
+    private func enableOnce(_ principal: Principal, _ reference: String) async throws -> Agent {
         var agent = try await get(principal, reference)
         switch agent.status {
         case .active, .inactive: return agent
@@ -207,8 +217,7 @@ public struct AgentService: Sendable {
             agent.disabledAt = nil
             agent.disableReason = nil
             agent.updatedAt = clock.now()
-            try await saveOrConflict(agent, event: event("enabled", agent, principal), trustChanged: true)
-            return agent
+            return try await saveOrConflict(agent, event: event("enabled", agent, principal), trustChanged: true)
         }
     }
 
@@ -220,17 +229,22 @@ public struct AgentService: Sendable {
         guard domain != agent.domain else { return agent }
         // Change the current row, not `agent`: that may be a recent read, and saving it would undo
         // whatever changed since (a disable on another replica, say).
-        var current = try await get(principal, agent.id)
-        try current.requireUsable()
-        guard domain != current.domain else { return current }
-        current.domain = domain
-        current.updatedAt = clock.now()
-        try await saveOrConflict(current, event: event("updated", current, principal, details: ["domain": .optional(domain)]))
-        return current
+        return try await retryingChangedReads {
+            var current = try await get(principal, agent.id)
+            try current.requireUsable()
+            guard domain != current.domain else { return current }
+            current.domain = domain
+            current.updatedAt = clock.now()
+            return try await saveOrConflict(current, event: event("updated", current, principal, details: ["domain": .optional(domain)]))
+        }
     }
 
     /// Registers the agent's DID (and optionally key), write-once (CONTRACT.md §4.3.8).
     public func registerIdentity(_ principal: Principal, _ reference: String, did: String?, publicKey: JSONValue?) async throws -> Agent {
+        try await retryingChangedReads { try await registerIdentityOnce(principal, reference, did: did, publicKey: publicKey) }
+    }
+
+    private func registerIdentityOnce(_ principal: Principal, _ reference: String, did: String?, publicKey: JSONValue?) async throws -> Agent {
         var agent = try await get(principal, reference)
         guard let did else { throw RegistryError.invalidRequest("did is required") }
         let normalized = try AgentValidation.did(did)
@@ -247,8 +261,7 @@ public struct AgentService: Sendable {
         }
         guard agent != before else { return agent }
         agent.updatedAt = clock.now()
-        try await saveOrConflict(agent, event: event("identity_registered", agent, principal, details: ["did": .optional(agent.did)]))
-        return agent
+        return try await saveOrConflict(agent, event: event("identity_registered", agent, principal, details: ["did": .optional(agent.did)]))
     }
 
     // MARK: Helpers
@@ -301,19 +314,48 @@ public struct AgentService: Sendable {
         }
     }
 
-    /// Saves the agent and its audit event in one transaction; with `trustChanged` (it became
-    /// usable or unusable) also raises the trust-state sequence in it (issue #14).
-    private func saveOrConflict(_ agent: Agent, event: AuditEvent, trustChanged: Bool = false) async throws {
+    /// Saves the agent (read at `agent.revision`) and its audit event in one transaction, and
+    /// returns it as stored; with `trustChanged` (it became usable or unusable) also raises the
+    /// trust-state sequence in it (issue #14). Throws `ChangedSinceRead` when the stored row is no
+    /// longer the one read: nothing is written, and the caller starts again from a fresh read.
+    private func saveOrConflict(_ agent: Agent, event: AuditEvent, trustChanged: Bool = false) async throws -> Agent {
         let notFound = notFound
         do {
             try await store.inTransaction { tx in
-                guard try await tx.updateAgent(agent) else { throw notFound }
+                guard try await tx.updateAgent(agent) else {
+                    guard try await tx.agent(id: agent.id)?.orgID == agent.orgID else { throw notFound }
+                    throw ChangedSinceRead()
+                }
                 try await tx.appendEvent(event)
                 if trustChanged { try await tx.recordTrustChanges([.agent(agent)], at: agent.updatedAt) }
             }
         } catch StoreError.uniqueViolation {
             throw Self.didInUse
         }
+        var saved = agent
+        saved.revision += 1
+        return saved
+    }
+
+    /// A save found the agent changed since it was read.
+    private struct ChangedSinceRead: Error {}
+
+    /// How many times a read-modify-write runs before it gives up on an agent that keeps changing.
+    public static let saveAttempts = 3
+
+    /// Runs `operation` (read, change, `saveOrConflict`) again from a fresh read when another write
+    /// came between its read and its save; after `saveAttempts`, answers 409 `conflict`.
+    private func retryingChangedReads<T>(_ operation: () async throws -> T) async throws -> T {
+        for attempt in 1...Self.saveAttempts {
+            do {
+                return try await operation()
+            } catch is ChangedSinceRead where attempt < Self.saveAttempts {
+                continue
+            } catch is ChangedSinceRead {
+                break
+            }
+        }
+        throw RegistryError(.conflict, "this \(kind.noun) kept changing while the request was handled; retry")
     }
 
     static let didInUse = RegistryError(.didInUse, "this DID is already bound to another agent or server")

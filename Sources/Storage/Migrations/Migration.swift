@@ -510,5 +510,10 @@ extension Migration {
                 "CREATE INDEX tlog_entries_subject ON tlog_entries (subject, idx)",
             ],
         ]),
+        // Agents are updated by read-modify-write (a merge PUT, disable, enable, identity, domain):
+        // a revision number lets a store refuse a write made from a read that is no longer current.
+        Migration(version: 17, name: "agent revisions", statements: [
+            "ALTER TABLE agents ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 }

@@ -4,7 +4,7 @@ import Registry
 extension SQLQueries {
     public func insertAgent(_ agent: Agent) async throws {
         try await executor.query(
-            "INSERT INTO agents (\(SQLColumns.agent)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+            "INSERT INTO agents (\(SQLColumns.agent)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
             Self.agentBinds(agent)
         )
     }
@@ -41,8 +41,8 @@ extension SQLQueries {
             """
             UPDATE agents SET user_id = $3, name = $4, description = $5, domain = $6, did = $7, public_key_jwk = $8,
                 status = $9, protocol = $10, agent_card = $11, trust_level = $12, created_at = $13, updated_at = $14,
-                disabled_at = $15, disable_reason = $16, url = $18
-            WHERE id = $1 AND org_id = $2 AND kind = $17 RETURNING id
+                disabled_at = $15, disable_reason = $16, url = $18, revision = revision + 1
+            WHERE id = $1 AND org_id = $2 AND kind = $17 AND revision = $19 RETURNING id
             """,
             Self.agentBinds(agent)
         )
@@ -59,7 +59,7 @@ extension SQLQueries {
             .optional(a.domain), .optional(a.did), .optional(a.publicKeyJWK), .text(a.status.rawValue),
             .optional(a.protocol), .optional(a.agentCard.map { String(decoding: $0.serialized(), as: UTF8.self) }),
             .text(a.trustLevel), .int(a.createdAt), .int(a.updatedAt), .optional(a.disabledAt), .optional(a.disableReason),
-            .text(a.kind.rawValue), .optional(a.url),
+            .text(a.kind.rawValue), .optional(a.url), .int(a.revision),
         ]
     }
 
@@ -77,7 +77,7 @@ extension SQLQueries {
             trustLevel: try row.string("trust_level"), createdAt: try row.int("created_at"),
             updatedAt: try row.int("updated_at"), disabledAt: try row.optionalInt("disabled_at"),
             disableReason: try row.optionalString("disable_reason"),
-            url: try row.optionalString("url")
+            url: try row.optionalString("url"), revision: try row.int("revision")
         )
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Registry
 
 extension SQLStore {
-    /// Rows per INSERT statement: 18 binds a row (agents) keeps a statement at 18 000 binds, well
+    /// Rows per INSERT statement: 19 binds a row (agents) keeps a statement at 19 000 binds, well
     /// under PostgreSQL's 65 535 and SQLite's 32 766 bind-parameter limits.
     static let seedRowsPerStatement = 1000
 

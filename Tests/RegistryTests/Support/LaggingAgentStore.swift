@@ -12,8 +12,15 @@ final class LaggingAgentStore: AgentStore, UnitOfWork, @unchecked Sendable {
     private let base: InMemoryStore
     private let lock = NSLock()
     private var remembered: [AgentLookup: Agent] = [:]
+    private var rival: (@Sendable () async throws -> Void)?
 
     init(_ base: InMemoryStore) { self.base = base }
+
+    /// When set, runs before every transaction this store opens: another replica's write landing
+    /// between a use case's read and its save.
+    func setRival(_ write: (@Sendable () async throws -> Void)?) {
+        lock.withLock { rival = write }
+    }
 
     func agent(_ lookup: AgentLookup, freshness: ReadFreshness) async throws -> Agent? {
         if case .recent(let maxAge, _) = freshness, maxAge > 0, let agent = lock.withLock({ remembered[lookup] }) { return agent }
@@ -23,6 +30,7 @@ final class LaggingAgentStore: AgentStore, UnitOfWork, @unchecked Sendable {
     }
 
     func inTransaction<T: Sendable>(_ body: @Sendable (any StoreTransaction) async throws -> T) async throws -> T {
+        if let rival = lock.withLock({ rival }) { try await rival() }
         let value = try await base.inTransaction(body)
         lock.withLock { remembered.removeAll() }
         return value

@@ -2,6 +2,7 @@ import BadgeCore
 import Foundation
 import MemoryStore
 import Registry
+import Testing
 
 /// The registry's use cases wired as `buildRouter` wires them, over an `InMemoryStore`, a fixed
 /// `TestClock`, an in-memory CA key, a fake domain validator and a fake `did:web` resolver.
@@ -15,6 +16,8 @@ struct World: Sendable {
     let caKey: PrivateJWK
     let ca: CAService
     let agents: AgentService
+    /// The store `agents` reads and writes through.
+    let agentStore: LaggingAgentStore
     let badges: BadgeService
     let pop: PoPService
     let apiKeys: APIKeyService
@@ -39,10 +42,11 @@ struct World: Sendable {
         let resolver = StaticDIDResolver()
         let validator = FakeDomainValidator()
         // Agents are read through a store that remembers recent reads, as the SQL store does.
-        let agents = AgentService(store: LaggingAgentStore(store), clock: clock, issuer: issuer)
+        let agentStore = LaggingAgentStore(store)
+        let agents = AgentService(store: agentStore, clock: clock, issuer: issuer)
         let badges = BadgeService(store: store, clock: clock, agents: agents, ca: ca, policy: badgePolicy, remoteDIDResolver: resolver)
         return World(
-            store: store, clock: clock, issuer: issuer, caKey: caKey, ca: ca, agents: agents, badges: badges,
+            store: store, clock: clock, issuer: issuer, caKey: caKey, ca: ca, agents: agents, agentStore: agentStore, badges: badges,
             pop: PoPService(store: store, clock: clock, agents: agents, badges: badges, policy: popPolicy),
             apiKeys: APIKeyService(store: store, clock: clock), identities: IdentityService(store: store, clock: clock),
             organizations: OrganizationService(store: store, clock: clock),
@@ -52,10 +56,11 @@ struct World: Sendable {
         )
     }
 
-    /// Writes `agent` straight on the store, as another replica would: this world's recent reads
-    /// do not see it.
+    /// Writes `agent` (a change of the row as last stored) straight on the store, as another replica
+    /// would: this world's recent reads do not see it.
     func changeElsewhere(_ agent: Agent) async throws {
-        _ = try await store.inTransaction { try await $0.updateAgent(agent) }
+        let stored = try await store.inTransaction { try await $0.updateAgent(agent) }
+        try #require(stored, "the change is made over the agent's current revision")
     }
 
     // MARK: Tenants and agents
