@@ -57,12 +57,14 @@ public struct DIDDocument: Sendable, Hashable {
 
     /// Reads a resolved DID document.
     ///
-    /// `id` and every method `id` must be strings. Relationship entries may be references or
+    /// `id` must be a DID and every method `id` a string. Relationship entries may be references or
     /// embedded methods; embedded ones are also added to ``verificationMethods``. Keys in
     /// formats other than Ed25519 multibase/JWK leave ``VerificationMethod/publicKey`` `nil`
     /// instead of failing, because documents legitimately carry other key types.
     public init(json: JSONValue) throws(BadgeCoreError) {
-        guard let id = json["id"]?.stringValue, !id.isEmpty else { throw Self.invalid("id must be a string") }
+        // A DID, as DID Core requires: relative `#fragment` references resolve against it, which
+        // for an id that is itself a fragment would not be stable (found by the jwk fuzz target).
+        guard let id = json["id"]?.stringValue, id.hasPrefix("did:") else { throw Self.invalid("id must be a DID") }
         var methods: [VerificationMethod] = []
         if let list = json["verificationMethod"] {
             guard let entries = list.arrayValue else { throw Self.invalid("verificationMethod must be an array") }

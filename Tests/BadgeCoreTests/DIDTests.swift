@@ -177,9 +177,12 @@ struct DIDDocumentTests {
         #expect(doc.services.count == 1)
     }
 
-    @Test("rejects non-string ids and non-array lists", arguments: [
+    @Test("rejects non-string or non-DID ids and non-array lists", arguments: [
         ["verificationMethod": []],
         ["id": 5],
+        // An id that is itself a fragment: relative references would resolve differently on each parse.
+        ["id": "#id:web:example.com", "authentication": ["#k1"]],
+        ["id": "example.com"],
         ["id": "did:web:x", "verificationMethod": [["type": "Ed25519VerificationKey2020"]]],
         ["id": "did:web:x", "verificationMethod": [["id": 1]]],
         ["id": "did:web:x", "verificationMethod": "nope"],
