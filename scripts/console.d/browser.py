@@ -292,8 +292,8 @@ try:
         rows = [row.text for row in admin.find_elements(By.CSS_SELECTOR, "#dv-grants tbody tr")]
         check("the DV grant list shows the new grant as valid", any(grant in row and "valid" in row for row in rows), str(rows))
         shot(admin, "dv-grants")
-        admin.find_element(By.CSS_SELECTOR, f"#dv-grants a[href='/console/dv/grants/{grant}']").click()
-        click_to_next_page(admin, wait(admin, EC.presence_of_element_located((By.ID, "revoke-grant"))))
+        click_to_next_page(admin, admin.find_element(By.CSS_SELECTOR, f"#dv-grants a[href='/console/dv/grants/{grant}']"))
+        click_to_next_page(admin, wait(admin, EC.element_to_be_clickable((By.ID, "revoke-grant"))))
         wait(admin, EC.presence_of_element_located((By.ID, "grant-reason"))).send_keys("domain sold")
         click_to_next_page(admin, admin.find_element(By.ID, "confirm-revoke"))
         status = wait(admin, EC.presence_of_element_located((By.ID, "grant-status"))).text
