@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -65,11 +65,28 @@ def sign_in(driver, key):
     wait(driver, EC.title_contains("Overview"))
 
 
+def page_gone(page):
+    """A condition: the element's document has been replaced. Chromium answers a check that lands
+    while the old document is being torn down with "does not belong to the document" rather than a
+    stale reference; both mean the page is gone (Selenium's staleness_of knows only the second)."""
+    def gone(_driver):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return gone
+
+
 def click_to_next_page(driver, button):
     """Clicks and waits until the current page is gone: the next page may hold the same ids."""
     page = driver.find_element(By.TAG_NAME, "html")
     button.click()
-    wait(driver, EC.staleness_of(page))
+    wait(driver, page_gone(page))
 
 
 def fill(driver, values):
