@@ -51,6 +51,33 @@ extension StoreConformance {
             let one = try await store.logEntries(jti: entries[3].badge.jti)
             try await expect(one.count == 1 && one.first?.record == entries[3].logEntry, "found by jti with its bytes")
         },
+        ConformanceCase(name: "a large batch with unlogged entries: consecutive indices in batch order, every row and event written") { store in
+            let org = try await makeOrg(store)
+            // Over 500 rows: the SQL stores write a batch in chunks of at most 500.
+            let entries = (0..<620).map { offset in
+                var entry = logged(org)
+                if offset % 7 == 3 { entry.logEntry = nil }
+                return entry
+            }
+            let before = try await store.sequencedLogSize()
+            let commit = try await store.insertBadges(entries)
+            let loggedJTIs = entries.filter { $0.logEntry != nil }.map(\.badge.jti)
+            try await expect(commit.stale.isEmpty, "nothing stale")
+            try await expect(
+                commit.logIndices == Dictionary(uniqueKeysWithValues: loggedJTIs.enumerated().map { ($1, before + Int64($0)) }),
+                "the logged entries take consecutive indices in batch order; the unlogged ones none"
+            )
+            try await expect(try await store.sequencedLogSize() == before + Int64(loggedJTIs.count), "the counter moved by the logged entries")
+            let sequenced = try await store.logEntries(from: before, limit: loggedJTIs.count)
+            try await expect(sequenced.map(\.record) == entries.compactMap(\.logEntry), "each index holds its entry's bytes")
+            let rows = try await store.badges(jtis: entries.map(\.badge.jti))
+            try await expect(rows.count == entries.count, "every badge row written")
+            for jti in [loggedJTIs[0], loggedJTIs[loggedJTIs.count - 1], entries[3].badge.jti] {
+                try await expect(try await store.logEntries(jti: jti).map(\.index) == commit.logIndices[jti].map { [$0] } ?? [], "found by jti: \(jti)")
+            }
+            let events = try await store.events(orgID: org.id)
+            try await expect(Set(entries.map(\.event.id)).isSubset(of: Set(events.map(\.id))), "every audit event written")
+        },
         ConformanceCase(name: "a stale or rolled-back issuance takes no log index") { store in
             let org = try await makeOrg(store)
             let agent = makeAgent(org)

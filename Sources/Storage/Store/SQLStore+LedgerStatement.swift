@@ -1,0 +1,68 @@
+import Registry
+
+extension SQLStore {
+    /// PostgreSQL: writes `chunk` of a ledger batch — its log entries (sequenced), its badges (with
+    /// their log indices) and its audit events — in one statement; returns the log indices by jti.
+    ///
+    /// Why one statement: the group commit runs one ledger transaction at a time, so each round trip
+    /// inside it (through a server busy answering requests) delays every badge of the batch. As
+    /// separate statements the log added two round trips to every transaction and cost PostgreSQL
+    /// issuance about 15 % of its throughput; as data-modifying `WITH` clauses it adds none. The
+    /// counter row stays locked until the commit, as with the separate statements, so ledger
+    /// transactions on every replica take consecutive ranges in commit order.
+    static func writeLedgerChunk(_ chunk: ArraySlice<LedgerEntry>, _ tx: any SQLExecutor) async throws -> [String: Int64] {
+        var statement = LedgerStatement()
+        let logged = chunk.compactMap(\.logEntry)
+        var clauses: [String] = []
+        if !logged.isEmpty {
+            // The count is ours (not input) and is written as a literal, as are the offsets below.
+            clauses.append(
+                "seq AS (UPDATE tlog_sequence SET next_index = next_index + \(logged.count) WHERE id = 1 RETURNING next_index - \(logged.count) AS first)"
+            )
+            let rows = logged.enumerated().map { offset, entry in
+                "(\(LedgerStatement.logIndex(offset)), \(statement.placeholders([.text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)])))"
+            }
+            clauses.append("logged AS (INSERT INTO tlog_entries (idx, jti, subject, type, data) VALUES \(rows.joined(separator: ", ")))")
+        }
+        clauses.append(
+            "events AS (INSERT INTO audit_events (\(SQLColumns.event.joined(separator: ", "))) VALUES "
+                + chunk.map { "(\(statement.placeholders(Self.eventBinds($0.event))))" }.joined(separator: ", ") + ")"
+        )
+        var offset = 0
+        let badgeRows = chunk.map { entry in
+            // `badgeBinds` ends with the log index; here it comes from the counter's new range.
+            var row = statement.placeholders(Array(Self.badgeBinds(entry.badge, logIndex: nil).dropLast()))
+            if entry.logEntry != nil {
+                row += ", " + LedgerStatement.logIndex(offset)
+                offset += 1
+            } else {
+                row += ", NULL"
+            }
+            return "(\(row))"
+        }
+        clauses.append("recorded AS (INSERT INTO badges (\(SQLColumns.badge.joined(separator: ", "))) VALUES \(badgeRows.joined(separator: ", ")))")
+        let sql = "WITH " + clauses.joined(separator: ", ") + (logged.isEmpty ? " SELECT 0 AS first" : " SELECT first FROM seq")
+        let rows = try await tx.query(sql, statement.binds)
+        guard !logged.isEmpty else { return [:] }
+        guard let first = try rows.first?.int("first") else { throw SQLRowError.unexpected("tlog_sequence") }
+        return LedgerCommit.indices(of: logged, from: first)
+    }
+}
+
+/// The binds of one generated statement, numbered as they are added.
+private struct LedgerStatement {
+    private(set) var binds: [SQLValue] = []
+
+    /// `$n, …` for `values`, which are added to the binds.
+    mutating func placeholders(_ values: [SQLValue]) -> String {
+        values.map { value in
+            binds.append(value)
+            return "$\(binds.count)"
+        }.joined(separator: ", ")
+    }
+
+    /// The index of the `offset`th log entry of the statement, from the counter's new range.
+    static func logIndex(_ offset: Int) -> String {
+        "(SELECT first FROM seq) + \(offset)"
+    }
+}
