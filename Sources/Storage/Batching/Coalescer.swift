@@ -28,7 +28,10 @@ actor Coalescer<Input: Sendable, Output: Sendable> {
             pending.append((input, waiter))
             if batchesInFlight < maxConcurrent {
                 batchesInFlight += 1
-                Task { await runPending() }
+                // High priority: a batch is what its many callers wait on; with the cooperative
+                // threads busy answering requests, each of a ledger transaction's round trips
+                // otherwise queued behind new requests' work (the group commit runs one at a time).
+                Task(priority: .high) { await runPending() }
             }
         }
     }

@@ -6,9 +6,9 @@ extension SQLStore {
     ///
     /// Why one statement: the group commit runs one ledger transaction at a time, so each round trip
     /// inside it (through a server busy answering requests) delays every badge of the batch. As
-    /// separate statements the log added two round trips to every transaction and cost PostgreSQL
-    /// issuance about 15 % of its throughput; as data-modifying `WITH` clauses it adds none. The
-    /// counter row stays locked until the commit, as with the separate statements, so ledger
+    /// separate statements the log added two round trips to every transaction (eight instead of
+    /// six); as data-modifying `WITH` clauses it adds none, and the audit events share the badges'
+    /// round trip too (five either way). The counter row stays locked until the commit, as with the separate statements, so ledger
     /// transactions on every replica take consecutive ranges in commit order.
     static func writeLedgerChunk(_ chunk: ArraySlice<LedgerEntry>, _ tx: any SQLExecutor) async throws -> [String: Int64] {
         var statement = LedgerStatement()
