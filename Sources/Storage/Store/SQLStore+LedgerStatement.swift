@@ -16,31 +16,47 @@ extension SQLStore {
         var clauses: [String] = []
         if !logged.isEmpty {
             // The count is ours (not input) and is written as a literal, as are the offsets below.
+            // Each row's index is the new range's first plus its offset, through one join: a
+            // scalar subquery per row cost more to plan than the rows cost to write.
             clauses.append(
                 "seq AS (UPDATE tlog_sequence SET next_index = next_index + \(logged.count) WHERE id = 1 RETURNING next_index - \(logged.count) AS first)"
             )
             let rows = logged.enumerated().map { offset, entry in
-                "(\(LedgerStatement.logIndex(offset)), \(statement.placeholders([.text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)])))"
+                "(\(offset), \(statement.placeholders([.text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)])))"
             }
-            clauses.append("logged AS (INSERT INTO tlog_entries (idx, jti, subject, type, data) VALUES \(rows.joined(separator: ", ")))")
+            clauses.append(
+                "logged AS (INSERT INTO tlog_entries (idx, jti, subject, type, data) SELECT seq.first + v.n, v.jti, v.subject, v.type, v.data "
+                    + "FROM seq CROSS JOIN (VALUES \(rows.joined(separator: ", "))) AS v (n, jti, subject, type, data))"
+            )
         }
         clauses.append(
             "events AS (INSERT INTO audit_events (\(SQLColumns.event.joined(separator: ", "))) VALUES "
                 + chunk.map { "(\(statement.placeholders(Self.eventBinds($0.event))))" }.joined(separator: ", ") + ")"
         )
-        var offset = 0
-        let badgeRows = chunk.map { entry in
-            // `badgeBinds` ends with the log index; here it comes from the counter's new range.
-            var row = statement.placeholders(Array(Self.badgeBinds(entry.badge, logIndex: nil).dropLast()))
-            if entry.logEntry != nil {
-                row += ", " + LedgerStatement.logIndex(offset)
-                offset += 1
-            } else {
-                row += ", NULL"
+        let columns = SQLColumns.badge.joined(separator: ", ")
+        if logged.isEmpty {
+            let rows = chunk.map { "(\(statement.placeholders(Self.badgeBinds($0.badge, logIndex: nil))))" }
+            clauses.append("recorded AS (INSERT INTO badges (\(columns)) VALUES \(rows.joined(separator: ", ")))")
+        } else {
+            var offset = 0
+            let rows = chunk.map { entry in
+                // `badgeBinds` ends with the log index; here it is the row's offset in the new range.
+                let values = Array(Self.badgeBinds(entry.badge, logIndex: nil).dropLast())
+                var row = statement.placeholders(values, casts: LedgerStatement.badgeTypes)
+                if entry.logEntry != nil {
+                    row += ", \(offset)"
+                    offset += 1
+                } else {
+                    row += ", NULL::integer"
+                }
+                return "(\(row))"
             }
-            return "(\(row))"
+            let names = SQLColumns.badge.dropLast().map { "v." + $0 }.joined(separator: ", ")
+            clauses.append(
+                "recorded AS (INSERT INTO badges (\(columns)) SELECT \(names), seq.first + v.n "
+                    + "FROM seq CROSS JOIN (VALUES \(rows.joined(separator: ", "))) AS v (\(SQLColumns.badge.dropLast().joined(separator: ", ")), n))"
+            )
         }
-        clauses.append("recorded AS (INSERT INTO badges (\(SQLColumns.badge.joined(separator: ", "))) VALUES \(badgeRows.joined(separator: ", ")))")
         let sql = "WITH " + clauses.joined(separator: ", ") + (logged.isEmpty ? " SELECT 0 AS first" : " SELECT first FROM seq")
         let rows = try await tx.query(sql, statement.binds)
         guard !logged.isEmpty else { return [:] }
@@ -53,16 +69,16 @@ extension SQLStore {
 private struct LedgerStatement {
     private(set) var binds: [SQLValue] = []
 
-    /// `$n, …` for `values`, which are added to the binds.
-    mutating func placeholders(_ values: [SQLValue]) -> String {
-        values.map { value in
-            binds.append(value)
-            return "$\(binds.count)"
-        }.joined(separator: ", ")
-    }
+    /// The SQL types of `SQLColumns.badge` but the last (`log_index`): a `VALUES` list read by a
+    /// `SELECT` does not take its types from the table it is inserted into, and a NULL bind has none.
+    static let badgeTypes = ["text", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "bigint", "text"]
 
-    /// The index of the `offset`th log entry of the statement, from the counter's new range.
-    static func logIndex(_ offset: Int) -> String {
-        "(SELECT first FROM seq) + \(offset)"
+    /// `$n, …` for `values`, which are added to the binds; with `casts`, each placeholder is cast
+    /// to the type at its position.
+    mutating func placeholders(_ values: [SQLValue], casts: [String]? = nil) -> String {
+        values.enumerated().map { position, value in
+            binds.append(value)
+            return casts.map { "$\(binds.count)::\($0[position])" } ?? "$\(binds.count)"
+        }.joined(separator: ", ")
     }
 }
