@@ -141,9 +141,13 @@ import Testing
             #expect(try await app.request(.post, simulate, key: tenant.key, json: [1]).status == .badRequest)
             #expect(try await app.request(.post, base + "/agents/unknown/simulate", key: tenant.key, json: [:]).status == .notFound)
             #expect(try await app.request(.post, "/v1/orgs/\(other.org.id)/policy/agents/\(agentID)/simulate", key: other.key, json: [:]).status == .notFound)
+            let foreign = try await app.request(.post, simulate, key: other.key, json: ["subject": ["trust_level": "OV"]])
+            #expect(foreign.status == .notFound && foreign.json["decision"] == nil, "another organisation's key on this organisation's route: \(foreign.text)")
 
             // Deleting the group archives its documents (history kept) and drops it from resolution.
             #expect(try await app.request(.delete, "/v1/orgs/\(other.org.id)/groups/\(groupID)", key: other.key).status == .notFound)
+            #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: other.key).status == .notFound)
+            #expect(try await app.request(.get, "/v1/orgs/\(tenant.org.id)/groups", key: tenant.key).json.arrayValue?.count == 1, "the group survives both")
             let reader = try await app.request(.post, "/v1/api-keys", key: tenant.key, json: ["name": "reader", "scopes": ["agents:read"]])
             let readerKey = try #require(reader.data["key"]?.stringValue)
             #expect(try await app.request(.delete, "/v1/orgs/\(tenant.org.id)/groups/\(groupID)", key: readerKey).status == .forbidden)
