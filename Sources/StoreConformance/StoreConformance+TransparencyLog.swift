@@ -70,6 +70,8 @@ extension StoreConformance {
             try await expect(try await store.sequencedLogSize() == before + Int64(loggedJTIs.count), "the counter moved by the logged entries")
             let sequenced = try await store.logEntries(from: before, limit: loggedJTIs.count)
             try await expect(sequenced.map(\.record) == entries.compactMap(\.logEntry), "each index holds its entry's bytes")
+            try await expect(try await store.logEntries(from: before + 2, limit: 3).map(\.index) == [before + 2, before + 3, before + 4], "a range")
+            try await expect(try await store.logEntries(from: .max - 1, limit: 10).isEmpty, "a range past the end of Int64: nothing, no trap")
             let rows = try await store.badges(jtis: entries.map(\.badge.jti))
             try await expect(rows.count == entries.count, "every badge row written")
             for jti in [loggedJTIs[0], loggedJTIs[loggedJTIs.count - 1], entries[3].badge.jti] {

@@ -174,14 +174,12 @@ extension SQLStore {
                 }
                 return LedgerCommit(stale: stale, logIndices: logIndices)
             }
-            // Sequenced first, so each badge row is written with its index. (On PostgreSQL this holds
-            // the sequence row's lock while the rows are written, not only until the commit: the
-            // price of one index less per issuance; the group commit runs one such transaction at a
-            // time per process.)
+            // SQLite: in-process statements cost no round trip. Sequenced first, so each badge row
+            // is written with its index.
             let logEntries = kept.compactMap(\.logEntry)
             let logIndices = logEntries.isEmpty
                 ? [:] : LedgerCommit.indices(of: logEntries, from: try await SQLStatements(executor: tx).sequenceLogEntries(logEntries))
-            // 13 binds a row: 500 rows stay far below PostgreSQL's 65 535 and SQLite's 32 766 bind limits.
+            // 13 binds a row: 500 rows stay far below SQLite's 32 766 bind limit.
             for start in stride(from: 0, to: kept.count, by: 500) {
                 let chunk = kept[start..<min(start + 500, kept.count)]
                 try await tx.query(

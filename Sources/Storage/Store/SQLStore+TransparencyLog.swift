@@ -35,9 +35,9 @@ extension SQLQueries {
         // A closed range, not only a LIMIT: without fresh statistics PostgreSQL guessed a third of
         // the table for `idx >= $1` and sorted a bitmap scan of it every integration round; a
         // bounded range is read in index order.
-        let limit = Int64(max(0, limit))
+        let (end, overflow) = start.addingReportingOverflow(Int64(max(0, limit)))
         return try await executor.query(
-            "SELECT * FROM tlog_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx", [.int(start), .int(start + limit)]
+            "SELECT * FROM tlog_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx", [.int(start), .int(overflow ? .max : end)]
         ).map(Self.logEntry(from:))
     }
 
