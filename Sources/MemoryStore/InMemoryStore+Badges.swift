@@ -90,11 +90,11 @@ extension MemoryState {
         badges[badge.jti] = badge
     }
 
-    /// Whether an entry's issuance basis still holds: the agent row is exactly as read, and the
-    /// key (if any) is unrevoked and not expired at the badge's issue time.
+    /// Whether an entry's issuance basis still holds: the agent row is at the revision read, and
+    /// the key (if any) is unrevoked and not expired at the badge's issue time.
     func holds(_ entry: LedgerEntry) -> Bool {
         guard let basis = entry.basis else { return true }
-        guard agents[basis.agent.id] == basis.agent else { return false }
+        guard agents[basis.agent.id]?.revision == basis.agent.revision else { return false }
         guard let keyID = basis.apiKeyID else { return true }
         guard let key = apiKeys[keyID], key.revokedAt == nil else { return false }
         return key.expiresAt.map { entry.badge.issuedAt < $0 } ?? true

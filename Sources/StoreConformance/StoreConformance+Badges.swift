@@ -131,10 +131,13 @@ extension StoreConformance {
             let revoked = makeKey(org)
             for k in [key, revoked] { try await store.insertAPIKey(k) }
             _ = try await store.revokeAPIKey(id: revoked.id, orgID: org.id, at: 1_700_000_100)
-            var renamed = agent
-            renamed.name = "renamed elsewhere"
-            var disabled = agent
-            disabled.status = .disabled
+            // Two more agents, read (as issuance reads them), then changed in the store before the
+            // batch: one renamed, one disabled.
+            let renamedRead = makeAgent(org), disabledRead = makeAgent(org)
+            for read in [renamedRead, disabledRead] {
+                try await store.insertAgent(read)
+                try await expect(try await store.agent(id: read.id) == read, "read back as inserted")
+            }
             func entry(_ basis: IssuanceBasis?, at time: Int64 = 1_700_000_200) -> LedgerEntry {
                 LedgerEntry(
                     badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: agent.id, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: time, expiresAt: time + 300),
@@ -145,8 +148,14 @@ extension StoreConformance {
             let holds = entry(IssuanceBasis(agent: agent, apiKeyID: key.id))
             let noKey = entry(IssuanceBasis(agent: agent, apiKeyID: nil))
             let noBasis = entry(nil)
-            let changedAgent = entry(IssuanceBasis(agent: renamed, apiKeyID: key.id))
-            let statusDiffers = entry(IssuanceBasis(agent: disabled, apiKeyID: key.id))
+            let changedAgent = entry(IssuanceBasis(agent: renamedRead, apiKeyID: key.id))
+            let statusDiffers = entry(IssuanceBasis(agent: disabledRead, apiKeyID: key.id))
+            var renamed = renamedRead
+            renamed.name = "renamed elsewhere"
+            var disabled = disabledRead
+            disabled.status = .disabled
+            try await expect(try await store.updateAgent(renamed), "renamed after it was read")
+            try await expect(try await store.updateAgent(disabled), "disabled after it was read")
             let revokedKey = entry(IssuanceBasis(agent: agent, apiKeyID: revoked.id))
             let expiredKey = entry(IssuanceBasis(agent: agent, apiKeyID: key.id), at: 1_700_003_600)
             let unknownKey = entry(IssuanceBasis(agent: agent, apiKeyID: uuid()))

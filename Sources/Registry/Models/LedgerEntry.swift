@@ -21,10 +21,10 @@ public struct LedgerEntry: Sendable {
 /// authorised it.
 ///
 /// The ledger write re-reads both inside its transaction. The badge is recorded (and answered)
-/// only if the agent row is still exactly `agent` and the key is still usable at the badge's
-/// issue time, so a disable, deletion, key change or key revocation that committed before the
-/// badge's transaction always wins, whether it happened in this process, another replica or the
-/// CLI.
+/// only if the agent row is still at `agent.revision` (every stored change raises it, so the row
+/// is exactly `agent`) and the key is still usable at the badge's issue time, so a disable,
+/// deletion, key change or key revocation that committed before the badge's transaction always
+/// wins, whether it happened in this process, another replica or the CLI.
 public struct IssuanceBasis: Sendable, Equatable {
     public var agent: Agent
     public var apiKeyID: String?

@@ -28,8 +28,12 @@ extension SQLQueries {
         guard !based.isEmpty else { return [] }
         let agentIDs = Array(Set(based.map(\.basis.agent.id)))
         let (agentList, agentBinds) = Self.inList(agentIDs)
-        let agents = try await tx.query("SELECT * FROM agents WHERE id IN (\(agentList))", agentBinds).map(Self.agent(from:))
-        let current = Dictionary(agents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Revisions, not whole rows: every stored change raises it, so an unchanged revision is an
+        // unchanged row, and the hot ledger transaction decodes no agent (nor its card's JSON).
+        var revisions: [String: Int64] = [:]
+        for row in try await tx.query("SELECT id, revision FROM agents WHERE id IN (\(agentList))", agentBinds) {
+            revisions[try row.string("id")] = try row.int("revision")
+        }
         let keyIDs = Array(Set(based.compactMap(\.basis.apiKeyID)))
         var keyExpiry: [String: Int64?] = [:]
         if !keyIDs.isEmpty {
@@ -43,7 +47,7 @@ extension SQLQueries {
             let keyHolds = basis.apiKeyID.map { id in
                 keyExpiry[id].map { expiry in expiry.map { badge.issuedAt < $0 } ?? true } ?? false
             } ?? true
-            if current[basis.agent.id] != basis.agent || !keyHolds { stale.insert(badge.jti) }
+            if revisions[basis.agent.id] != basis.agent.revision || !keyHolds { stale.insert(badge.jti) }
         }
         return stale
     }
