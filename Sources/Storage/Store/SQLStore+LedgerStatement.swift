@@ -39,10 +39,11 @@ extension SQLStore {
             clauses.append("recorded AS (INSERT INTO badges (\(columns)) VALUES \(rows.joined(separator: ", ")))")
         } else {
             var offset = 0
+            let types = SQLColumns.typedBadge.dropLast().map(\.type)
             let rows = chunk.map { entry in
                 // `badgeBinds` ends with the log index; here it is the row's offset in the new range.
                 let values = Array(Self.badgeBinds(entry.badge, logIndex: nil).dropLast())
-                var row = statement.placeholders(values, casts: LedgerStatement.badgeTypes)
+                var row = statement.placeholders(values, casts: types)
                 if entry.logEntry != nil {
                     row += ", \(offset)"
                     offset += 1
@@ -68,10 +69,6 @@ extension SQLStore {
 /// The binds of one generated statement, numbered as they are added.
 private struct LedgerStatement {
     private(set) var binds: [SQLValue] = []
-
-    /// The SQL types of `SQLColumns.badge` but the last (`log_index`): a `VALUES` list read by a
-    /// `SELECT` does not take its types from the table it is inserted into, and a NULL bind has none.
-    static let badgeTypes = ["text", "text", "text", "text", "text", "text", "text", "bigint", "bigint", "text", "bigint", "text"]
 
     /// `$n, …` for `values`, which are added to the binds; with `casts`, each placeholder is cast
     /// to the type at its position.
