@@ -3,6 +3,7 @@
 import datetime
 import os
 import platform
+import statistics
 import subprocess
 
 root = os.environ["BENCH_ROOT"]
@@ -41,12 +42,6 @@ def log_ab(backend, enabled):
     """The issuance rates of the alternating log A/B runs with LOG_ENABLED=`enabled`, in run order."""
     return [r["rps"] for r in rows if r["section"] == "log-ab" and r["backend"] == backend
             and r["endpoint"].startswith("LOG_ENABLED=%s #" % enabled)]
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def get(section, backend, endpoint):
@@ -184,7 +179,7 @@ if any(log_ab(b, "true") for b in backends):
         on, off = log_ab(b, "true"), log_ab(b, "false")
         if on and off:
             w("| %s | %s | %s | %s |" % (names[b], ", ".join("%.0f" % x for x in off), ", ".join("%.0f" % x for x in on),
-                                         pct(median(on) / median(off))))
+                                         pct(statistics.median(on) / statistics.median(off))))
     w("")
 
 w("## Trust snapshot")
@@ -280,7 +275,7 @@ cells = []
 for b in backends:
     on, off = log_ab(b, "true"), log_ab(b, "false")
     if on and off:
-        ratio = median(on) / median(off)
+        ratio = statistics.median(on) / statistics.median(off)
         cells.append(verdict(ratio >= 0.9, "%s (medians of %d runs each)" % (pct(ratio), len(on))))
     else:
         cells.append("-")
