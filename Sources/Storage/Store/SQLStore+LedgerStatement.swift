@@ -40,10 +40,13 @@ extension SQLStore {
         } else {
             var offset = 0
             let types = SQLColumns.typedBadge.dropLast().map(\.type)
-            let rows = chunk.map { entry in
+            let rows = chunk.enumerated().map { position, entry in
                 // `badgeBinds` ends with the log index; here it is the row's offset in the new range.
                 let values = Array(Self.badgeBinds(entry.badge, logIndex: nil).dropLast())
-                var row = statement.placeholders(values, casts: types)
+                // A VALUES column takes its type from all its rows, so casting the first row's
+                // values types the column (a NULL bind has no type of its own). A cast on every row
+                // made the statement dearer for PostgreSQL to parse than the log rows cost to write.
+                var row = statement.placeholders(values, casts: position == 0 ? types : nil)
                 if entry.logEntry != nil {
                     row += ", \(offset)"
                     offset += 1
