@@ -39,7 +39,7 @@ for line in open(os.path.join(root, "results.tsv")):
 
 
 def log_ab(backend, enabled):
-    """The issuance rates of the alternating log A/B runs with LOG_ENABLED=`enabled`, in run order."""
+    """The issuance rates of the log A/B runs with LOG_ENABLED=`enabled`, by pair."""
     return [r["rps"] for r in rows if r["section"] == "log-ab" and r["backend"] == backend
             and r["endpoint"].startswith("LOG_ENABLED=%s #" % enabled)]
 
@@ -171,9 +171,10 @@ if any(log_ab(b, "true") for b in backends):
     w("## Transparency log cost")
     w("")
     w("Issuance as in the throughput table, after it, on the same database: runs with `LOG_ENABLED=false` and with the log "
-      "on, alternating (off first), each after a restart and a 1 s warm-up. The target compares the medians.")
+      "on, in pairs that alternate which runs first (off, on, on, off, …), each after a restart and a 1 s warm-up. "
+      "The target compares the medians.")
     w("")
-    w("| Backend | log off: req/s, in run order | log on: req/s, in run order | on / off (medians) |")
+    w("| Backend | log off: req/s, by pair | log on: req/s, by pair | on / off (medians) |")
     w("|---|---|---|---:|")
     for b in backends:
         on, off = log_ab(b, "true"), log_ab(b, "false")
