@@ -51,16 +51,20 @@ struct JSONWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out.append(UInt8(ascii: "{"))
-            let keys = members.keys.sorted(by: Self.utf16Precedes)
-            for (offset, key) in keys.enumerated() {
-                if offset > 0 { out.append(UInt8(ascii: ",")) }
-                writeString(key)
-                out.append(UInt8(ascii: ":"))
-                write(members[key]!)
-            }
-            out.append(UInt8(ascii: "}"))
+            writeObject(sortedMembers: members.keys.sorted(by: Self.utf16Precedes).map { ($0, members[$0]!) })
         }
+    }
+
+    /// An object of `sortedMembers`, which the caller gives in sorted key order.
+    mutating func writeObject(sortedMembers: [(key: String, value: JSONValue)]) {
+        out.append(UInt8(ascii: "{"))
+        for (offset, member) in sortedMembers.enumerated() {
+            if offset > 0 { out.append(UInt8(ascii: ",")) }
+            writeString(member.key)
+            out.append(UInt8(ascii: ":"))
+            write(member.value)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     mutating func writeDouble(_ number: Double) {

@@ -128,6 +128,23 @@ import Testing
         #expect(String(decoding: grant.bytes, as: UTF8.self).contains(#""type":"dv_grant""#))
     }
 
+    /// `bytes` writes its members in a fixed order: it must be the sorted object's serialisation,
+    /// with and without the optional members and with strings that need escaping.
+    @Test(arguments: [("1", "0"), (nil, nil), ("4", nil), (nil, "1")] as [(String?, String?)])
+    func logEntryBytesAreTheSortedObject(level: String?, ial: String?) {
+        let entry = LogEntry(
+            kind: .badge, jti: "j\"1\n", iss: "https://ca.example/\\", sub: "did:web:a\u{1}", kid: "k\u{e9}", level: level, ial: ial,
+            iat: -3, exp: .max, token: "a.b.c"
+        )
+        var members: [String: JSONValue] = [
+            "type": "badge", "jti": .string(entry.jti), "iss": .string(entry.iss), "sub": .string(entry.sub), "kid": .string(entry.kid),
+            "iat": .int(entry.iat), "exp": .int(entry.exp), "sha256": .string(entry.sha256),
+        ]
+        if let level { members["level"] = .string(level) }
+        if let ial { members["ial"] = .string(ial) }
+        #expect(entry.bytes == JSONValue.object(members).serialized())
+    }
+
     @Test func standardBase64IsStrict() {
         #expect(Base64Std.encode([0xfb, 0xff]) == "+/8=")
         #expect(Base64Std.decode("+/8=") == [0xfb, 0xff])
