@@ -170,11 +170,10 @@ extension SQLStore {
         return try await database.transaction { tx in
             let stale = try await Self.staleBases(of: entries, tx)
             let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
-            // 24 binds a row: 500 rows stay far below PostgreSQL's 65 535 bind limit.
             if tx.dialect == .postgres {
                 var logIndices: [String: Int64] = [:]
-                for start in stride(from: 0, to: kept.count, by: 500) {
-                    logIndices.merge(try await Self.writeLedgerChunk(kept[start..<min(start + 500, kept.count)], tx)) { earlier, _ in earlier }
+                for chunk in kept.statementChunks {
+                    logIndices.merge(try await Self.writeLedgerChunk(chunk, tx)) { earlier, _ in earlier }
                 }
                 return LedgerCommit(stale: stale, logIndices: logIndices)
             }
@@ -183,9 +182,7 @@ extension SQLStore {
             let logEntries = kept.compactMap(\.logEntry)
             let logIndices = logEntries.isEmpty
                 ? [:] : LedgerCommit.indices(of: logEntries, from: try await SQLStatements(executor: tx).sequenceLogEntries(logEntries))
-            // 13 binds a row: 500 rows stay far below SQLite's 32 766 bind limit.
-            for start in stride(from: 0, to: kept.count, by: 500) {
-                let chunk = kept[start..<min(start + 500, kept.count)]
+            for chunk in kept.statementChunks {
                 try await tx.query(
                     Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count),
                     chunk.flatMap { Self.badgeBinds($0.badge, logIndex: logIndices[$0.badge.jti]) }

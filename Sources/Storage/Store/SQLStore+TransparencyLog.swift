@@ -13,11 +13,10 @@ extension SQLQueries {
         )
         guard let next = try rows.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
         let first = next - Int64(entries.count)
-        // 5 binds a row: 500 rows stay far below both databases' bind limits.
-        for start in stride(from: 0, to: entries.count, by: 500) {
-            let chunk = entries[start..<min(start + 500, entries.count)]
-            let binds = chunk.enumerated().flatMap { offset, entry -> [SQLValue] in
-                [.int(first + Int64(start + offset)), .text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)]
+        for chunk in entries.statementChunks {
+            // A slice keeps the array's indices: each entry's position in `entries` is its offset.
+            let binds = zip(chunk.indices, chunk).flatMap { position, entry -> [SQLValue] in
+                [.int(first + Int64(position)), .text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)]
             }
             try await executor.query(Self.multiRowInsert("tlog_entries", columns: ["idx", "jti", "subject", "type", "data"], rows: chunk.count), binds)
         }

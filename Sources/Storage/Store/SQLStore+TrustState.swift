@@ -14,9 +14,7 @@ extension SQLQueries {
         guard let row = rows.first else { throw SQLRowError.unexpected("trust_sequence") }
         let sequence = TrustSequence(sequence: try row.int("sequence"), cutoff: try row.int("cutoff"))
         let unique = TrustChange.lastPerKey(changes)
-        // 6 binds a row: 500 rows stay far below both databases' bind limits.
-        for start in stride(from: 0, to: unique.count, by: 500) {
-            let chunk = unique[start..<min(start + 500, unique.count)]
+        for chunk in unique.statementChunks {
             try await executor.query(
                 Self.multiRowInsert("trust_changes", columns: ["sequence", "kind", "ref", "status", "at", "cutoff"], rows: chunk.count),
                 chunk.flatMap { change -> [SQLValue] in
@@ -87,8 +85,7 @@ extension SQLQueries {
 
     public func badgeSubjects(agentIDs: [String], at cutoff: Int64) async throws -> [String: Set<String>] {
         var subjects: [String: Set<String>] = [:]
-        for start in stride(from: 0, to: agentIDs.count, by: 500) {
-            let chunk = agentIDs[start..<min(start + 500, agentIDs.count)]
+        for chunk in agentIDs.statementChunks {
             let placeholders = (0..<chunk.count).map { "$\($0 + 2)" }.joined(separator: ", ")
             let rows = try await executor.query(
                 "SELECT DISTINCT agent_id, subject FROM badges WHERE agent_id IN (\(placeholders)) AND expires_at > $1",
