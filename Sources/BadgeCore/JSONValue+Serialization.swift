@@ -51,12 +51,13 @@ struct JSONWriter {
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            writeObject(sortedMembers: members.keys.sorted(by: Self.utf16Precedes).map { ($0, members[$0]!) })
+            writeObject(sortedMembers: members.keys.sorted(by: Self.utf16Precedes).lazy.map { (key: $0, value: members[$0]!) })
         }
     }
 
-    /// An object of `sortedMembers`, which the caller gives in sorted key order.
-    mutating func writeObject(sortedMembers: [(key: String, value: JSONValue)]) {
+    /// An object of `sortedMembers`, which the caller gives in sorted key order. (A sequence, so
+    /// a dictionary's members are written as its sorted keys are read, with no array between.)
+    mutating func writeObject<Members: Sequence<(key: String, value: JSONValue)>>(sortedMembers: Members) {
         out.append(UInt8(ascii: "{"))
         for (offset, member) in sortedMembers.enumerated() {
             if offset > 0 { out.append(UInt8(ascii: ",")) }

@@ -8,8 +8,9 @@ extension SQLStore {
     /// inside it (through a server busy answering requests) delays every badge of the batch. As
     /// separate statements the log added two round trips to every transaction (eight instead of
     /// six); as data-modifying `WITH` clauses it adds none, and the audit events share the badges'
-    /// round trip too (five either way). The counter row stays locked until the commit, as with the separate statements, so ledger
-    /// transactions on every replica take consecutive ranges in commit order.
+    /// round trip too (five either way). The counter row stays locked until the commit, as with the
+    /// separate statements, so ledger transactions on every replica take consecutive ranges in
+    /// commit order.
     static func writeLedgerChunk(_ chunk: ArraySlice<LedgerEntry>, _ tx: any SQLExecutor) async throws -> [String: Int64] {
         var statement = LedgerStatement()
         let logged = chunk.compactMap(\.logEntry)
@@ -39,7 +40,9 @@ extension SQLStore {
             clauses.append("recorded AS (INSERT INTO badges (\(columns)) VALUES \(rows.joined(separator: ", ")))")
         } else {
             var offset = 0
-            let types = SQLColumns.typedBadge.dropLast().map(\.type)
+            // Every badge column but the last, `log_index`, comes from the row's values.
+            let valueColumns = SQLColumns.typedBadge.dropLast()
+            let types = valueColumns.map(\.type)
             let rows = chunk.enumerated().map { position, entry in
                 // `badgeBinds` ends with the log index; here it is the row's offset in the new range.
                 let values = Array(Self.badgeBinds(entry.badge, logIndex: nil).dropLast())
@@ -55,10 +58,10 @@ extension SQLStore {
                 }
                 return "(\(row))"
             }
-            let names = SQLColumns.badge.dropLast().map { "v." + $0 }.joined(separator: ", ")
+            let names = valueColumns.map(\.name)
             clauses.append(
-                "recorded AS (INSERT INTO badges (\(columns)) SELECT \(names), seq.first + v.n "
-                    + "FROM seq CROSS JOIN (VALUES \(rows.joined(separator: ", "))) AS v (\(SQLColumns.badge.dropLast().joined(separator: ", ")), n))"
+                "recorded AS (INSERT INTO badges (\(columns)) SELECT \(names.map { "v." + $0 }.joined(separator: ", ")), seq.first + v.n "
+                    + "FROM seq CROSS JOIN (VALUES \(rows.joined(separator: ", "))) AS v (\(names.joined(separator: ", ")), n))"
             )
         }
         let sql = "WITH " + clauses.joined(separator: ", ") + (logged.isEmpty ? " SELECT 0 AS first" : " SELECT first FROM seq")
