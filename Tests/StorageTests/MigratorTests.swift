@@ -49,6 +49,11 @@ import Testing
 
     @Test func sqlitePlaceholdersAreRenumbered() {
         #expect(SQLiteSQLDatabase.rewritePlaceholders("a = $1 AND b = $12 OR c = $1") == "a = ?1 AND b = ?12 OR c = ?1")
+        #expect(SQLiteSQLDatabase.rewritePlaceholders("a = $2 AND b = $1") == "a = ?2 AND b = ?1")
+        #expect(SQLiteSQLDatabase.rewritePlaceholders("a = $1 AND b = $1") == "a = ?1 AND b = ?1")
+        // In order, each once: bare `?`, numbered by SQLite in the same way.
+        #expect(SQLiteSQLDatabase.rewritePlaceholders("VALUES ($1, $2), ($3, $4) -- $") == "VALUES (?, ?), (?, ?) -- $")
+        #expect(SQLiteSQLDatabase.rewritePlaceholders("SELECT 1") == "SELECT 1")
     }
 
     @Test func databaseURLParsing() throws {

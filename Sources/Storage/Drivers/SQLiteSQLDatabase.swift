@@ -38,7 +38,10 @@ public final class SQLiteSQLDatabase: SQLDatabase {
         // holds the write lock (e.g. `insignia migrate` next to a running server).
         let writer = try await SQLiteConnectionThread.open(
             path: path,
-            pragmas: ["PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"]
+            pragmas: [
+                "PRAGMA busy_timeout = 10000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+                "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16384",
+            ]
         )
         var readers: [SQLiteConnectionThread] = []
         if path != nil {
@@ -74,18 +77,26 @@ public final class SQLiteSQLDatabase: SQLDatabase {
     public func transaction<T: Sendable>(lock _: Int64?, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         // SQLite needs no advisory lock: BEGIN IMMEDIATE takes the database's write lock, which
         // already serialises writers across processes.
+        // On the writer's thread: the body's statements run there in place, not one hand-off each
+        // while the writer is held.
         try await writerLock.withLock {
-            try await self.writer.run("BEGIN IMMEDIATE", [])
-            do {
-                let value = try await body(Unlocked(connection: self.writer))
-                try await self.writer.run("COMMIT", [])
-                return value
-            } catch {
-                _ = try? await self.writer.run("ROLLBACK", [])
-                throw error
+            try await self.writer.withPreference {
+                try await self.writer.run("BEGIN IMMEDIATE", [])
+                do {
+                    let value = try await body(Unlocked(connection: self.writer))
+                    try await self.writer.run("COMMIT", [])
+                    return value
+                } catch {
+                    _ = try? await self.writer.run("ROLLBACK", [])
+                    throw error
+                }
             }
         }
     }
+
+    /// Statements handed to the writer's thread from elsewhere so far (tests: a transaction's own
+    /// statements need none).
+    var writerHandOffs: Int { writer.handOffs }
 
     public func close() async {
         for reader in readers { await reader.close() }
@@ -100,20 +111,36 @@ public final class SQLiteSQLDatabase: SQLDatabase {
     }
 
     /// `$1` → `?1`: SQLite numbers `?NNN` parameters explicitly, whereas `$NNN` would be treated
-    /// as a name and numbered by first appearance.
+    /// as a name and numbered by first appearance. When the placeholders are `$1, $2, … $n` in
+    /// order, each used once (every multi-row insert), they become bare `?`, which SQLite numbers
+    /// the same way: its parser looks each `?NNN` up in a list of those seen, so preparing a
+    /// statement of a few hundred of them took quadratic time.
     public static func rewritePlaceholders(_ sql: String) -> String {
-        var out = ""
-        out.reserveCapacity(sql.utf8.count)
-        var previous: Character = " "
-        for character in sql {
-            if previous == "$", character.isNumber {
-                out.removeLast()
-                out.append("?")
+        var numbered = ""
+        var bare = ""
+        numbered.reserveCapacity(sql.utf8.count)
+        bare.reserveCapacity(sql.utf8.count)
+        var inOrder = true
+        var count = 0
+        var rest = Substring(sql)
+        while let dollar = rest.firstIndex(of: "$") {
+            let digits = rest[rest.index(after: dollar)...].prefix { $0.isASCII && $0.isNumber }
+            numbered += rest[..<dollar]
+            bare += rest[..<dollar]
+            if digits.isEmpty {
+                numbered += "$"
+                bare += "$"
+            } else {
+                count += 1
+                inOrder = inOrder && Int(digits) == count
+                numbered += "?" + digits
+                bare += "?"
             }
-            out.append(character)
-            previous = character
+            rest = rest[digits.endIndex...]
         }
-        return out
+        numbered += rest
+        bare += rest
+        return inOrder ? bare : numbered
     }
 
     /// The executor handed to a transaction body: the writer's lock is already held.

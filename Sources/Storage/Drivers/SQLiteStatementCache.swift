@@ -7,8 +7,10 @@ import CSQLite
 /// INSERTs sized by their row count, migrations) each take an entry and must not pile up.
 /// Not thread-safe: it belongs to one `SQLiteConnectionHandle` and is used only where that is.
 struct SQLiteStatementCache {
-    /// Enough for every statement the store runs repeatedly, with room for one-offs.
-    static let defaultCapacity = 64
+    /// Enough for every statement the store runs repeatedly, with room for one-offs: the ledger's
+    /// three multi-row INSERTs take one entry per batch size seen, and under load batches of a few
+    /// dozen sizes alternate (at 64 entries they evicted each other, and each batch was parsed anew).
+    static let defaultCapacity = 256
 
     private struct Entry {
         let statement: OpaquePointer
