@@ -97,8 +97,9 @@ final class SQLiteConnectionThread: TaskExecutor, @unchecked Sendable {
     /// Starts the thread; it runs until `stop`, and holds the connection until then.
     private func start() {
         Thread { [self] in
-            // Named from inside: a Linux thread otherwise keeps its creator's name.
-            Thread.current.name = "sqlite"
+            // Named from inside: a Linux thread otherwise keeps its creator's name, and Foundation's
+            // `name` setter races the thread's start.
+            insignia_name_this_thread("sqlite")
             condition.withLock { owner = pthread_self() }
             loop()
         }.start()
