@@ -54,8 +54,11 @@ extension MemoryQueries {
     public func insertDVGrant(_ grant: DVGrant, logEntry: LogEntryRecord?) async throws -> Int64? {
         try await memory.write { state in
             try state.unique("dv_grants.jti", state.dvGrants[grant.jti] != nil)
-            state.dvGrants[grant.jti] = grant
-            return logEntry.map { state.sequence($0) }
+            var stored = grant
+            // The index is the store's to give, as in the SQL store.
+            stored.logIndex = logEntry.map { state.sequence($0) }
+            state.dvGrants[grant.jti] = stored
+            return stored.logIndex
         }
     }
 

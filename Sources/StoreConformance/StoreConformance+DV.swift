@@ -49,6 +49,20 @@ extension StoreConformance {
             try await expect(try await store.dvGrant(jti: grant.jti)?.revokedAt == 1_600, "first revocation kept")
             try await expect(try await store.activeDVGrants(domain: domain, now: 1_500).isEmpty, "revoked grants are inactive")
         },
+        ConformanceCase(name: "dv grants: a logged grant reads back with the index the store gave it") { store in
+            let grant = DVGrant(
+                jti: "grant-\(uuid())", domain: "\(uuid()).example.com", thumbprint: "jkt", orgID: "org-1", orderID: uuid(),
+                token: "a.b.c", issuedAt: 1_000, expiresAt: 2_000
+            )
+            let index = try await store.insertDVGrant(grant, logEntry: LogEntryRecord(grant: grant, iss: "https://ca.example", kid: "k"))
+            try await expect(index != nil, "a logged grant is sequenced")
+            try await expect(try await store.dvGrant(jti: grant.jti)?.logIndex == index, "lookup carries the index")
+            try await expect(try await store.logEntries(jti: grant.jti).map(\.index) == [index].compactMap { $0 }, "the entry is at that index")
+            try await expect(
+                try await store.dvGrants(orgID: "org-1", before: nil, limit: 1_000).first { $0.jti == grant.jti }?.logIndex == index,
+                "the organisation's listing carries it too"
+            )
+        },
         ConformanceCase(name: "an organisation's dv orders and grants: newest first, own org only, keyset pages") { store in
             let org = try await makeOrg(store)
             let other = try await makeOrg(store)

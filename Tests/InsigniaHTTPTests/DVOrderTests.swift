@@ -153,6 +153,10 @@ struct DVKey {
                 let grant = try #require(done.json["grant"]?.stringValue)
                 let jti = try #require(done.json["grant_jti"]?.stringValue)
                 #expect(jti.hasPrefix("grant-"))
+                // The grant's log index, as the public lookup finds it.
+                let logIndex = try #require(done.json["log_index"]?.intValue)
+                let entries = try await app.request(.get, "/v1/tlog/entries?jti=\(jti)").json["entries"]?.arrayValue ?? []
+                #expect(entries.count == 1 && entries.first?["index"]?.intValue == logIndex && entries.first?["type"] == "dv_grant")
 
                 // The grant verifies under the published JWKS key and carries the §5.3 claims.
                 let jws = try CompactJWS.parse(grant)
@@ -169,7 +173,7 @@ struct DVKey {
 
                 // Idempotent; status shows the grant; evidence and audit recorded.
                 let again = try await app.finalize(id, key: tenant.key)
-                #expect(again.status == .ok && again.json["grant"]?.stringValue == grant)
+                #expect(again.status == .ok && again.json["grant"]?.stringValue == grant && again.json["log_index"]?.intValue == logIndex)
                 let read = try await app.request(.get, "/v1/badges/dv/orders/\(id)").json
                 #expect(read["status"] == "valid" && read["grant_jti"]?.stringValue == jti && read["finalized_at"]?.stringValue != nil)
                 let order = try #require(try await app.store.dvOrder(id: id))
@@ -196,14 +200,15 @@ struct DVKey {
         }
     }
 
-    /// DNS-01 against a loopback DNS responder, through a CNAME, with a multi-string TXT record.
+    /// DNS-01 against a loopback DNS responder, through a CNAME, with a multi-string TXT record;
+    /// with the transparency log off, so the answer has no log index.
     @Test(arguments: TestBackend.available)
     func dns01FinalizeThroughALoopbackResponder(backend: TestBackend) async throws {
         let responder = DNSResponder()
         try await responder.run { port in
             let dns = DNSClient(resolver: IPAddress("127.0.0.1")!, port: port, timeout: .seconds(2))
             let validator = DomainValidator(dns: dns, acceptBareToken: false, allowLoopback: true)
-            try await TestApp.run(backend, domainValidator: validator) { app in
+            try await TestApp.run(backend, configure: { $0.log.enabled = false }, domainValidator: validator) { app in
                 let key = DVKey()
                 let created = try await app.order(["domain": "dns.example.com", "challenge_type": "dns-01", "jwk": key.publicJSON])
                 let id = try #require(created.json["id"]?.stringValue)
@@ -218,6 +223,7 @@ struct DVKey {
                 let done = try await app.finalize(id)
                 #expect(done.status == .ok, "\(done.text)")
                 #expect(try CompactJWS.parse(done.json["grant"]!.stringValue!).payload["sub"] == "dns.example.com")
+                #expect(done.json["log_index"] == nil)
                 let order = try #require(try await app.store.dvOrder(id: id))
                 #expect(order.validatedVia == "dns-01" && order.validatedTarget == "_capiscio-challenge.dns.example.com" && order.orgID == nil)
                 #expect(responder.queryCount >= 3)

@@ -93,6 +93,9 @@ import Testing
         #expect(grant.jti.hasPrefix("grant-") && grant.domain == "agent.example.com" && grant.thumbprint == agentKey.publicKey.thumbprint())
         #expect(grant.orgID == tenant.org.id && grant.orderID == order.id && grant.issuedAt == now && grant.expiresAt == now + 90 * 86_400)
         #expect(try await world.store.dvGrant(jti: grant.jti) == grant)
+        // Logged in the same transaction; the answer carries its index.
+        let logged = try await world.store.logEntries(jti: grant.jti)
+        #expect(logged.count == 1 && grant.logIndex == logged.first?.index)
 
         // The grant is a CA-signed JWS with the §5.3 claims.
         let jws = try CompactJWS.parse(grant.token)

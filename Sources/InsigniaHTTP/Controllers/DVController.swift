@@ -27,10 +27,12 @@ struct DVController {
             let context = try await optionallyAuthenticated(request, context)
             let (order, grant) = try await dv.finalize(id: try context.pathParameter("order_id"), principal: context.principal)
             context.logger.info("dv order finalized", metadata: ["order_id": .string(order.id), "grant_jti": .string(grant.jti)])
-            return APIResponse.json([
+            var answer: [String: JSONValue] = [
                 "status": "valid", "grant": .string(grant.token), "grant_jti": .string(grant.jti),
                 "expires_at": .time(grant.expiresAt), "order_id": .string(order.id),
-            ], headers: PublicController.noStore)
+            ]
+            if let index = grant.logIndex { answer["log_index"] = .int(index) }
+            return APIResponse.json(.object(answer), headers: PublicController.noStore)
         }
     }
 

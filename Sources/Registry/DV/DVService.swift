@@ -137,9 +137,9 @@ public struct DVService: Sendable {
         order.validatedTarget = result.target
         order.validatedAt = checkedAt
         let finished = order
-        let won = try await store.inTransaction { tx -> Bool in
-            guard try await tx.updateDVOrder(finished, expectedStatus: .pending) else { return false }
-            _ = try await tx.insertDVGrant(grant, logEntry: logEntry)
+        let outcome = try await store.inTransaction { tx -> (won: Bool, logIndex: Int64?) in
+            guard try await tx.updateDVOrder(finished, expectedStatus: .pending) else { return (false, nil) }
+            let logIndex = try await tx.insertDVGrant(grant, logEntry: logEntry)
             try await tx.appendEvent(.make(
                 "dv.order.validated", orgID: finished.orgID, actor: actor, subject: finished.id,
                 details: [
@@ -147,9 +147,13 @@ public struct DVService: Sendable {
                     "target": .string(result.target), "validated_at": .int(checkedAt), "grant_jti": .string(grant.jti),
                 ], at: checkedAt
             ))
-            return true
+            return (true, logIndex)
         }
-        if won { return (finished, grant) }
+        if outcome.won {
+            var issued = grant
+            issued.logIndex = outcome.logIndex
+            return (finished, issued)
+        }
         // A concurrent finalize won: return what it stored.
         let current = try await self.order(id: id)
         guard current.status == .valid, let stored = try await self.grant(of: current) else {

@@ -80,10 +80,13 @@ public struct DVGrant: Sendable, Equatable {
     public var issuedAt: Int64
     public var expiresAt: Int64
     public var revokedAt: Int64?
+    /// Its index in the transparency log, given by the store when it records the grant; nil when
+    /// the log was off.
+    public var logIndex: Int64?
 
     public init(
         jti: String, domain: String, thumbprint: String, orgID: String?, orderID: String, token: String, issuedAt: Int64,
-        expiresAt: Int64, revokedAt: Int64? = nil
+        expiresAt: Int64, revokedAt: Int64? = nil, logIndex: Int64? = nil
     ) {
         self.jti = jti
         self.domain = domain
@@ -94,6 +97,7 @@ public struct DVGrant: Sendable, Equatable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
+        self.logIndex = logIndex
     }
 
     /// Valid: neither revoked nor expired at `now`.

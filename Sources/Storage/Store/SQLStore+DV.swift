@@ -147,7 +147,8 @@ extension SQLQueries {
         DVGrant(
             jti: try row.string("jti"), domain: try row.string("domain"), thumbprint: try row.string("jkt"),
             orgID: try row.optionalString("org_id"), orderID: try row.string("order_id"), token: try row.string("token"),
-            issuedAt: try row.int("issued_at"), expiresAt: try row.int("expires_at"), revokedAt: try row.optionalInt("revoked_at")
+            issuedAt: try row.int("issued_at"), expiresAt: try row.int("expires_at"), revokedAt: try row.optionalInt("revoked_at"),
+            logIndex: try row.optionalInt("log_index")
         )
     }
 }
