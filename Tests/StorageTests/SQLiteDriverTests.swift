@@ -146,6 +146,31 @@ import Testing
         await #expect(throws: SQLiteError.self) { try await database.query("SELECT 1") }
     }
 
+    /// Statement journals and temporary b-trees stay in memory (on disk each multi-row INSERT in a
+    /// transaction wrote its journal to a new file), and the page cache holds 16 MiB.
+    @Test func writerKeepsTemporaryDataInMemoryWithALargerCache() async throws {
+        try await withTemporaryDatabase { database async throws in
+            #expect(try await database.query("PRAGMA temp_store").first?.int("temp_store") == 2)
+            #expect(try await database.query("PRAGMA cache_size").first?.int("cache_size") == -16384)
+            #expect(try await database.query("PRAGMA synchronous").first?.int("synchronous") == 2)
+        }
+    }
+
+    /// A transaction runs on the writer's thread: its statements, however many, need no hand-off.
+    @Test func aTransactionsStatementsRunWithoutHandOffs() async throws {
+        try await withTemporaryDatabase { database async throws in
+            try await database.query("CREATE TABLE t (v INTEGER)")
+            let before = database.writerHandOffs
+            try await database.transaction { tx in
+                for i in 0..<20 { try await tx.query("INSERT INTO t (v) VALUES ($1)", [.int(Int64(i))]) }
+            }
+            #expect(database.writerHandOffs == before)
+            try await database.query("DELETE FROM t WHERE v < 10")
+            #expect(database.writerHandOffs == before + 1)
+            #expect(try await database.query("SELECT COUNT(*) AS n FROM t").first?.int("n") == 10)
+        }
+    }
+
     private func withTemporaryDatabase(_ body: (SQLiteSQLDatabase) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-driver-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -157,58 +182,5 @@ import Testing
             throw error
         }
         await database.close()
-    }
-}
-
-/// The connection's thread as a task executor: statements from code preferring it run in place.
-@Suite struct SQLiteConnectionThreadTests {
-    @Test func statementsUnderThePreferenceNeedNoHandOff() async throws {
-        let connection = try await SQLiteConnectionThread.open(path: nil, pragmas: [])
-        let opened = connection.handOffs
-        try await connection.run("CREATE TABLE t (v INTEGER)", [])
-        #expect(connection.handOffs == opened + 1)
-        try await connection.withPreference {
-            for i in 0..<10 { try await connection.run("INSERT INTO t (v) VALUES ($1)", [.int(Int64(i))]) }
-        }
-        #expect(connection.handOffs == opened + 1)
-        #expect(try await connection.run("SELECT SUM(v) AS total FROM t", []).first?.int("total") == 45)
-        #expect(connection.handOffs == opened + 2)
-        await connection.close()
-    }
-}
-
-/// The writer connection as `SQLiteSQLDatabase` opens it.
-@Suite struct SQLiteWriterTests {
-    private func withDatabase(_ body: (SQLiteSQLDatabase) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("insignia-writer-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let database = try await SQLiteSQLDatabase.open(path: directory.appendingPathComponent("db.sqlite").path, logger: Logger(label: "t"))
-        try await body(database)
-        await database.close()
-    }
-
-    /// Statement journals and temporary b-trees stay in memory (on disk each multi-row INSERT in a
-    /// transaction wrote its journal to a new file), and the page cache holds 16 MiB.
-    @Test func writerKeepsTemporaryDataInMemoryWithALargerCache() async throws {
-        try await withDatabase { database async throws in
-            #expect(try await database.query("PRAGMA temp_store").first?.int("temp_store") == 2)
-            #expect(try await database.query("PRAGMA cache_size").first?.int("cache_size") == -16384)
-            #expect(try await database.query("PRAGMA synchronous").first?.int("synchronous") == 2)
-        }
-    }
-
-    /// A transaction runs on the writer's thread: its statements, however many, need no hand-off.
-    @Test func aTransactionsStatementsRunWithoutHandOffs() async throws {
-        try await withDatabase { database async throws in
-            try await database.query("CREATE TABLE t (v INTEGER)")
-            let before = database.writerHandOffs
-            try await database.transaction { tx in
-                for i in 0..<20 { try await tx.query("INSERT INTO t (v) VALUES ($1)", [.int(Int64(i))]) }
-            }
-            #expect(database.writerHandOffs == before)
-            try await database.query("DELETE FROM t WHERE v < 10")
-            #expect(database.writerHandOffs == before + 1)
-            #expect(try await database.query("SELECT COUNT(*) AS n FROM t").first?.int("n") == 10)
-        }
     }
 }
