@@ -118,31 +118,23 @@ public final class SQLiteSQLDatabase: SQLDatabase {
     /// the same way: its parser looks each `?NNN` up in a list of those seen, so preparing a
     /// statement of a few hundred of them took quadratic time.
     public static func rewritePlaceholders(_ sql: String) -> String {
-        var numbered = ""
-        var bare = ""
-        numbered.reserveCapacity(sql.utf8.count)
-        bare.reserveCapacity(sql.utf8.count)
-        var inOrder = true
-        var count = 0
+        // The text between placeholders, and each placeholder's digits (empty for a lone `$`).
+        var pieces: [(text: Substring, digits: Substring)] = []
         var rest = Substring(sql)
         while let dollar = rest.firstIndex(of: "$") {
             let digits = rest[rest.index(after: dollar)...].prefix { $0.isASCII && $0.isNumber }
-            numbered += rest[..<dollar]
-            bare += rest[..<dollar]
-            if digits.isEmpty {
-                numbered += "$"
-                bare += "$"
-            } else {
-                count += 1
-                inOrder = inOrder && Int(digits) == count
-                numbered += "?" + digits
-                bare += "?"
-            }
+            pieces.append((rest[..<dollar], digits))
             rest = rest[digits.endIndex...]
         }
-        numbered += rest
-        bare += rest
-        return inOrder ? bare : numbered
+        let numbers = pieces.map(\.digits).filter { !$0.isEmpty }
+        let inOrder = numbers.enumerated().allSatisfy { Int($1) == $0 + 1 }
+        var out = ""
+        out.reserveCapacity(sql.utf8.count)
+        for piece in pieces {
+            out += piece.text
+            out += piece.digits.isEmpty ? "$" : inOrder ? "?" : "?" + piece.digits
+        }
+        return out + rest
     }
 
     /// The executor handed to a transaction body: the writer's lock is already held.
