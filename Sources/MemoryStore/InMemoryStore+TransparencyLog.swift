@@ -13,11 +13,11 @@ extension MemoryQueries {
         try await memory.read { Int64($0.logEntries.count) }
     }
 
-    public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] {
+    public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData] {
         try await memory.read { state in
             let first = Int(max(0, min(start, Int64(state.logEntries.count))))
             let end = first + min(max(0, limit), state.logEntries.count - first)
-            return (first..<end).map { SequencedLogEntry(index: Int64($0), record: state.logEntries[$0]) }
+            return (first..<end).map { SequencedLogData(index: Int64($0), data: state.logEntries[$0].data) }
         }
     }
 

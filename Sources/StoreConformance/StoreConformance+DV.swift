@@ -54,10 +54,13 @@ extension StoreConformance {
                 jti: "grant-\(uuid())", domain: "\(uuid()).example.com", thumbprint: "jkt", orgID: "org-1", orderID: uuid(),
                 token: "a.b.c", issuedAt: 1_000, expiresAt: 2_000
             )
-            let index = try await store.insertDVGrant(grant, logEntry: LogEntryRecord(grant: grant, iss: "https://ca.example", kid: "k"))
+            let entry = LogEntryRecord(grant: grant, iss: "https://ca.example", kid: "k")
+            let index = try await store.insertDVGrant(grant, logEntry: entry)
             try await expect(index != nil, "a logged grant is sequenced")
             try await expect(try await store.dvGrant(jti: grant.jti)?.logIndex == index, "lookup carries the index")
-            try await expect(try await store.logEntries(jti: grant.jti).map(\.index) == [index].compactMap { $0 }, "the entry is at that index")
+            let logged = index.map { [SequencedLogEntry(index: $0, record: entry)] }
+            try await expect(try await store.logEntries(jti: grant.jti) == logged, "the entry is at that index")
+            try await expect(try await store.logEntries(subject: grant.domain, limit: 10) == logged, "found by its domain, the entry's subject")
             try await expect(
                 try await store.dvGrants(orgID: "org-1", before: nil, limit: 1_000).first { $0.jti == grant.jti }?.logIndex == index,
                 "the organisation's listing carries it too"

@@ -21,6 +21,12 @@ import Testing
         }
     }
 
+    /// The jti named by the entry at `index` (the entries of `sequence` are `{"jti":"…"}`).
+    static func jti(at index: Int64, in store: InMemoryStore) async throws -> String {
+        let data = try #require(try await store.logEntries(from: index, limit: 1).first?.data)
+        return String(data.dropFirst(#"{"jti":""#.count).dropLast(2))
+    }
+
     @Test func grantsAndMintedBadgesAreLoggedAsTheirTokensDescribe() async throws {
         let fx = try await MintFixture.make()
         let grantEntries = try await fx.world.store.logEntries(jti: fx.grant.jti)
@@ -114,7 +120,7 @@ import Testing
         let store = InMemoryStore()
         let log = Self.log(store)
         try await Self.sequence(store, 10)
-        let jti = try #require(try await store.logEntries(from: 7, limit: 1).first?.record.jti)
+        let jti = try await Self.jti(at: 7, in: store)
         do {
             _ = try await log.proof(jti: jti)
             Issue.record("a proof before the first checkpoint")
@@ -147,7 +153,7 @@ private final class RacedLogStore: TransparencyLogService.Store, @unchecked Send
     }
 
     func sequencedLogSize() async throws -> Int64 { try await base.sequencedLogSize() }
-    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(from: start, limit: limit) }
+    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData] { try await base.logEntries(from: start, limit: limit) }
     func logEntries(jti: String) async throws -> [SequencedLogEntry] { try await base.logEntries(jti: jti) }
     func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(subject: subject, limit: limit) }
     func logTile(level: Int, index: Int64) async throws -> [UInt8]? { try await base.logTile(level: level, index: index) }
@@ -178,7 +184,7 @@ extension TransparencyLogTests {
         raced.rival = nil
         try await Self.sequence(store, 1)
         #expect(try await loser.integrate() == 16, "the next round goes on from the winner's checkpoint")
-        let proof = try await loser.proof(jti: try #require(try await store.logEntries(from: 12, limit: 1).first?.record.jti))
+        let proof = try await loser.proof(jti: try await Self.jti(at: 12, in: store))
         #expect(try TlogProof.parse(proof.proofText)!.verify(entry: Array(proof.entry.record.data.utf8), key: loser.verifierKey).get().size == 16)
     }
 }

@@ -38,7 +38,9 @@ import Testing
             #expect(try await store.sequencedLogSize() == 1500)
             let entries = try await store.logEntries(from: 0, limit: 2000)
             #expect(entries.map(\.index) == Array(0..<1500), "consecutive, in seeding order")
-            #expect(entries[1234].record == LogEntryRecord(badge: badges[1234], iss: "https://ca.example", token: "seed.seed-1234"))
+            let logged = LogEntryRecord(badge: badges[1234], iss: "https://ca.example", token: "seed.seed-1234")
+            #expect(entries[1234].data == logged.data)
+            #expect(try await store.logEntries(jti: "seed-1234") == [SequencedLogEntry(index: 1234, record: logged)], "found by jti")
         }
     }
 

@@ -7,8 +7,9 @@
 public protocol TransparencyLogStore: Sendable {
     /// How many entries have been sequenced (the next index).
     func sequencedLogSize() async throws -> Int64
-    /// Sequenced entries with `index >= start`, by index, at most `limit`.
-    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry]
+    /// The bytes of sequenced entries with `index >= start`, by index, at most `limit`: what
+    /// integration and entry bundles read. Each carries its stored index, so a reader sees a gap.
+    func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData]
     /// Sequenced entries for the badge or grant `jti`, by index.
     func logEntries(jti: String) async throws -> [SequencedLogEntry]
     /// Sequenced entries whose subject is `subject`, by index, at most `limit`.
@@ -31,6 +32,9 @@ public protocol LogIntegrationLock: Sendable {
 }
 
 /// An entry to be sequenced: its bytes (canonical JSON text) and what lookups find it by.
+///
+/// `data` is one line: the SQL stores keep a transaction's entries together, one per line (the
+/// canonical JSON of `LogEntry` escapes every control character, so it never holds a newline).
 public struct LogEntryRecord: Sendable, Equatable {
     public var jti: String
     public var subject: String
@@ -47,7 +51,19 @@ public struct LogEntryRecord: Sendable, Equatable {
     }
 }
 
-/// An entry with its log index.
+/// An entry's bytes with its log index.
+public struct SequencedLogData: Sendable, Equatable {
+    public var index: Int64
+    /// The entry's bytes as UTF-8 JSON text.
+    public var data: String
+
+    public init(index: Int64, data: String) {
+        self.index = index
+        self.data = data
+    }
+}
+
+/// An entry with its log index and what it was found by.
 public struct SequencedLogEntry: Sendable, Equatable {
     public var index: Int64
     public var record: LogEntryRecord

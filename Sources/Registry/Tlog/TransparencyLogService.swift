@@ -77,7 +77,7 @@ public struct TransparencyLogService: Sendable {
         let cache = LogTileCache(store: store)
         try await cache.loadPartialTiles(of: oldSize)
         let changed = try TiledTree.extend(
-            oldSize: oldSize, leafHashes: entries.map { Merkle.leafHash(Array($0.record.data.utf8)) }, readTile: cache.read
+            oldSize: oldSize, leafHashes: entries.map { Merkle.leafHash(Array($0.data.utf8)) }, readTile: cache.read
         )
         cache.put(changed)
         let (rebuiltOld, newRoot, consistency) = try await cache.run { tree in
@@ -144,7 +144,8 @@ public struct TransparencyLogService: Sendable {
         let first = path.index * Int64(TilePath.fullWidth)
         guard let level = path.level else {
             let entries = try await store.logEntries(from: first, limit: path.width)
-            guard entries.count == path.width, let bundle = EntryBundle.encode(entries.map { Array($0.record.data.utf8) }) else {
+            guard entries.map(\.index) == Array(first..<first + Int64(path.width)),
+                  let bundle = EntryBundle.encode(entries.map { Array($0.data.utf8) }) else {
                 throw RegistryError.notFound("tile")
             }
             return bundle

@@ -515,5 +515,36 @@ extension Migration {
         Migration(version: 17, name: "agent revisions", statements: [
             "ALTER TABLE agents ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
         ]),
+        // The log's entries in rows of a transaction's entries (`LogBatch`): a row per entry cost
+        // PostgreSQL a tuple and two index entries for every badge. Lookups by subject go through
+        // the credential rows, as lookups by jti already did (a grant's subject is its domain,
+        // which `dv_grants_domain` indexes); the index on badges covers logged rows only, so it
+        // costs nothing with the log off. Entries logged so far move over as rows of one.
+        Migration(version: 18, name: "log entries in rows of a transaction's entries", statements: [
+            "CREATE INDEX badges_log_subject ON badges (subject, log_index) WHERE log_index IS NOT NULL",
+        ], only: [
+            .sqlite: ["CREATE TABLE tlog_batches (first_idx INTEGER PRIMARY KEY, entries TEXT NOT NULL)"] + movedLogEntries,
+            .postgres: [
+                "CREATE TABLE tlog_batches (first_idx BIGINT PRIMARY KEY, entries TEXT NOT NULL)",
+                // Compressed and kept in the row: entries repeat their keys, issuer and key id, so
+                // a row compresses to about a third, and the WAL written for every badge shrinks
+                // with it; in the row, it costs no TOAST tuples and their index entries. With lz4
+                // where the server has it (its compression is several times faster than pglz).
+                "ALTER TABLE tlog_batches ALTER COLUMN entries SET STORAGE MAIN",
+                """
+                DO $$ BEGIN
+                    IF 'lz4' = ANY (SELECT unnest(enumvals) FROM pg_settings WHERE name = 'default_toast_compression') THEN
+                        ALTER TABLE tlog_batches ALTER COLUMN entries SET COMPRESSION lz4;
+                    END IF;
+                END $$
+                """,
+            ] + movedLogEntries,
+        ]),
+    ]
+
+    /// Migration 18's move of the entries logged so far into `tlog_batches`, a row each.
+    private static let movedLogEntries = [
+        "INSERT INTO tlog_batches (first_idx, entries) SELECT idx, data FROM tlog_entries",
+        "DROP TABLE tlog_entries",
     ]
 }

@@ -1,8 +1,9 @@
 import Registry
 
 extension SQLStore {
-    /// PostgreSQL: writes `chunk` of a ledger batch — its log entries (sequenced), its badges (with
-    /// their log indices) and its audit events — in one statement; returns the log indices by jti.
+    /// PostgreSQL: writes `chunk` of a ledger batch — its log entries (sequenced, in rows of
+    /// `LogBatch`), its badges (with their log indices) and its audit events — in one statement;
+    /// returns the log indices by jti.
     ///
     /// Why one statement: the group commit runs one ledger transaction at a time, so each round trip
     /// inside it (through a server busy answering requests) delays every badge of the batch. As
@@ -22,12 +23,12 @@ extension SQLStore {
             clauses.append(
                 "seq AS (UPDATE tlog_sequence SET next_index = next_index + \(logged.count) WHERE id = 1 RETURNING next_index - \(logged.count) AS first)"
             )
-            let rows = logged.enumerated().map { offset, entry in
-                "(\(offset), \(statement.placeholders([.text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)])))"
-            }
+            // The entries go in as rows of `LogBatch`: for each, its first index's offset in the
+            // new range (a literal) and its lines (one bind).
+            let batches = try LogBatch.rows(logged, first: 0).map { "(\($0.first), \(statement.placeholders([.text($0.text)])))" }
             clauses.append(
-                "logged AS (INSERT INTO tlog_entries (idx, jti, subject, type, data) SELECT seq.first + v.n, v.jti, v.subject, v.type, v.data "
-                    + "FROM seq CROSS JOIN (VALUES \(rows.joined(separator: ", "))) AS v (n, jti, subject, type, data))"
+                "logged AS (INSERT INTO tlog_batches (first_idx, entries) SELECT seq.first + v.n, v.entries "
+                    + "FROM seq CROSS JOIN (VALUES \(batches.joined(separator: ", "))) AS v (n, entries))"
             )
         }
         clauses.append(

@@ -13,12 +13,11 @@ extension SQLQueries {
         )
         guard let next = try rows.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
         let first = next - Int64(entries.count)
-        for chunk in entries.statementChunks {
-            // A slice keeps the array's indices: each entry's position in `entries` is its offset.
-            let binds = zip(chunk.indices, chunk).flatMap { position, entry -> [SQLValue] in
-                [.int(first + Int64(position)), .text(entry.jti), .text(entry.subject), .text(entry.type), .text(entry.data)]
-            }
-            try await executor.query(Self.multiRowInsert("tlog_entries", columns: ["idx", "jti", "subject", "type", "data"], rows: chunk.count), binds)
+        for chunk in try LogBatch.rows(entries, first: first).statementChunks {
+            try await executor.query(
+                Self.multiRowInsert("tlog_batches", columns: ["first_idx", "entries"], rows: chunk.count),
+                chunk.flatMap { [SQLValue.int($0.first), .text($0.text)] }
+            )
         }
         return first
     }
@@ -30,32 +29,84 @@ extension SQLQueries {
         return try row.int("next_index")
     }
 
-    public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogEntry] {
-        // A closed range, not only a LIMIT: without fresh statistics PostgreSQL guessed a third of
-        // the table for `idx >= $1` and sorted a bitmap scan of it every integration round; a
-        // bounded range is read in index order.
+    public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData] {
         let (end, overflow) = start.addingReportingOverflow(Int64(max(0, limit)))
-        return try await executor.query(
-            "SELECT * FROM tlog_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx", [.int(start), .int(overflow ? .max : end)]
-        ).map(Self.logEntry(from:))
+        let bound = overflow ? Int64.max : end
+        // The row holding `start` begins at or before it; a closed range of first indices, read in
+        // primary-key order.
+        let rows = try await executor.query(
+            """
+            SELECT first_idx, entries FROM tlog_batches
+            WHERE first_idx >= COALESCE((SELECT MAX(first_idx) FROM tlog_batches WHERE first_idx <= $1), 0) AND first_idx < $2
+            ORDER BY first_idx
+            """,
+            [.int(start), .int(bound)]
+        )
+        return try LogBatch.entries(of: rows.map(Self.logBatchRow(from:)), from: start, to: bound)
     }
 
     public func logEntries(jti: String) async throws -> [SequencedLogEntry] {
         // Through the credential's own row: the ledger's and the grants' primary keys hold the index.
-        try await executor.query(
+        try await loggedCredentials(
             """
-            SELECT * FROM tlog_entries WHERE jti = $1
-            AND idx IN (SELECT log_index FROM badges WHERE jti = $1 UNION ALL SELECT log_index FROM dv_grants WHERE jti = $1)
-            ORDER BY idx
+            SELECT log_index, jti, subject, 'badge' AS type FROM badges WHERE jti = $1 AND log_index IS NOT NULL
+            UNION ALL
+            SELECT log_index, jti, domain AS subject, 'dv_grant' AS type FROM dv_grants WHERE jti = $1 AND log_index IS NOT NULL
             """,
             [.text(jti)]
-        ).map(Self.logEntry(from:))
+        )
     }
 
     public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
-        try await executor.query(
-            "SELECT * FROM tlog_entries WHERE subject = $1 ORDER BY idx LIMIT \(max(0, limit))", [.text(subject)]
-        ).map(Self.logEntry(from:))
+        // A badge's subject through `badges_log_subject` (logged rows only); a grant's subject is
+        // its domain. Each side is limited before the union, in index order.
+        let limit = max(0, limit)
+        return try await loggedCredentials(
+            """
+            SELECT * FROM (
+                SELECT log_index, jti, subject, 'badge' AS type FROM badges
+                WHERE subject = $1 AND log_index IS NOT NULL ORDER BY log_index LIMIT \(limit)
+            ) AS b
+            UNION ALL
+            SELECT * FROM (
+                SELECT log_index, jti, domain AS subject, 'dv_grant' AS type FROM dv_grants
+                WHERE domain = $1 AND log_index IS NOT NULL ORDER BY log_index LIMIT \(limit)
+            ) AS g
+            """,
+            [.text(subject)],
+            limit: limit
+        )
+    }
+
+    /// The entries of the credentials `credentials` selects (`log_index`, `jti`, `subject`,
+    /// `type`), by index, at most `limit`: each with its bytes from the row that holds its index,
+    /// every such row read once.
+    private func loggedCredentials(_ credentials: String, _ binds: [SQLValue], limit: Int = .max) async throws -> [SequencedLogEntry] {
+        let found = try await executor.query(
+            """
+            SELECT c.log_index, c.jti, c.subject, c.type,
+                (SELECT MAX(first_idx) FROM tlog_batches WHERE first_idx <= c.log_index) AS batch
+            FROM (\(credentials)) AS c ORDER BY c.log_index
+            """,
+            binds
+        ).prefix(limit)
+        guard !found.isEmpty else { return [] }
+        let firsts = Array(Set(try found.map { try $0.int("batch") }))
+        let (list, listBinds) = (firsts.indices.map { "$\($0 + 1)" }.joined(separator: ", "), firsts.map(SQLValue.int))
+        var batches: [Int64: LogBatch.Row] = [:]
+        for row in try await executor.query("SELECT first_idx, entries FROM tlog_batches WHERE first_idx IN (\(list))", listBinds) {
+            let batch = try Self.logBatchRow(from: row)
+            batches[batch.first] = batch
+        }
+        return try found.map { row in
+            let index = try row.int("log_index")
+            guard let batch = batches[try row.int("batch")], let data = LogBatch.entry(at: index, in: batch) else {
+                throw SQLRowError.unexpected("tlog_batches holds no entry \(index)")
+            }
+            return SequencedLogEntry(index: index, record: LogEntryRecord(
+                jti: try row.string("jti"), subject: try row.string("subject"), type: try row.string("type"), data: data
+            ))
+        }
     }
 
     public func logTile(level: Int, index: Int64) async throws -> [UInt8]? {
@@ -92,10 +143,8 @@ extension SQLQueries {
         )
     }
 
-    static func logEntry(from row: SQLRow) throws -> SequencedLogEntry {
-        SequencedLogEntry(index: try row.int("idx"), record: LogEntryRecord(
-            jti: try row.string("jti"), subject: try row.string("subject"), type: try row.string("type"), data: try row.string("data")
-        ))
+    static func logBatchRow(from row: SQLRow) throws -> LogBatch.Row {
+        LogBatch.Row(first: try row.int("first_idx"), text: try row.string("entries"))
     }
 }
 
