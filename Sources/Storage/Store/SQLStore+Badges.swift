@@ -23,17 +23,38 @@ extension SQLQueries {
 
     /// The jtis of entries whose basis no longer holds, read inside the ledger transaction: two
     /// statements for the whole batch, however many entries carry a basis.
-    static func staleBases(of entries: [LedgerEntry], _ tx: any SQLExecutor) async throws -> Set<String> {
+    ///
+    /// With `lockingLogCounter` (PostgreSQL, when the batch logs anything) the first statement
+    /// also locks the transparency log's counter row until the commit and reads the next index,
+    /// so the ledger statement writes every index as a value (see `writeLedgerChunk`). Read with
+    /// the agents' revisions, the lock costs no round trip of its own.
+    static func staleBases(
+        of entries: [LedgerEntry], _ tx: any SQLExecutor, lockingLogCounter: Bool = false
+    ) async throws -> (stale: Set<String>, nextLogIndex: Int64?) {
         let based = entries.compactMap { entry in entry.basis.map { (badge: entry.badge, basis: $0) } }
-        guard !based.isEmpty else { return [] }
-        let agentIDs = Array(Set(based.map(\.basis.agent.id)))
-        let (agentList, agentBinds) = Self.inList(agentIDs)
+        let (agentList, agentBinds) = based.isEmpty ? ("", []) : Self.inList(Array(Set(based.map(\.basis.agent.id))))
         // Revisions, not whole rows: every stored change raises it, so an unchanged revision is an
         // unchanged row, and the hot ledger transaction decodes no agent (nor its card's JSON).
         var revisions: [String: Int64] = [:]
-        for row in try await tx.query("SELECT id, revision FROM agents WHERE id IN (\(agentList))", agentBinds) {
-            revisions[try row.string("id")] = try row.int("revision")
+        var nextLogIndex: Int64?
+        if lockingLogCounter {
+            let sql = based.isEmpty
+                ? "SELECT next_index FROM tlog_sequence WHERE id = 1 FOR UPDATE"
+                : """
+                WITH seq AS (SELECT next_index FROM tlog_sequence WHERE id = 1 FOR UPDATE)
+                SELECT seq.next_index, a.id, a.revision FROM seq LEFT JOIN agents a ON a.id IN (\(agentList))
+                """
+            for row in try await tx.query(sql, based.isEmpty ? [] : agentBinds) {
+                nextLogIndex = try row.int("next_index")
+                if let id = try row.optionalString("id") { revisions[id] = try row.int("revision") }
+            }
+            guard nextLogIndex != nil else { throw SQLRowError.unexpected("tlog_sequence") }
+        } else if !based.isEmpty {
+            for row in try await tx.query("SELECT id, revision FROM agents WHERE id IN (\(agentList))", agentBinds) {
+                revisions[try row.string("id")] = try row.int("revision")
+            }
         }
+        guard !based.isEmpty else { return ([], nextLogIndex) }
         let keyIDs = Array(Set(based.compactMap(\.basis.apiKeyID)))
         var keyExpiry: [String: Int64?] = [:]
         if !keyIDs.isEmpty {
@@ -49,7 +70,7 @@ extension SQLQueries {
             } ?? true
             if revisions[basis.agent.id] != basis.agent.revision || !keyHolds { stale.insert(badge.jti) }
         }
-        return stale
+        return (stale, nextLogIndex)
     }
 
     /// `INSERT INTO table (columns) VALUES ($1, …), (…)` for `rows` rows.
@@ -168,12 +189,17 @@ extension SQLStore {
     static func insertBadges(_ entries: [LedgerEntry], in database: any SQLDatabase) async throws -> LedgerCommit {
         guard !entries.isEmpty else { return LedgerCommit() }
         return try await database.transaction { tx in
-            let stale = try await Self.staleBases(of: entries, tx)
+            let postgres = tx.dialect == .postgres
+            let (stale, nextLogIndex) = try await Self.staleBases(
+                of: entries, tx, lockingLogCounter: postgres && entries.contains { $0.logEntry != nil }
+            )
             let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
-            if tx.dialect == .postgres {
+            if postgres {
                 var logIndices: [String: Int64] = [:]
+                var next = nextLogIndex ?? 0
                 for chunk in kept.statementChunks {
-                    logIndices.merge(try await Self.writeLedgerChunk(chunk, tx)) { earlier, _ in earlier }
+                    logIndices.merge(try await Self.writeLedgerChunk(chunk, loggingFrom: next, tx)) { earlier, _ in earlier }
+                    next += Int64(chunk.count { $0.logEntry != nil })
                 }
                 return LedgerCommit(stale: stale, logIndices: logIndices)
             }
