@@ -137,6 +137,21 @@ extension StoreConformance {
             let bySubject = try await store.logEntries(subject: subject, limit: 10)
             try await expect(bySubject.map(\.index) == [first, first + 2], "both entries of the subject, by index")
             try await expect(bySubject.allSatisfy { $0.record.subject == subject && $0.record.type == "badge" }, "with their subject and type")
+            // Two entries of one subject recorded together (one row of entries in the SQL stores).
+            let org = try await makeOrg(store)
+            let shared = "did:web:x:agents:\(uuid())"
+            let together = [logged(org), logged(org)].map { entry -> LedgerEntry in
+                var entry = entry
+                entry.badge.subject = shared
+                entry.logEntry?.subject = shared
+                return entry
+            }
+            let commit = try await store.insertBadges(together)
+            try await expect(
+                try await store.logEntries(subject: shared, limit: 10)
+                    == together.map { SequencedLogEntry(index: commit.logIndices[$0.badge.jti] ?? -1, record: $0.logEntry!) },
+                "both, each with its own bytes"
+            )
             try await expect(try await store.logEntries(subject: subject, limit: 1).count == 1, "limit")
             let level = 40 + Int.random(in: 0..<20)
             try await expect(try await store.logTile(level: level, index: 7) == nil, "no tile yet")

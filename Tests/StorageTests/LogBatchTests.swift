@@ -41,11 +41,4 @@ import Testing
         let afterGap = LogBatch.Row(first: 5, text: "x")
         #expect(try LogBatch.entries(of: [first, afterGap], from: 0, to: 10).map(\.index) == [0, 1, 2, 5])
     }
-
-    @Test func oneEntryIsFoundInItsRow() throws {
-        let row = try LogBatch.rows(Self.entries(5), first: 10)[0]
-        #expect(LogBatch.entry(at: 13, in: row) == #"{"n":3}"#)
-        #expect(LogBatch.entry(at: 9, in: row) == nil)
-        #expect(LogBatch.entry(at: 15, in: row) == nil)
-    }
 }

@@ -58,14 +58,6 @@ enum LogBatch {
         return result
     }
 
-    /// The entry at `index` in `row`, or nil when the row does not hold it.
-    static func entry(at index: Int64, in row: Row) -> String? {
-        guard index >= row.first else { return nil }
-        let lines = Self.lines(row.text)
-        let offset = index - row.first
-        return offset < lines.count ? String(lines[Int(offset)]) : nil
-    }
-
     /// The lines of `text`, split on its UTF-8 bytes: splitting the `String` itself breaks it into
     /// grapheme clusters first, which made splitting the integrator's rows cost more than hashing them.
     private static func lines(_ text: String) -> [Substring] {

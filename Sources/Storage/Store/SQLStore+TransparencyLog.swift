@@ -80,7 +80,7 @@ extension SQLQueries {
 
     /// The entries of the credentials `credentials` selects (`log_index`, `jti`, `subject`,
     /// `type`), by index, at most `limit`: each with its bytes from the row that holds its index,
-    /// every such row read once.
+    /// every such row read and split once.
     private func loggedCredentials(_ credentials: String, _ binds: [SQLValue], limit: Int = .max) async throws -> [SequencedLogEntry] {
         let found = try await executor.query(
             """
@@ -92,19 +92,17 @@ extension SQLQueries {
         ).prefix(limit)
         guard !found.isEmpty else { return [] }
         let firsts = Array(Set(try found.map { try $0.int("batch") }))
-        let (list, listBinds) = (firsts.indices.map { "$\($0 + 1)" }.joined(separator: ", "), firsts.map(SQLValue.int))
-        var batches: [Int64: LogBatch.Row] = [:]
-        for row in try await executor.query("SELECT first_idx, entries FROM tlog_batches WHERE first_idx IN (\(list))", listBinds) {
-            let batch = try Self.logBatchRow(from: row)
-            batches[batch.first] = batch
-        }
+        let list = firsts.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
+        let rows = try await executor.query(
+            "SELECT first_idx, entries FROM tlog_batches WHERE first_idx IN (\(list)) ORDER BY first_idx", firsts.map(SQLValue.int)
+        )
+        // `entries` throws on overlapping rows, so each index occurs once.
+        let data = Dictionary(uniqueKeysWithValues: try LogBatch.entries(of: rows.map(Self.logBatchRow(from:)), from: .min, to: .max).map { ($0.index, $0.data) })
         return try found.map { row in
             let index = try row.int("log_index")
-            guard let batch = batches[try row.int("batch")], let data = LogBatch.entry(at: index, in: batch) else {
-                throw SQLRowError.unexpected("tlog_batches holds no entry \(index)")
-            }
+            guard let bytes = data[index] else { throw SQLRowError.unexpected("tlog_batches holds no entry \(index)") }
             return SequencedLogEntry(index: index, record: LogEntryRecord(
-                jti: try row.string("jti"), subject: try row.string("subject"), type: try row.string("type"), data: data
+                jti: try row.string("jti"), subject: try row.string("subject"), type: try row.string("type"), data: bytes
             ))
         }
     }
