@@ -116,6 +116,7 @@ extension StoreConformance {
             try await expect(commit.logIndices == [fresh.badge.jti: before], "the kept badge's index is reported")
             try await expect(commit.recording(of: stale.badge.jti) == .stale && commit.recording(of: fresh.badge.jti) == .recorded(logIndex: before), "per entry")
             try await expect(try await store.logEntries(jti: fresh.badge.jti).map(\.index) == [before], "at that index")
+            try await expect(try await store.logEntries(from: before, limit: 10).map(\.data) == [fresh.logEntry?.data], "holding the kept badge's entry alone")
             try await expect(try await store.sequencedLogSize() == before + 1, "only the kept badge was sequenced")
             try await expect(try await store.logEntries(jti: stale.badge.jti).isEmpty, "nothing logged for the stale badge")
             struct Abort: Error {}

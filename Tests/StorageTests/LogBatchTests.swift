@@ -16,6 +16,15 @@ import Testing
         #expect(try LogBatch.rows([], first: 5).isEmpty)
     }
 
+    @Test func preparedTextsDoNotDependOnTheFirstIndex() throws {
+        let prepared = try LogBatch.Prepared(Self.entries(70))
+        #expect(prepared.count == 70)
+        #expect(prepared.rows(first: 0).map(\.first) == [0, 64])
+        #expect(prepared.rows(first: 500).map(\.first) == [500, 564])
+        #expect(prepared.rows(first: 500).map(\.text) == prepared.rows(first: 0).map(\.text))
+        #expect(try LogBatch.rows(Self.entries(70), first: 500) == prepared.rows(first: 500))
+    }
+
     @Test func entriesReadBackAtTheirIndicesWithinTheRange() throws {
         let entries = Self.entries(130)
         let rows = try LogBatch.rows(entries, first: 1_000)

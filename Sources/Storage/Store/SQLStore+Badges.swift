@@ -16,7 +16,7 @@ extension SQLQueries {
 
     public func insertBadge(_ badge: BadgeRecord, logEntry: LogEntryRecord?) async throws -> Int64? {
         var logIndex: Int64?
-        if let logEntry { logIndex = try await sequenceLogEntries([logEntry]) }
+        if let logEntry { logIndex = try await sequenceLogEntries(try LogBatch.Prepared([logEntry])) }
         try await executor.query(Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: 1), Self.badgeBinds(badge, logIndex: logIndex))
         return logIndex
     }
@@ -188,6 +188,9 @@ extension SQLStore {
     /// One transaction of `insertBadges`, on `database` (the group commit runs it without a store).
     static func insertBadges(_ entries: [LedgerEntry], in database: any SQLDatabase) async throws -> LedgerCommit {
         guard !entries.isEmpty else { return LedgerCommit() }
+        // SQLite runs the transaction on its single writer, which every commit waits for: the log
+        // rows' texts are built here, before it, for the batch as it came.
+        let prepared = database.dialect == .sqlite ? try LogBatch.Prepared(entries.compactMap(\.logEntry)) : nil
         return try await database.transaction { tx in
             let postgres = tx.dialect == .postgres
             let (stale, nextLogIndex) = try await Self.staleBases(
@@ -206,8 +209,10 @@ extension SQLStore {
             // SQLite: in-process statements cost no round trip. Sequenced first, so each badge row
             // is written with its index.
             let logEntries = kept.compactMap(\.logEntry)
+            // Built again only when a stale entry took log entries out of the batch.
+            let batch = try prepared.flatMap { $0.count == logEntries.count ? $0 : nil } ?? LogBatch.Prepared(logEntries)
             let logIndices = logEntries.isEmpty
-                ? [:] : LedgerCommit.indices(of: logEntries, from: try await SQLStatements(executor: tx).sequenceLogEntries(logEntries))
+                ? [:] : LedgerCommit.indices(of: logEntries, from: try await SQLStatements(executor: tx).sequenceLogEntries(batch))
             for chunk in kept.statementChunks {
                 try await tx.query(
                     Self.multiRowInsert("badges", columns: SQLColumns.badge, rows: chunk.count),

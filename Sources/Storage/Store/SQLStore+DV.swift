@@ -66,7 +66,7 @@ extension SQLQueries {
 
     public func insertDVGrant(_ g: DVGrant, logEntry: LogEntryRecord?) async throws -> Int64? {
         var logIndex: Int64?
-        if let logEntry { logIndex = try await sequenceLogEntries([logEntry]) }
+        if let logEntry { logIndex = try await sequenceLogEntries(try LogBatch.Prepared([logEntry])) }
         try await executor.query(
             """
             INSERT INTO dv_grants (jti, domain, jkt, org_id, order_id, token, issued_at, expires_at, revoked_at, log_index)

@@ -22,7 +22,7 @@ extension SQLStore {
             var logIndices: [String: Int64] = [:]
             if let issuer {
                 let entries = badges.map { LogEntryRecord(badge: $0, iss: issuer, token: "seed." + $0.jti) }
-                logIndices = LedgerCommit.indices(of: entries, from: try await SQLStatements(executor: tx).sequenceLogEntries(entries))
+                logIndices = LedgerCommit.indices(of: entries, from: try await SQLStatements(executor: tx).sequenceLogEntries(try LogBatch.Prepared(entries)))
             }
             try await Self.insertRows(badges, into: "badges", columns: SQLColumns.badge, binds: { Self.badgeBinds($0, logIndex: logIndices[$0.jti]) }, tx)
         }

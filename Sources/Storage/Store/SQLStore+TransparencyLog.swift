@@ -2,18 +2,18 @@ import BadgeCore
 import Registry
 
 extension SQLQueries {
-    /// Gives `entries` the next log indices, in order, in the caller's transaction; returns the
-    /// first. The credential rows record their index (`badges.log_index`, `dv_grants.log_index`).
-    func sequenceLogEntries(_ entries: [LogEntryRecord]) async throws -> Int64 {
-        guard !entries.isEmpty else { return try await sequencedLogSize() }
+    /// Gives `batch`'s entries the next log indices, in order, in the caller's transaction; returns
+    /// the first. The credential rows record their index (`badges.log_index`, `dv_grants.log_index`).
+    func sequenceLogEntries(_ batch: LogBatch.Prepared) async throws -> Int64 {
+        guard batch.count > 0 else { return try await sequencedLogSize() }
         // The update locks the counter row until the transaction ends (PostgreSQL), so ledger
         // transactions on every replica take consecutive ranges in commit order.
         let rows = try await executor.query(
-            "UPDATE tlog_sequence SET next_index = next_index + $1 WHERE id = 1 RETURNING next_index", [.int(Int64(entries.count))]
+            "UPDATE tlog_sequence SET next_index = next_index + $1 WHERE id = 1 RETURNING next_index", [.int(Int64(batch.count))]
         )
         guard let next = try rows.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
-        let first = next - Int64(entries.count)
-        for chunk in try LogBatch.rows(entries, first: first).statementChunks {
+        let first = next - Int64(batch.count)
+        for chunk in batch.rows(first: first).statementChunks {
             try await executor.query(
                 Self.multiRowInsert("tlog_batches", columns: ["first_idx", "entries"], rows: chunk.count),
                 chunk.flatMap { [SQLValue.int($0.first), .text($0.text)] }
