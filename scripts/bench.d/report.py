@@ -50,17 +50,12 @@ def log_reads(backend, path):
             and r["endpoint"].startswith("GET %s #" % path)]
 
 
-def log_read_target(path, minimum):
-    """GET `path` against /health over the read rounds: the medians."""
-    cells = []
-    for b in backends:
-        reads, health = log_reads(b, path), log_reads(b, "/health")
-        if reads and health:
-            x = statistics.median(reads) / statistics.median(health)
-            cells.append(verdict(x >= minimum, "%s (medians of %d runs each)" % (pct(x), len(reads))))
-        else:
-            cells.append("-")
-    return cells
+def median_ratio(values, reference, minimum):
+    """A target's cell: the median of `values` against the median of `reference` (repeated runs)."""
+    if not values or not reference:
+        return "-"
+    x = statistics.median(values) / statistics.median(reference)
+    return verdict(x >= minimum, "%s (medians of %d runs each)" % (pct(x), len(values)))
 
 
 def get(section, backend, endpoint):
@@ -303,18 +298,13 @@ for b in backends:
                          "worst %s %.1f ms" % (worst["endpoint"].split(" ", 1)[1], worst["p99"])))
 targets.append(("console list pages p99 ≤ 100 ms at %s badges (issue #15)" % size_label(large), cells))
 # Transparency log (issue #13): the medians of the alternating runs (one run of each is within noise).
-cells = []
-for b in backends:
-    on, off = log_ab(b, "true"), log_ab(b, "false")
-    if on and off:
-        ratio = statistics.median(on) / statistics.median(off)
-        cells.append(verdict(ratio >= 0.9, "%s (medians of %d runs each)" % (pct(ratio), len(on))))
-    else:
-        cells.append("-")
-targets.append(("issuance with the log ≥ 90 % of `LOG_ENABLED=false`", cells))
-targets.append(("`/tlog/checkpoint` ≥ 70 % of `/health`", log_read_target("/tlog/checkpoint", 0.70)))
+targets.append(("issuance with the log ≥ 90 % of `LOG_ENABLED=false`",
+                [median_ratio(log_ab(b, "true"), log_ab(b, "false"), 0.90) for b in backends]))
+targets.append(("`/tlog/checkpoint` ≥ 70 % of `/health`",
+                [median_ratio(log_reads(b, "/tlog/checkpoint"), log_reads(b, "/health"), 0.70) for b in backends]))
 targets.append(("`/v1/trust/snapshot` ≥ 70 % of `/health` (issue #14)", ratio_target("GET /v1/trust/snapshot", 0.70)))
-targets.append(("full tile ≥ 70 % of `/health`", log_read_target("/tlog/tile/0/000", 0.70)))
+targets.append(("full tile ≥ 70 % of `/health`",
+                [median_ratio(log_reads(b, "/tlog/tile/0/000"), log_reads(b, "/health"), 0.70) for b in backends]))
 cells = []
 for b in backends:
     path = os.path.join(env["BENCH_ROOT"], "lag." + b)
