@@ -142,7 +142,13 @@ extension TestClientProtocol {
     /// that is not configured) shuts the server down while that connection is still queued
     /// unaccepted, which traps in NIO (apple/swift-nio#3481: "Deinited NIOAsyncWriter without
     /// calling finish()") and takes the whole test process down.
+    ///
+    /// Under a short read timeout (`ConnectionTests`: 1 s) a stalled machine may reach this after the
+    /// server has already closed that connection as idle. The write then fails as I/O on a closed
+    /// channel; the connection was served, which is all this waits for.
     func awaitServing() async throws {
-        _ = try await execute(uri: "/health/ready", method: .get)
+        do {
+            _ = try await execute(uri: "/health/ready", method: .get)
+        } catch ChannelError.ioOnClosedChannel {}
     }
 }
