@@ -131,10 +131,12 @@ public struct TransparencyLogService: Sendable {
 
     /// The bytes of a tile or entry bundle of the latest signed tree; 404 beyond it.
     public func tile(_ path: TilePath) async throws -> [UInt8] {
+        // A full tile served once is in every later tree (the log only grows), so it is answered
+        // without reading the tree's size: no wait on the shared checkpoint read.
+        if path.isFull, let bytes = fullTiles[path] { return bytes }
         let size = try await treeSize()
         guard path.exists(inTreeOf: size) else { throw RegistryError.notFound("tile") }
         guard path.isFull else { return try await readTile(path) }
-        if let bytes = fullTiles[path] { return bytes }
         let bytes = try await readTile(path)
         fullTiles[path] = bytes
         return bytes
