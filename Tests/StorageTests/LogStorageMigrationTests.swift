@@ -4,7 +4,7 @@ import Storage
 import StoreConformance
 import Testing
 
-/// Migrations 16 and 18: credential rows carry their transparency log index, lookups by jti and
+/// Migrations 16, 18 and 19: credential rows carry their transparency log index, lookups by jti and
 /// by subject go through them, and the entries move from a row each into `tlog_batches`. A
 /// database logged before both must keep every entry at its index and find each by jti and subject.
 @Suite struct LogStorageMigrationTests {
@@ -40,11 +40,13 @@ import Testing
                 "CREATE INDEX tlog_entries_jti ON tlog_entries (jti)", "CREATE INDEX tlog_entries_subject ON tlog_entries (subject, idx)",
                 "DROP TABLE tlog_batches", "DROP INDEX badges_log_subject",
                 "ALTER TABLE badges DROP COLUMN log_index", "ALTER TABLE dv_grants DROP COLUMN log_index",
-                "DELETE FROM schema_migrations WHERE version IN (16, 18)",
+                "DELETE FROM schema_migrations WHERE version IN (16, 18, 19)",
             ] {
                 try await database.query(statement)
             }
-            #expect(try await Migrator.migrate(database, clock: { 2 }) == [16, 18])
+            // SQLite had the counter row until migration 19 (PostgreSQL still has it).
+            if database.dialect == .sqlite { try await Self.restoreCounter(at: first + 4, in: database) }
+            #expect(try await Migrator.migrate(database, clock: { 2 }) == [16, 18, 19])
             let expected = logged.enumerated().map { SequencedLogEntry(index: first + Int64($0.offset), record: $0.element) }
             for entry in expected {
                 #expect(try await store.logEntries(jti: entry.record.jti) == [entry], "found by jti")
@@ -61,5 +63,39 @@ import Testing
             let next = try await store.inTransaction { tx in try await StoreConformance.recordLogged([LogEntryRecord(jti: UUID().uuidString, subject: subject, type: "badge", data: "{}")], in: tx) }
             #expect(next == first + 4)
         }
+    }
+
+    /// Migration 19 (SQLite): rows of entries count them and the counter row goes. A database
+    /// logged before it continues where its counter stood, after a row of several entries.
+    @Test func sqliteContinuesWhereItsCounterStoodAfterMigration19() async throws {
+        try await TestBackend.sqlite.withDatabase { opened, _ in
+            let (store, database) = (opened.store, opened.database)
+            let first = try await store.inTransaction { tx in
+                try await StoreConformance.recordLogged([LogEntryRecord(jti: UUID().uuidString, subject: "s", type: "badge", data: "{}")], in: tx)
+            }
+            // Back to the schema before migration 19, then a row of three entries and the counter after it.
+            for statement in ["ALTER TABLE tlog_batches DROP COLUMN entry_count", "DELETE FROM schema_migrations WHERE version = 19"] {
+                try await database.query(statement)
+            }
+            try await database.query(
+                "INSERT INTO tlog_batches (first_idx, entries) VALUES ($1, $2)", [.int(first + 1), .text(#"{"a":1}"# + "\n" + #"{"b":2}"# + "\n" + #"{"c":3}"#)]
+            )
+            try await Self.restoreCounter(at: first + 4, in: database)
+            #expect(try await Migrator.migrate(database, clock: { 2 }) == [19])
+            #expect(try await store.sequencedLogSize() == first + 4, "where the counter stood")
+            let next = try await store.inTransaction { tx in
+                try await StoreConformance.recordLogged([LogEntryRecord(jti: UUID().uuidString, subject: "s", type: "badge", data: "{}")], in: tx)
+            }
+            #expect(next == first + 4, "the next entry follows the row of three")
+            #expect(try await store.logEntries(from: first, limit: 10).map(\.index) == Array(first...first + 4))
+            let counter = try await database.query("SELECT name FROM sqlite_master WHERE name = 'tlog_sequence'")
+            #expect(counter.isEmpty, "no counter row is left for anything to read stale")
+        }
+    }
+
+    /// SQLite's counter row as it was before migration 19.
+    private static func restoreCounter(at next: Int64, in database: any SQLDatabase) async throws {
+        try await database.query("CREATE TABLE tlog_sequence (id INTEGER PRIMARY KEY, next_index BIGINT NOT NULL)")
+        try await database.query("INSERT INTO tlog_sequence (id, next_index) VALUES (1, $1)", [.int(next)])
     }
 }

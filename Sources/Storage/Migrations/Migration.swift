@@ -540,6 +540,17 @@ extension Migration {
                 """,
             ] + movedLogEntries,
         ]),
+        // SQLite has one writer, so the next log index is where the last row of entries ends: a
+        // count on each row replaces the counter row, which cost every commit a statement and a
+        // page written. PostgreSQL keeps its counter: the row's lock orders ledger transactions
+        // across replicas.
+        Migration(version: 19, name: "log rows count their entries (SQLite)", statements: [], only: [
+            .sqlite: [
+                "ALTER TABLE tlog_batches ADD COLUMN entry_count INTEGER NOT NULL DEFAULT 0",
+                "UPDATE tlog_batches SET entry_count = length(entries) - length(replace(entries, char(10), '')) + 1",
+                "DROP TABLE tlog_sequence",
+            ],
+        ]),
     ]
 
     /// Migration 18's move of the entries logged so far into `tlog_batches`, a row each.

@@ -6,12 +6,27 @@ extension SQLQueries {
     /// the first. The credential rows record their index (`badges.log_index`, `dv_grants.log_index`).
     func sequenceLogEntries(_ batch: LogBatch.Prepared) async throws -> Int64 {
         guard batch.count > 0 else { return try await sequencedLogSize() }
-        // The update locks the counter row until the transaction ends (PostgreSQL), so ledger
-        // transactions on every replica take consecutive ranges in commit order.
-        let rows = try await executor.query(
+        guard executor.dialect == .postgres else {
+            // SQLite has one writer, and this runs in its transaction: the next index is where the
+            // last row ends. Its rows count their entries (migration 19), so no counter row costs
+            // every commit a statement and a page written.
+            let first = try await sequencedLogSize()
+            let end = first + Int64(batch.count)
+            for chunk in batch.rows(first: first).statementChunks {
+                // Every row holds `capacity` entries but the last, which holds the rest.
+                try await executor.query(
+                    Self.multiRowInsert("tlog_batches", columns: ["first_idx", "entries", "entry_count"], rows: chunk.count),
+                    chunk.flatMap { [SQLValue.int($0.first), .text($0.text), .int(min(Int64(LogBatch.capacity), end - $0.first))] }
+                )
+            }
+            return first
+        }
+        // The update locks the counter row until the transaction ends, so ledger transactions on
+        // every replica take consecutive ranges in commit order.
+        let updated = try await executor.query(
             "UPDATE tlog_sequence SET next_index = next_index + $1 WHERE id = 1 RETURNING next_index", [.int(Int64(batch.count))]
         )
-        guard let next = try rows.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
+        guard let next = try updated.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
         let first = next - Int64(batch.count)
         for chunk in batch.rows(first: first).statementChunks {
             try await executor.query(
@@ -23,6 +38,11 @@ extension SQLQueries {
     }
 
     public func sequencedLogSize() async throws -> Int64 {
+        guard executor.dialect == .postgres else {
+            // SQLite: where the last row of entries ends (0 for an empty log).
+            let row = try await executor.query("SELECT first_idx + entry_count AS next_index FROM tlog_batches ORDER BY first_idx DESC LIMIT 1").first
+            return try row?.int("next_index") ?? 0
+        }
         guard let row = try await executor.query("SELECT next_index FROM tlog_sequence WHERE id = 1").first else {
             throw SQLRowError.unexpected("tlog_sequence")
         }
