@@ -6,32 +6,31 @@ extension SQLQueries {
     /// the first. The credential rows record their index (`badges.log_index`, `dv_grants.log_index`).
     func sequenceLogEntries(_ batch: LogBatch.Prepared) async throws -> Int64 {
         guard batch.count > 0 else { return try await sequencedLogSize() }
-        guard executor.dialect == .postgres else {
+        let first: Int64
+        // SQLite's rows count their entries (migration 19); PostgreSQL's counter row keeps the count.
+        let counted = executor.dialect != .postgres
+        if counted {
             // SQLite has one writer, and this runs in its transaction: the next index is where the
-            // last row ends. Its rows count their entries (migration 19), so no counter row costs
-            // every commit a statement and a page written.
-            let first = try await sequencedLogSize()
-            let end = first + Int64(batch.count)
-            for chunk in batch.rows(first: first).statementChunks {
-                // Every row holds `capacity` entries but the last, which holds the rest.
-                try await executor.query(
-                    Self.multiRowInsert("tlog_batches", columns: ["first_idx", "entries", "entry_count"], rows: chunk.count),
-                    chunk.flatMap { [SQLValue.int($0.first), .text($0.text), .int(min(Int64(LogBatch.capacity), end - $0.first))] }
-                )
-            }
-            return first
+            // last row ends, so no counter row costs every commit a statement and a page written.
+            first = try await sequencedLogSize()
+        } else {
+            // The update locks the counter row until the transaction ends, so ledger transactions
+            // on every replica take consecutive ranges in commit order.
+            let updated = try await executor.query(
+                "UPDATE tlog_sequence SET next_index = next_index + $1 WHERE id = 1 RETURNING next_index", [.int(Int64(batch.count))]
+            )
+            guard let next = try updated.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
+            first = next - Int64(batch.count)
         }
-        // The update locks the counter row until the transaction ends, so ledger transactions on
-        // every replica take consecutive ranges in commit order.
-        let updated = try await executor.query(
-            "UPDATE tlog_sequence SET next_index = next_index + $1 WHERE id = 1 RETURNING next_index", [.int(Int64(batch.count))]
-        )
-        guard let next = try updated.first?.int("next_index") else { throw SQLRowError.unexpected("tlog_sequence") }
-        let first = next - Int64(batch.count)
+        let end = first + Int64(batch.count)
+        let columns = ["first_idx", "entries"] + (counted ? ["entry_count"] : [])
         for chunk in batch.rows(first: first).statementChunks {
             try await executor.query(
-                Self.multiRowInsert("tlog_batches", columns: ["first_idx", "entries"], rows: chunk.count),
-                chunk.flatMap { [SQLValue.int($0.first), .text($0.text)] }
+                Self.multiRowInsert("tlog_batches", columns: columns, rows: chunk.count),
+                chunk.flatMap { row in
+                    // Every row holds `capacity` entries but the last, which holds the rest.
+                    [SQLValue.int(row.first), .text(row.text)] + (counted ? [.int(min(Int64(LogBatch.capacity), end - row.first))] : [])
+                }
             )
         }
         return first
