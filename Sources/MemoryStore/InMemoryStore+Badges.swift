@@ -4,7 +4,7 @@ extension MemoryQueries {
     public func insertBadge(_ badge: BadgeRecord, logEntry: LogEntryRecord?) async throws -> Int64? {
         try await memory.write { state in
             try state.insertBadge(badge)
-            return logEntry.map { state.sequence($0) }
+            return try logEntry.map { try state.sequence($0) }
         }
     }
 
@@ -77,7 +77,7 @@ extension InMemoryStore {
             for entry in entries where !stale.contains(entry.badge.jti) {
                 try state.insertBadge(entry.badge)
                 try state.appendEvent(entry.event)
-                if let logEntry = entry.logEntry { logIndices[logEntry.jti] = state.sequence(logEntry) }
+                if let logEntry = entry.logEntry { logIndices[logEntry.jti] = try state.sequence(logEntry) }
             }
             return LedgerCommit(stale: stale, logIndices: logIndices)
         }

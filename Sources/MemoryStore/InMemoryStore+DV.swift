@@ -56,7 +56,7 @@ extension MemoryQueries {
             try state.unique("dv_grants.jti", state.dvGrants[grant.jti] != nil)
             var stored = grant
             // The index is the store's to give, as in the SQL store.
-            stored.logIndex = logEntry.map { state.sequence($0) }
+            stored.logIndex = try logEntry.map { try state.sequence($0) }
             state.dvGrants[grant.jti] = stored
             return stored.logIndex
         }

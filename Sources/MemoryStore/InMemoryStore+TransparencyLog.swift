@@ -1,8 +1,10 @@
 import Registry
 
 extension MemoryState {
-    /// Appends `entry` to the log; returns its index.
-    mutating func sequence(_ entry: LogEntryRecord) -> Int64 {
+    /// Appends `entry` to the log; returns its index. Refuses an entry that is not one line, as
+    /// the SQL stores do (they keep entries one per line).
+    mutating func sequence(_ entry: LogEntryRecord) throws -> Int64 {
+        guard !entry.data.utf8.contains(UInt8(ascii: "\n")) else { throw InMemoryStoreError.logEntryNotOneLine(jti: entry.jti) }
         logEntries.append(entry)
         return Int64(logEntries.count - 1)
     }
@@ -15,8 +17,10 @@ extension MemoryQueries {
 
     public func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData] {
         try await memory.read { state in
-            let first = Int(max(0, min(start, Int64(state.logEntries.count))))
-            let end = first + min(max(0, limit), state.logEntries.count - first)
+            // Indices from `start` up to (not including) `start + limit`, as far as they exist.
+            let count = Int64(state.logEntries.count)
+            let (bound, overflow) = start.addingReportingOverflow(Int64(max(0, limit)))
+            let first = Int(min(max(0, start), count)), end = Int(max(Int64(first), min(overflow ? count : bound, count)))
             return (first..<end).map { SequencedLogData(index: Int64($0), data: state.logEntries[$0].data) }
         }
     }

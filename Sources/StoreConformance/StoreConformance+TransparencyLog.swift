@@ -130,6 +130,25 @@ extension StoreConformance {
             let first = try await store.inTransaction { tx in try await recordLogged([logRecord(), logRecord()], in: tx) }
             try await expect(first == before + 1, "the next transaction continues where the last commit ended")
         },
+        ConformanceCase(name: "a log entry that is not one line is refused and leaves nothing; a range from before 0 starts at 0") { store in
+            let org = try await makeOrg(store)
+            let before = try await store.sequencedLogSize()
+            var twoLines = logged(org)
+            twoLines.logEntry?.data = #"{"a":1}"# + "\r\n" + #"{"b":2}"#
+            let split = twoLines
+            let kept = logged(org)
+            try await expectThrows("a ledger batch holding a two-line entry", { _ = try await store.insertBadges([kept, split]) }, matches: { _ in true })
+            try await expectThrows("one badge with a two-line entry", {
+                try await store.inTransaction { tx in _ = try await tx.insertBadge(split.badge, logEntry: split.logEntry) }
+            }, matches: { _ in true })
+            try await expect(try await store.sequencedLogSize() == before, "nothing sequenced")
+            for jti in [kept.badge.jti, split.badge.jti] {
+                try await expect(try await store.badge(jti: jti) == nil, "no badge of the refused batch recorded")
+            }
+            _ = try await store.inTransaction { tx in try await recordLogged([logRecord(), logRecord()], in: tx) }
+            try await expect(try await store.logEntries(from: -2, limit: 4).map(\.index) == [0, 1], "indices -2 up to 2: the first two")
+            try await expect(try await store.logEntries(from: -5, limit: 3).isEmpty, "a range that ends before 0 is empty")
+        },
         ConformanceCase(name: "log lookups by subject, tiles replaced in place, latest checkpoint") { store in
             let subject = "did:web:x:agents:\(uuid())"
             let first = try await store.inTransaction { tx in
