@@ -20,22 +20,33 @@ import Testing
         let database = try await SQLiteSQLDatabase.open(path: directory.appendingPathComponent("db.sqlite").path, logger: Logger(label: "t"))
         try await database.query("CREATE TABLE t (v INTEGER)")
         try await database.query("INSERT INTO t (v) VALUES (1)")
-        let committed = Flag()
+        // The writer holds its transaction open until the read is answered, rather than for a
+        // fixed time: on a loaded machine a fixed 500 ms ran out before the read got its turn.
+        // A read that waited for the writer would wait for its 10 s bound, and then see the row.
+        let (inserted, answered, committed) = (Flag(), Flag(), Flag())
         let writing = Task {
             try await database.transaction { tx in
                 try await tx.query("INSERT INTO t (v) VALUES (2)")
-                try await Task.sleep(for: .milliseconds(500))
+                inserted.set()
+                try await Self.wait(for: answered)
             }
             committed.set()
         }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Self.wait(for: inserted)
         let during = try await database.query("SELECT COUNT(*) AS n FROM t").first?.int("n")
         // Answered before the writer committed, and without its uncommitted row.
         #expect(!committed.isSet)
         #expect(during == 1)
+        answered.set()
         try await writing.value
         #expect(try await database.query("SELECT COUNT(*) AS n FROM t").first?.int("n") == 2)
         await database.close()
+    }
+
+    /// Until `flag` is set, for at most 10 s.
+    private static func wait(for flag: Flag) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !flag.isSet, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
     }
 }
 
