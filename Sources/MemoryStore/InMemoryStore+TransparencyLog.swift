@@ -4,7 +4,7 @@ extension MemoryState {
     /// Appends `entry` to the log; returns its index. Refuses an entry that is not one line, as
     /// the SQL stores do (they keep entries one per line).
     mutating func sequence(_ entry: LogEntryRecord) throws -> Int64 {
-        guard !entry.data.utf8.contains(UInt8(ascii: "\n")) else { throw InMemoryStoreError.logEntryNotOneLine(jti: entry.jti) }
+        guard entry.isOneLine else { throw InMemoryStoreError.logEntryNotOneLine(jti: entry.jti) }
         logEntries.append(entry)
         return Int64(logEntries.count - 1)
     }
@@ -20,8 +20,9 @@ extension MemoryQueries {
             // Indices from `start` up to (not including) `start + limit`, as far as they exist.
             let count = Int64(state.logEntries.count)
             let (bound, overflow) = start.addingReportingOverflow(Int64(max(0, limit)))
-            let first = Int(min(max(0, start), count)), end = Int(max(Int64(first), min(overflow ? count : bound, count)))
-            return (first..<end).map { SequencedLogData(index: Int64($0), data: state.logEntries[$0].data) }
+            let first = min(max(0, start), count)
+            let end = max(first, overflow ? count : min(bound, count))
+            return (Int(first)..<Int(end)).map { SequencedLogData(index: Int64($0), data: state.logEntries[$0].data) }
         }
     }
 

@@ -49,6 +49,13 @@ public struct LogEntryRecord: Sendable, Equatable {
         self.type = type
         self.data = data
     }
+
+    /// Whether `data` holds no newline, as every store requires; read as contiguous UTF-8 (iterating
+    /// the `String`'s UTF-8 view byte by byte showed in SQLite's writer thread's profile).
+    public var isOneLine: Bool {
+        var text = data
+        return text.withUTF8 { !$0.contains(UInt8(ascii: "\n")) }
+    }
 }
 
 /// An entry's bytes with its log index.
