@@ -122,7 +122,6 @@ final class RecordingObserver: SQLDatabaseObserver, @unchecked Sendable {
 
     /// Polls until `condition` holds (at most 5 s).
     func wait(until condition: (RecordingObserver) -> Bool) async throws {
-        for _ in 0..<500 where !condition(self) { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(condition(self))
+        #expect(try await poll(for: .seconds(5)) { condition(self) })
     }
 }

@@ -28,11 +28,11 @@ import Testing
             try await database.transaction { tx in
                 try await tx.query("INSERT INTO t (v) VALUES (2)")
                 inserted.set()
-                try await Self.wait(for: answered)
+                try await poll(for: .seconds(10)) { answered.isSet }
             }
             committed.set()
         }
-        try await Self.wait(for: inserted)
+        try #require(try await poll(for: .seconds(10)) { inserted.isSet })
         let during = try await database.query("SELECT COUNT(*) AS n FROM t").first?.int("n")
         // Answered before the writer committed, and without its uncommitted row.
         #expect(!committed.isSet)
@@ -41,12 +41,6 @@ import Testing
         try await writing.value
         #expect(try await database.query("SELECT COUNT(*) AS n FROM t").first?.int("n") == 2)
         await database.close()
-    }
-
-    /// Until `flag` is set, for at most 10 s.
-    private static func wait(for flag: Flag) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !flag.isSet, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
     }
 }
 
