@@ -38,22 +38,24 @@ for line in open(os.path.join(root, "results.tsv")):
                      p50=float(p50), p99=float(p99), non2xx=int(non2xx), errors=int(errors)))
 
 
+def runs(section, backend, prefix):
+    """The repeated runs of `section` whose endpoint starts with `prefix`, in the order measured."""
+    return [r for r in rows if r["section"] == section and r["backend"] == backend and r["endpoint"].startswith(prefix)]
+
+
 def log_ab(backend, enabled):
     """The issuance rates of the log A/B runs with LOG_ENABLED=`enabled`, by pair."""
-    return [r["rps"] for r in rows if r["section"] == "log-ab" and r["backend"] == backend
-            and r["endpoint"].startswith("LOG_ENABLED=%s #" % enabled)]
+    return [r["rps"] for r in runs("log-ab", backend, "LOG_ENABLED=%s #" % enabled)]
 
 
 def log_reads(backend, path):
     """The rates of GET `path` in the log's read rounds, by round."""
-    return [r["rps"] for r in rows if r["section"] == "log-reads" and r["backend"] == backend
-            and r["endpoint"].startswith("GET %s #" % path)]
+    return [r["rps"] for r in runs("log-reads", backend, "GET %s #" % path)]
 
 
 def scale_issuance(backend, size):
     """The issuance runs on the database seeded with `size` badges, by round."""
-    return [r for r in rows if r["section"] == "scale-issuance" and r["backend"] == backend
-            and r["endpoint"].startswith("%s #" % size)]
+    return runs("scale-issuance", backend, "%s #" % size)
 
 
 def median_ratio(values, reference, minimum):
