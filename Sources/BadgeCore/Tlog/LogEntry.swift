@@ -1,4 +1,3 @@
-import Crypto
 
 /// One entry of the badge transparency log: canonical JSON (sorted keys, no whitespace) naming
 /// a credential the CA signed, with the SHA-256 of its compact JWS.
@@ -31,7 +30,7 @@ public struct LogEntry: Sendable, Equatable {
         self.ial = ial
         self.iat = iat
         self.exp = exp
-        self.sha256 = Base16.encode(SHA256.hash(data: Array(token.utf8)))
+        self.sha256 = Base16.sha256(of: token)
     }
 
     /// The entry's bytes in the log.

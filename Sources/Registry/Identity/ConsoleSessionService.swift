@@ -152,6 +152,6 @@ public struct ConsoleSessionService: Sendable {
     }
 
     static func hash(_ sessionID: String) -> String {
-        Base16.encode(SHA256.hash(data: Array(sessionID.utf8)))
+        Base16.sha256(of: sessionID)
     }
 }

@@ -1,5 +1,4 @@
 import BadgeCore
-import Crypto
 import Foundation
 import PolicyCore
 
@@ -52,7 +51,7 @@ public struct PolicyService: Sendable {
             throw RegistryError(.invalidPolicy, error.description)
         }
         let now = clock.now()
-        let hash = Base16.encode(SHA256.hash(data: Array(yaml.utf8)))
+        let hash = Base16.sha256(of: yaml)
         // Two proposals for one scope may race for a version: the loser takes the next one.
         for _ in 0..<5 {
             let version = try await store.latestPolicyVersion(orgID: orgID, scopeType: scope, scopeID: target) + 1

@@ -1,5 +1,4 @@
 import BadgeCore
-import Crypto
 import Foundation
 
 /// Creates, lists, revokes and authenticates API keys.
@@ -25,7 +24,7 @@ public struct APIKeyService: Sendable {
     /// The SHA-256 of a presented secret, as stored. Keys carry 256 random bits, so a fast hash is
     /// enough; lookups go by hash, so the secret is never compared byte by byte.
     public static func hash(_ plaintext: String) -> String {
-        Base16.encode(SHA256.hash(data: Array(plaintext.utf8)))
+        Base16.sha256(of: plaintext)
     }
 
     /// Creates a key in `orgID`. The plaintext is returned once and never stored.
