@@ -119,15 +119,17 @@ import Darwin
 
     @Test(arguments: TestBackend.available)
     func aRequestSentInTimeIsServed(backend: TestBackend) async throws {
-        try await TestApp.run(backend, configure: { $0.readTimeoutSeconds = 2 }, transport: .live) { app in
+        // Headers in pieces with pauses, all of them well inside the timeout: 0.9 s of pauses against
+        // 5 s, so that a test run stalled for a second or two (seen in the full parallel run) still
+        // sends in time.
+        try await TestApp.run(backend, configure: { $0.readTimeoutSeconds = 5 }, transport: .live) { app in
             let socket = try RawSocket(port: try #require(app.client.port))
             defer { socket.close() }
-            // Headers in pieces, each well inside the timeout.
             for piece in ["GET /heal", "th HTTP/1.1\r\n", "Host: 127.0.0.1\r\nConnection: close\r\n\r\n"] {
                 try await socket.send(Array(piece.utf8))
                 try await Task.sleep(for: .milliseconds(300))
             }
-            let answer = await socket.readUntilEOF(within: 5)
+            let answer = await socket.readUntilEOF(within: 10)
             #expect(String(decoding: answer.bytes, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         }
     }
