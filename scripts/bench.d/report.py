@@ -53,9 +53,9 @@ def log_reads(backend, path):
     return [r["rps"] for r in runs("log-reads", backend, "GET %s #" % path)]
 
 
-def scale_issuance(backend, size):
-    """The issuance runs on the database seeded with `size` badges, by round."""
-    return runs("scale-issuance", backend, "%s #" % size)
+def scale_rounds(kind, backend, size):
+    """The `kind` ("issuance" or "status") runs on the database seeded with `size` badges, by round."""
+    return runs("scale-" + kind, backend, "%s #" % size)
 
 
 def median_ratio(values, reference, minimum):
@@ -119,6 +119,7 @@ w("| Swift | %s |" % (sh("swift --version 2>&1 | grep -m1 -i 'swift version'") o
 w("| wrk | %s |" % (sh("wrk -v 2>&1 | head -n 1") or "?"))
 w("| PostgreSQL | %s (%s) |" % (env["BENCH_PG_VERSION"], env["BENCH_PG_NOTE"]))
 w("| Run time | %s s (after the release build) |" % env["BENCH_ELAPSED"])
+w("| CPUs busy before the run | %s %% (over 1 s; above 10 %% the run warns and names the busiest processes) |" % env["BENCH_BUSY_BEFORE"])
 w("")
 w("Release build; `insignia serve` on 127.0.0.1 with `BADGE_RATE_LIMIT_PER_MINUTE=0 API_RATE_LIMIT_PER_MINUTE=0` and "
   "otherwise default settings (SQLite: WAL, `synchronous=FULL`; `LOG_LEVEL=info`, JSON lines to a file). "
@@ -153,27 +154,26 @@ w("")
 w("## Stored badges: %s vs %s" % (size_label(small), size_label(large)))
 w("")
 w("A fresh database per size, seeded with `insignia dev seed --badges N` (seed time in brackets; PostgreSQL then gets "
-  "`VACUUM ANALYZE` and a `CHECKPOINT` so that neither catches up on the new rows during a measurement). Status cycles "
-  "through %s jtis sampled at random from the seeded rows. Issuance runs on both databases in rounds that alternate which "
-  "size runs first, each run on a restarted server after a warm-up (PostgreSQL settled again before each); its row gives "
-  "the medians, and the runs by round follow the table. Each run adds its badges to its database." % env["BENCH_PREISSUE"])
+  "`VACUUM ANALYZE` and a `CHECKPOINT` so that neither catches up on the new rows during a measurement). Status (cycling "
+  "through %s jtis sampled at random from the seeded rows) and then issuance run on both databases in rounds that "
+  "alternate which size runs first, each round on a restarted server after a warm-up of each (PostgreSQL settled again "
+  "before each round); the rows give the medians, and the runs by round follow the table. Each issuance run adds its "
+  "badges to its database." % env["BENCH_PREISSUE"])
 w("")
 w("| Backend | Endpoint | %s: req/s | p99 ms | %s: req/s | p99 ms | %s / %s |" % (size_label(small), size_label(large), size_label(large), size_label(small)))
 w("|---|---|---:|---:|---:|---:|---:|")
 rounds_text = []
 for b in backends:
     seeded = "%s (seeded in %.1f s / %.1f s)" % (names[b], seeds.get((b, small), 0), seeds.get((b, large), 0))
-    s, l = scale_issuance(b, small), scale_issuance(b, large)
-    if s and l:
+    for kind, endpoint in (("issuance", "POST /v1/agents/{id}/badge"), ("status", "GET /v1/badges/{jti}/status")):
+        s, l = scale_rounds(kind, b, small), scale_rounds(kind, b, large)
+        if not s or not l:
+            continue
         rs, rl = statistics.median(r["rps"] for r in s), statistics.median(r["rps"] for r in l)
-        w("| %s | `POST /v1/agents/{id}/badge` (medians of %d rounds) | %.0f | %.2f | %.0f | %.2f | %s |" % (
-            seeded, len(s), rs, statistics.median(r["p99"] for r in s), rl, statistics.median(r["p99"] for r in l), pct(rl / rs)))
-        rounds_text.append("%s issuance, req/s by round: %s %s; %s %s." % (
-            names[b], size_label(small), ", ".join("%.0f" % r["rps"] for r in s), size_label(large), ", ".join("%.0f" % r["rps"] for r in l)))
-    s, l = get("scale-" + small, b, "GET /v1/badges/{jti}/status"), get("scale-" + large, b, "GET /v1/badges/{jti}/status")
-    if s and l:
-        w("| %s | `GET /v1/badges/{jti}/status` | %.0f | %.2f | %.0f | %.2f | %s |" % (
-            seeded, s["rps"], s["p99"], l["rps"], l["p99"], pct(l["rps"] / s["rps"])))
+        w("| %s | `%s` (medians of %d rounds) | %.0f | %.2f | %.0f | %.2f | %s |" % (
+            seeded, endpoint, len(s), rs, statistics.median(r["p99"] for r in s), rl, statistics.median(r["p99"] for r in l), pct(rl / rs)))
+        rounds_text.append("%s %s, req/s by round: %s %s; %s %s." % (
+            names[b], kind, size_label(small), ", ".join("%.0f" % r["rps"] for r in s), size_label(large), ", ".join("%.0f" % r["rps"] for r in l)))
 w("")
 for text in rounds_text:
     w("- " + text)
@@ -300,13 +300,10 @@ for b in backends:
     text = "%.0f MiB after %d issuances" % (m["hwm"], m["issued"])
     cells.append(verdict(m["hwm"] < 150 and reached, text) if reached or m["hwm"] >= 150 else "not reached: " + text)
 targets.append(("RSS < 150 MiB after 100 k issuances", cells))
-targets.append(("issuance at %s ≥ 80 %% of %s" % (size_label(large), size_label(small)), [
-    median_ratio([r["rps"] for r in scale_issuance(b, large)], [r["rps"] for r in scale_issuance(b, small)], 0.80) for b in backends]))
-cells = []
-for b in backends:
-    s, l = get("scale-" + small, b, "GET /v1/badges/{jti}/status"), get("scale-" + large, b, "GET /v1/badges/{jti}/status")
-    cells.append(verdict(l["rps"] >= 0.8 * s["rps"], pct(l["rps"] / s["rps"])) if s and l else "-")
-targets.append(("status at %s ≥ 80 %% of %s" % (size_label(large), size_label(small)), cells))
+for kind in ("issuance", "status"):
+    targets.append(("%s at %s ≥ 80 %% of %s" % (kind, size_label(large), size_label(small)), [
+        median_ratio([r["rps"] for r in scale_rounds(kind, b, large)], [r["rps"] for r in scale_rounds(kind, b, small)], 0.80)
+        for b in backends]))
 # Admin console (issue #15): list pages (and the search) within 100 ms p99 at 1 M badges / 100 k agents.
 cells = []
 for b in backends:
