@@ -4,9 +4,10 @@ import Storage
 import StoreConformance
 import Testing
 
-/// Migrations 16, 18 and 19: credential rows carry their transparency log index, lookups by jti and
-/// by subject go through them, and the entries move from a row each into `tlog_batches`. A
-/// database logged before both must keep every entry at its index and find each by jti and subject.
+/// Migrations 16, 18, 19 and 20: credential rows carry their transparency log index, lookups by jti
+/// and by subject go through them (on PostgreSQL by the subject's hash), and the entries move from a
+/// row each into `tlog_batches`. A database logged before them must keep every entry at its index
+/// and find each by jti and subject.
 @Suite struct LogStorageMigrationTests {
     @Test(arguments: TestBackend.available)
     func entriesLoggedBeforeTheMigrationsAreKeptAndFound(backend: TestBackend) async throws {
@@ -38,15 +39,15 @@ import Testing
             }
             for statement in [
                 "CREATE INDEX tlog_entries_jti ON tlog_entries (jti)", "CREATE INDEX tlog_entries_subject ON tlog_entries (subject, idx)",
-                "DROP TABLE tlog_batches", "DROP INDEX badges_log_subject",
+                "DROP TABLE tlog_batches", "DROP INDEX IF EXISTS badges_log_subject", "DROP INDEX IF EXISTS badges_log_subject_hash",
                 "ALTER TABLE badges DROP COLUMN log_index", "ALTER TABLE dv_grants DROP COLUMN log_index",
-                "DELETE FROM schema_migrations WHERE version IN (16, 18, 19)",
+                "DELETE FROM schema_migrations WHERE version IN (16, 18, 19, 20)",
             ] {
                 try await database.query(statement)
             }
             // SQLite had the counter row until migration 19 (PostgreSQL still has it).
             if database.dialect == .sqlite { try await Self.restoreCounter(at: first + 4, in: database) }
-            #expect(try await Migrator.migrate(database, clock: { 2 }) == [16, 18, 19])
+            #expect(try await Migrator.migrate(database, clock: { 2 }) == [16, 18, 19, 20])
             let expected = logged.enumerated().map { SequencedLogEntry(index: first + Int64($0.offset), record: $0.element) }
             for entry in expected {
                 #expect(try await store.logEntries(jti: entry.record.jti) == [entry], "found by jti")
@@ -62,6 +63,34 @@ import Testing
             // Entries logged after the migration follow on.
             let next = try await store.inTransaction { tx in try await StoreConformance.recordLogged([LogEntryRecord(jti: UUID().uuidString, subject: subject, type: "badge", data: "{}")], in: tx) }
             #expect(next == first + 4)
+        }
+    }
+
+    /// Migration 20 (PostgreSQL): badges are found by subject through the subject's hash
+    /// (`hashtext`, 32 bits), and two subjects that share a hash are kept apart. The pair is found
+    /// among generated subjects (about ten collisions are expected in 300 000).
+    @Test(arguments: TestBackend.available.filter { $0 == .postgres })
+    func subjectsThatShareAHashAreKeptApart(backend: TestBackend) async throws {
+        try await backend.withDatabase { opened, _ in
+            let (store, database) = (opened.store, opened.database)
+            let index = try await database.query(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'badges_log_subject_hash' AND schemaname = current_schema()"
+            )
+            #expect(try index.first?.string("indexdef").contains("hashtext(subject), log_index") == true)
+            let pair = try await database.query(
+                """
+                SELECT min(s) AS a, max(s) AS b FROM (SELECT $1::text || i AS s FROM generate_series(1, 300000) AS i) AS t
+                GROUP BY hashtext(s) HAVING count(*) > 1 LIMIT 1
+                """,
+                [.text("did:web:collide-\(UUID().uuidString.prefix(8)).example:agents:")]
+            )
+            let row = try #require(pair.first)
+            let (a, b) = (try row.string("a"), try row.string("b"))
+            let first = try await store.inTransaction { tx in
+                try await StoreConformance.recordLogged([a, b].map { LogEntryRecord(jti: UUID().uuidString, subject: $0, type: "badge", data: "{}") }, in: tx)
+            }
+            #expect(try await store.logEntries(subject: a, limit: 10).map(\.index) == [first])
+            #expect(try await store.logEntries(subject: b, limit: 10).map(\.index) == [first + 1])
         }
     }
 

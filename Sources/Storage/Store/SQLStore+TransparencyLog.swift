@@ -77,14 +77,16 @@ extension SQLQueries {
     }
 
     public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
-        // A badge's subject through `badges_log_subject` (logged rows only); a grant's subject is
-        // its domain. Each side is limited before the union, in index order.
+        // A badge's subject through `badges_log_subject` (logged rows only; on PostgreSQL
+        // `badges_log_subject_hash`, by the subject's hash and then the subject); a grant's subject
+        // is its domain. Each side is limited before the union, in index order.
         let limit = max(0, limit)
+        let badgeSubject = executor.dialect == .postgres ? "hashtext(subject) = hashtext($1) AND subject = $1" : "subject = $1"
         return try await loggedCredentials(
             """
             SELECT * FROM (
                 SELECT log_index, jti, subject, 'badge' AS type FROM badges
-                WHERE subject = $1 AND log_index IS NOT NULL ORDER BY log_index LIMIT \(limit)
+                WHERE \(badgeSubject) AND log_index IS NOT NULL ORDER BY log_index LIMIT \(limit)
             ) AS b
             UNION ALL
             SELECT * FROM (
