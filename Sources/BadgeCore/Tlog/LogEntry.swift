@@ -1,4 +1,3 @@
-
 /// One entry of the badge transparency log: canonical JSON (sorted keys, no whitespace) naming
 /// a credential the CA signed, with the SHA-256 of its compact JWS.
 public struct LogEntry: Sendable, Equatable {
