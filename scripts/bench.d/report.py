@@ -58,11 +58,17 @@ def scale_rounds(kind, backend, size):
     return runs("scale-" + kind, backend, "%s #" % size)
 
 
+def ratio_of_medians(values, reference):
+    """The median of `values` against the median of `reference` (repeated runs), as the tables and
+    the targets both show it."""
+    return statistics.median(values) / statistics.median(reference)
+
+
 def median_ratio(values, reference, minimum):
-    """A target's cell: the median of `values` against the median of `reference` (repeated runs)."""
+    """A target's cell: `ratio_of_medians` judged against `minimum`."""
     if not values or not reference:
         return "-"
-    x = statistics.median(values) / statistics.median(reference)
+    x = ratio_of_medians(values, reference)
     return verdict(x >= minimum, "%s (medians of %d runs each)" % (pct(x), len(values)))
 
 
@@ -214,7 +220,7 @@ if any(log_ab(b, "true") for b in backends):
         on, off = log_ab(b, "true"), log_ab(b, "false")
         if on and off:
             w("| %s | %s | %s | %s |" % (names[b], ", ".join("%.0f" % x for x in off), ", ".join("%.0f" % x for x in on),
-                                         pct(statistics.median(on) / statistics.median(off))))
+                                         pct(ratio_of_medians(on, off))))
     w("")
     w("The log's reads against `/health`, on the same server before the issuance runs, in rounds that reverse the order "
       "each time (`/health`, checkpoint, full tile; then full tile, checkpoint, `/health`; …). The targets compare the medians.")
@@ -225,8 +231,8 @@ if any(log_ab(b, "true") for b in backends):
         health, checkpoint, tile = (log_reads(b, p) for p in ("/health", "/tlog/checkpoint", "/tlog/tile/0/000"))
         if health and checkpoint and tile:
             w("| %s | %s | %s | %s | %s | %s |" % (names[b], ", ".join("%.0f" % x for x in health), ", ".join("%.0f" % x for x in checkpoint),
-                                                   ", ".join("%.0f" % x for x in tile), pct(statistics.median(checkpoint) / statistics.median(health)),
-                                                   pct(statistics.median(tile) / statistics.median(health))))
+                                                   ", ".join("%.0f" % x for x in tile), pct(ratio_of_medians(checkpoint, health)),
+                                                   pct(ratio_of_medians(tile, health))))
     w("")
 
 w("## Trust snapshot")
