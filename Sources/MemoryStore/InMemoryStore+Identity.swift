@@ -3,15 +3,16 @@ import Registry
 extension MemoryQueries {
     // MARK: Users
 
-    /// On a known external id: email and name change only when given, `updatedAt` and `deletedAt`
-    /// always (as the SQL upsert's `COALESCE`s), id, personal org and creation time stay.
+    /// On a known external id: email and name change only when given, `updatedAt` always, and
+    /// `deletedAt` only while the user is not deleted (as the SQL upsert's `COALESCE`s); id,
+    /// personal org and creation time stay.
     public func upsertUser(_ user: User) async throws -> User {
         try await memory.write { state in
             if var existing = state.users.values.first(where: { $0.externalID == user.externalID }) {
                 existing.email = user.email ?? existing.email
                 existing.name = user.name ?? existing.name
                 existing.updatedAt = user.updatedAt
-                existing.deletedAt = user.deletedAt
+                existing.deletedAt = existing.deletedAt ?? user.deletedAt
                 state.users[existing.id] = existing
                 return existing
             }

@@ -31,6 +31,8 @@ extension StoreConformance {
             try await expect(try await store.markUserDeleted(id: user.id, at: 5), "user deleted")
             try await expect(try await store.user(id: user.id)?.deletedAt == 5, "deletion time kept")
             try await expect(try await store.members(orgID: org.id).isEmpty, "memberships of a deleted user go")
+            let late = try await store.upsertUser(User(id: uuid(), externalID: user.externalID, name: "late", createdAt: 6, updatedAt: 6))
+            try await expect(late.deletedAt == 5 && late.name == "late", "a later upsert updates the user but does not undelete it")
             try await store.insertAPIKey(APIKeyRecord(id: uuid(), orgID: org.id, name: "k", prefix: "p", hash: uuid(), scopes: [], createdAt: 1))
             try await expect(try await store.markOrganizationDeleted(id: org.id, at: 9), "org deleted")
             try await expect(try await store.organization(id: org.id)?.deletedAt == 9, "org marked deleted")

@@ -201,6 +201,14 @@ import Testing
         try await Self.deliver(world, "user.deleted", ["id": "user_1", "deleted": true])
         #expect(try await world.store.user(id: user.id)?.deletedAt == TestClock.start + 2)
         #expect(try await world.store.members(orgID: org.id).isEmpty)
+        // Webhooks arrive out of order: an update or a membership delivered after the deletion
+        // neither revives the user nor gives it a membership again.
+        world.clock.advance(1)
+        try await Self.deliver(world, "user.updated", Self.user("user_1"))
+        try await Self.deliver(world, "organizationMembership.updated", Self.membership(org: "org_a", user: "user_1", role: "org:admin"))
+        #expect(try await world.store.user(id: user.id)?.deletedAt == TestClock.start + 2)
+        #expect(try await world.store.members(orgID: org.id).isEmpty)
+        await expectError("user_deleted", kind: .unauthorized) { _ = try await world.identities.principal(for: SessionClaims(userID: "user_1")) }
         // Deleting an unknown user is a no-op.
         #expect(try await Self.deliver(world, "user.deleted", ["id": "user_unknown"]) == .processed)
     }

@@ -199,7 +199,8 @@ public struct IdentityService: Sendable {
                     name: fullName.isEmpty ? nil : fullName, createdAt: now, updatedAt: now
                 ))
             }
-            guard let user else { return }
+            // A deleted user's memberships went with it; a late membership event does not bring one back.
+            guard let user, user.deletedAt == nil else { return }
             let existing = try await store.membership(orgID: org.id, userID: user.id)
             try await store.upsertMembership(Membership(
                 orgID: org.id, userID: user.id, role: OrgRole(clerk: Self.text(data["role"])), createdAt: existing?.createdAt ?? now, updatedAt: now

@@ -4,13 +4,15 @@ extension SQLQueries {
     // MARK: Users
 
     public func upsertUser(_ user: User) async throws -> User {
+        // A deletion stays (`COALESCE(users.deleted_at, …)`): webhooks arrive out of order, and a
+        // late `user.updated` must not revive a user deleted after it.
         let rows = try await executor.query(
             """
             INSERT INTO users (id, external_id, email, name, personal_org_id, created_at, updated_at, deleted_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (external_id) DO UPDATE SET
                 email = COALESCE(excluded.email, users.email), name = COALESCE(excluded.name, users.name),
-                updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
+                updated_at = excluded.updated_at, deleted_at = COALESCE(users.deleted_at, excluded.deleted_at)
             RETURNING *
             """,
             [
