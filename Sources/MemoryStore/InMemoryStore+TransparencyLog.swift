@@ -4,7 +4,7 @@ extension MemoryState {
     /// Appends `entry` to the log; returns its index. Refuses an entry that is not one line, as
     /// the SQL stores do (they keep entries one per line).
     mutating func sequence(_ entry: LogEntryRecord) throws -> Int64 {
-        guard entry.isOneLine else { throw InMemoryStoreError.logEntryNotOneLine(jti: entry.jti) }
+        try entry.requireOneLine()
         logEntries.append(entry)
         return Int64(logEntries.count - 1)
     }

@@ -10,9 +10,6 @@ public enum InMemoryStoreError: Error, Sendable, Equatable, CustomStringConverti
     case writeOutsideOpenTransaction(operation: String)
     /// The transaction handle was used after `inTransaction` returned.
     case transactionClosed
-    /// A transparency log entry holds a newline: the SQL stores keep entries one per line, so
-    /// they refuse it too.
-    case logEntryNotOneLine(jti: String)
 
     public var description: String {
         switch self {
@@ -22,8 +19,6 @@ public enum InMemoryStoreError: Error, Sendable, Equatable, CustomStringConverti
             "\(operation) on the store from inside one of its transactions (would deadlock SQLite); use the transaction handle"
         case .transactionClosed:
             "the transaction handle was used after its transaction ended"
-        case .logEntryNotOneLine(let jti):
-            "the log entry of \(jti) holds a newline"
         }
     }
 }

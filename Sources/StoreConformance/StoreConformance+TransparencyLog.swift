@@ -137,10 +137,10 @@ extension StoreConformance {
             twoLines.logEntry?.data = #"{"a":1}"# + "\r\n" + #"{"b":2}"#
             let split = twoLines
             let kept = logged(org)
-            try await expectThrows("a ledger batch holding a two-line entry", { _ = try await store.insertBadges([kept, split]) }, matches: { _ in true })
+            try await expectThrows("a ledger batch holding a two-line entry", { _ = try await store.insertBadges([kept, split]) }, matches: { $0 is LogEntryRecord.NotOneLine })
             try await expectThrows("one badge with a two-line entry", {
                 try await store.inTransaction { tx in _ = try await tx.insertBadge(split.badge, logEntry: split.logEntry) }
-            }, matches: { _ in true })
+            }, matches: { $0 is LogEntryRecord.NotOneLine })
             try await expect(try await store.sequencedLogSize() == before, "nothing sequenced")
             for jti in [kept.badge.jti, split.badge.jti] {
                 try await expect(try await store.badge(jti: jti) == nil, "no badge of the refused batch recorded")

@@ -40,7 +40,7 @@ import Testing
     @Test func anEntryWithANewlineIsRefused() {
         var bad = Self.entries(3)
         bad[1].data = "{\n}"
-        #expect(throws: LogBatch.Corrupt.self) { try LogBatch.rows(bad, first: 0) }
+        #expect(throws: LogEntryRecord.NotOneLine(jti: bad[1].jti)) { try LogBatch.rows(bad, first: 0) }
     }
 
     @Test func overlappingRowsAreCorruptionAndAGapShowsInTheIndices() throws {

@@ -50,11 +50,19 @@ public struct LogEntryRecord: Sendable, Equatable {
         self.data = data
     }
 
-    /// Whether `data` holds no newline, as every store requires; read as contiguous UTF-8 (iterating
-    /// the `String`'s UTF-8 view byte by byte showed in SQLite's writer thread's profile).
-    public var isOneLine: Bool {
+    /// Throws `NotOneLine` when `data` holds a newline: every store refuses such an entry. Read as
+    /// contiguous UTF-8 (iterating the `String`'s UTF-8 view byte by byte showed in SQLite's writer
+    /// thread's profile).
+    public func requireOneLine() throws {
         var text = data
-        return text.withUTF8 { !$0.contains(UInt8(ascii: "\n")) }
+        guard text.withUTF8({ !$0.contains(UInt8(ascii: "\n")) }) else { throw NotOneLine(jti: jti) }
+    }
+
+    /// The error of every store asked to log an entry that is not one line.
+    public struct NotOneLine: Error, Equatable, CustomStringConvertible {
+        public let jti: String
+        public init(jti: String) { self.jti = jti }
+        public var description: String { "the log entry of \(jti) holds a newline" }
     }
 }
 

@@ -21,7 +21,8 @@ enum LogBatch {
         var text: String
     }
 
-    /// A row that does not fit the rows before it, or an entry that would not stay one line.
+    /// A row that does not fit the rows before it (an entry that is not one line is
+    /// `LogEntryRecord.NotOneLine`).
     struct Corrupt: Error, CustomStringConvertible {
         let description: String
     }
@@ -42,9 +43,7 @@ enum LogBatch {
 
         /// Refuses an entry that is not one line (it would split into two entries when read back).
         init(_ entries: [LogEntryRecord]) throws {
-            if let entry = entries.first(where: { !$0.isOneLine }) {
-                throw Corrupt(description: "the log entry of \(entry.jti) holds a newline")
-            }
+            for entry in entries { try entry.requireOneLine() }
             count = entries.count
             texts = stride(from: 0, to: entries.count, by: capacity).map { offset in
                 entries[offset..<min(offset + capacity, entries.count)].map(\.data).joined(separator: "\n")
