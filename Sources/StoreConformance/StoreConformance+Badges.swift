@@ -123,54 +123,67 @@ extension StoreConformance {
             try await expect(alone?.badge == minted && alone?.agents.isEmpty == true, "no agent: the badge alone")
             try await expect(try await store.badgesWithSubjectAgents(jtis: [uuid()]).isEmpty, "unknown jti: nil")
         },
-        ConformanceCase(name: "a ledger entry whose issuance basis no longer holds is left out of its batch") { store in
-            let org = try await makeOrg(store)
-            let agent = makeAgent(org)
-            try await store.insertAgent(agent)
-            let key = makeKey(org)  // expires at 1_700_003_600
-            let revoked = makeKey(org)
-            for k in [key, revoked] { try await store.insertAPIKey(k) }
-            _ = try await store.revokeAPIKey(id: revoked.id, orgID: org.id, at: 1_700_000_100)
-            // Two more agents, read (as issuance reads them), then changed in the store before the
-            // batch: one renamed, one disabled.
-            let renamedRead = makeAgent(org), disabledRead = makeAgent(org)
-            for read in [renamedRead, disabledRead] {
-                try await store.insertAgent(read)
-                try await expect(try await store.agent(id: read.id) == read, "read back as inserted")
-            }
-            func entry(_ basis: IssuanceBasis?, at time: Int64 = 1_700_000_200) -> LedgerEntry {
-                LedgerEntry(
-                    badge: BadgeRecord(jti: uuid(), orgID: org.id, agentID: agent.id, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: time, expiresAt: time + 300),
-                    event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: time),
-                    basis: basis
+        ConformanceCase(name: "a ledger entry whose issuance basis no longer holds is left out of its batch, with and without log entries") { store in
+            // Once without log entries and once with them: on PostgreSQL the second reads the bases
+            // together with the log counter it locks.
+            for logged in [false, true] {
+                let org = try await makeOrg(store)
+                let agent = makeAgent(org)
+                try await store.insertAgent(agent)
+                let key = makeKey(org)  // expires at 1_700_003_600
+                let revoked = makeKey(org)
+                for k in [key, revoked] { try await store.insertAPIKey(k) }
+                _ = try await store.revokeAPIKey(id: revoked.id, orgID: org.id, at: 1_700_000_100)
+                // Two more agents, read (as issuance reads them), then changed in the store before the
+                // batch: one renamed, one disabled.
+                let renamedRead = makeAgent(org), disabledRead = makeAgent(org)
+                for read in [renamedRead, disabledRead] {
+                    try await store.insertAgent(read)
+                    try await expect(try await store.agent(id: read.id) == read, "read back as inserted")
+                }
+                func entry(_ basis: IssuanceBasis?, at time: Int64 = 1_700_000_200) -> LedgerEntry {
+                    let jti = uuid()
+                    return LedgerEntry(
+                        badge: BadgeRecord(jti: jti, orgID: org.id, agentID: agent.id, subject: "s", level: "1", ial: "0", kid: "k", issuedAt: time, expiresAt: time + 300),
+                        event: AuditEvent(id: uuid(), orgID: org.id, type: "badge.issued", actor: "t", subject: nil, details: nil, createdAt: time),
+                        basis: basis, logEntry: logged ? LogEntryRecord(jti: jti, subject: "s", type: "badge", data: #"{"jti":"\#(jti)"}"#) : nil
+                    )
+                }
+                let holds = entry(IssuanceBasis(agent: agent, apiKeyID: key.id))
+                let noKey = entry(IssuanceBasis(agent: agent, apiKeyID: nil))
+                let noBasis = entry(nil)
+                let changedAgent = entry(IssuanceBasis(agent: renamedRead, apiKeyID: key.id))
+                let statusDiffers = entry(IssuanceBasis(agent: disabledRead, apiKeyID: key.id))
+                var renamed = renamedRead
+                renamed.name = "renamed elsewhere"
+                var disabled = disabledRead
+                disabled.status = .disabled
+                try await expect(try await store.updateAgent(renamed), "renamed after it was read")
+                try await expect(try await store.updateAgent(disabled), "disabled after it was read")
+                let revokedKey = entry(IssuanceBasis(agent: agent, apiKeyID: revoked.id))
+                let expiredKey = entry(IssuanceBasis(agent: agent, apiKeyID: key.id), at: 1_700_003_600)
+                let unknownKey = entry(IssuanceBasis(agent: agent, apiKeyID: uuid()))
+                var gone = makeAgent(org)
+                gone.id = uuid()
+                let unknownAgent = entry(IssuanceBasis(agent: gone, apiKeyID: key.id))
+                let all = [holds, changedAgent, noKey, statusDiffers, revokedKey, noBasis, expiredKey, unknownKey, unknownAgent]
+                let size = try await store.sequencedLogSize()
+                let commit = try await store.insertBadges(all)
+                let stale = commit.stale
+                let kept = all.filter { !stale.contains($0.badge.jti) }.map(\.badge.jti)
+                try await expect(
+                    Set(commit.logIndices.keys) == (logged ? Set(kept) : []) && Set(commit.logIndices.values) == (logged ? Set(size..<size + 3) : []),
+                    "only the recorded badges are logged, at consecutive indices"
                 )
+                let expectedStale = [changedAgent, statusDiffers, revokedKey, expiredKey, unknownKey, unknownAgent].map(\.badge.jti)
+                try await expect(stale == Set(expectedStale), "exactly the entries whose basis changed are reported stale")
+                for item in all {
+                    let stored = try await store.badge(jti: item.badge.jti)
+                    try await expect((stored != nil) == !stale.contains(item.badge.jti), "badge \(item.badge.jti) stored only when its basis held")
+                }
+                try await expect(try await store.events(orgID: org.id).filter { $0.type == "badge.issued" }.count == 3, "events only for the recorded badges")
+                try await expect(try await store.sequencedLogSize() == size + (logged ? 3 : 0), "the log grew by the recorded badges only")
             }
-            let holds = entry(IssuanceBasis(agent: agent, apiKeyID: key.id))
-            let noKey = entry(IssuanceBasis(agent: agent, apiKeyID: nil))
-            let noBasis = entry(nil)
-            let changedAgent = entry(IssuanceBasis(agent: renamedRead, apiKeyID: key.id))
-            let statusDiffers = entry(IssuanceBasis(agent: disabledRead, apiKeyID: key.id))
-            var renamed = renamedRead
-            renamed.name = "renamed elsewhere"
-            var disabled = disabledRead
-            disabled.status = .disabled
-            try await expect(try await store.updateAgent(renamed), "renamed after it was read")
-            try await expect(try await store.updateAgent(disabled), "disabled after it was read")
-            let revokedKey = entry(IssuanceBasis(agent: agent, apiKeyID: revoked.id))
-            let expiredKey = entry(IssuanceBasis(agent: agent, apiKeyID: key.id), at: 1_700_003_600)
-            let unknownKey = entry(IssuanceBasis(agent: agent, apiKeyID: uuid()))
-            var gone = makeAgent(org)
-            gone.id = uuid()
-            let unknownAgent = entry(IssuanceBasis(agent: gone, apiKeyID: key.id))
-            let all = [holds, changedAgent, noKey, statusDiffers, revokedKey, noBasis, expiredKey, unknownKey, unknownAgent]
-            let stale = try await store.insertBadges(all).stale
-            let expectedStale = [changedAgent, statusDiffers, revokedKey, expiredKey, unknownKey, unknownAgent].map(\.badge.jti)
-            try await expect(stale == Set(expectedStale), "exactly the entries whose basis changed are reported stale")
-            for item in all {
-                let stored = try await store.badge(jti: item.badge.jti)
-                try await expect((stored != nil) == !stale.contains(item.badge.jti), "badge \(item.badge.jti) stored only when its basis held")
-            }
-            try await expect(try await store.events(orgID: org.id).filter { $0.type == "badge.issued" }.count == 3, "events only for the recorded badges")
         },
         ConformanceCase(name: "badges and their events are inserted in batches, all or nothing") { store in
             let org = try await makeOrg(store)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Storage
+import StoreConformance
 import Testing
 
 @Suite struct InstrumentedSQLDatabaseTests {
@@ -72,6 +73,24 @@ import Testing
         }
     }
 
+    /// A fixed statement reaches the base database's own way of running it, which on PostgreSQL
+    /// prepares it on the connection, and is reported like any other statement.
+    @Test(arguments: TestBackend.available.filter { $0 == .postgres })
+    func fixedStatementsAreStillPreparedBehindTheInstruments(backend: TestBackend) async throws {
+        try await backend.withDatabase { opened, _ in
+            let observer = RecordingObserver()
+            let database = InstrumentedSQLDatabase(opened.database, observer: observer)
+            let prepared = try await database.transaction { tx in
+                #expect(try await tx.query(Increment.self, [.int(41)]).first?.int("answer") == 42)
+                return try await tx.query("SELECT name FROM pg_prepared_statements").map { try $0.string("name") }
+            }
+            #expect(prepared == ["insignia.Increment"])
+            #expect(try await database.query(Increment.self, [.int(1)]).first?.int("answer") == 2)
+            #expect(observer.finished.filter { $0.kind == .query }.count == 3)
+            #expect(observer.finished.filter { $0.kind == .transaction }.count == 1)
+        }
+    }
+
     @Test func poolSizeFollowsTheBackendConfiguration() async throws {
         let logger = Logger(label: "t")
         // PostgresClient connects only when run: the configured maximum is readable without a server.
@@ -91,6 +110,11 @@ import Testing
         #expect(memory.poolSize == 1)
         await memory.database.close()
     }
+}
+
+/// A fixed statement for the tests.
+enum Increment: FixedSQL {
+    static let sql = "SELECT $1::bigint + 1 AS answer"
 }
 
 /// Records what an `InstrumentedSQLDatabase` reports.

@@ -51,6 +51,21 @@ import Testing
         #expect(connection.statements.hits == 2)
     }
 
+    /// Arrays are PostgreSQL's (`SQLValue.texts`, `.ints`): SQLite refuses them by name rather
+    /// than binding something else, and the statement stays usable.
+    @Test func arrayBindsAreRefused() throws {
+        let connection = try SQLiteConnectionHandle(path: nil, pragmas: [])
+        defer { connection.close() }
+        for array in [SQLValue.texts(["a", nil]), .ints([1])] {
+            #expect {
+                try connection.execute("SELECT $1 AS v", [array])
+            } throws: { error in
+                (error as? SQLiteError).map { $0.message == "parameter 1 is an array, which SQLite cannot bind" } ?? false
+            }
+        }
+        #expect(try connection.execute("SELECT $1 AS v", [.text("a")]).first?.string("v") == "a")
+    }
+
     @Test func bindingsDoNotLeakIntoTheNextUse() throws {
         let connection = try SQLiteConnectionHandle(path: nil, pragmas: [])
         defer { connection.close() }

@@ -24,6 +24,12 @@ public final class PostgresSQLDatabase: SQLDatabase {
         }
     }
 
+    public func query<Statement: FixedSQL>(_: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await Self.translatingErrors {
+            try await Self.collect(try await client.execute(Prepared<Statement>(binds: binds), logger: logger))
+        }
+    }
+
     public func transaction<T: Sendable>(lock: Int64?, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await Self.translatingErrors {
             try await client.withTransaction(logger: logger) { connection in
@@ -41,6 +47,10 @@ public final class PostgresSQLDatabase: SQLDatabase {
     }
 
     static func makeQuery(_ sql: String, _ binds: [SQLValue]) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: sql, binds: makeBindings(binds))
+    }
+
+    static func makeBindings(_ binds: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: binds.count)
         for value in binds {
             switch value {
@@ -48,24 +58,35 @@ public final class PostgresSQLDatabase: SQLDatabase {
             case .int(let i): bindings.append(i)
             case .double(let d): bindings.append(d)
             case .text(let s): bindings.append(s)
+            case .texts(let values): bindings.append(PostgresColumnArray(elements: .texts(values)))
+            case .ints(let values): bindings.append(PostgresColumnArray(elements: .ints(values)))
             }
         }
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return bindings
     }
 
     static func collect(_ rows: PostgresRowSequence) async throws -> [SQLRow] {
         var result: [SQLRow] = []
-        for try await row in rows {
-            var values: [String: SQLValue] = [:]
-            values.reserveCapacity(row.count)
-            // PostgreSQL folds unquoted identifiers to lower case and no statement quotes one, so
-            // names arrive as `SQLRow` expects them (no per-cell lowercasing on the hot path).
-            for cell in row {
-                values[cell.columnName] = try decode(cell)
-            }
-            result.append(SQLRow(values: values))
-        }
+        for try await row in rows { result.append(try sqlRow(row)) }
         return result
+    }
+
+    /// The rows of a prepared statement, already decoded by `Prepared.decodeRow`.
+    static func collect(_ rows: AsyncThrowingMapSequence<PostgresRowSequence, SQLRow>) async throws -> [SQLRow] {
+        var result: [SQLRow] = []
+        for try await row in rows { result.append(row) }
+        return result
+    }
+
+    static func sqlRow(_ row: PostgresRow) throws -> SQLRow {
+        var values: [String: SQLValue] = [:]
+        values.reserveCapacity(row.count)
+        // PostgreSQL folds unquoted identifiers to lower case and no statement quotes one, so
+        // names arrive as `SQLRow` expects them (no per-cell lowercasing on the hot path).
+        for cell in row {
+            values[cell.columnName] = try decode(cell)
+        }
+        return SQLRow(values: values)
     }
 
     private static func decode(_ cell: PostgresCell) throws -> SQLValue {
@@ -111,5 +132,19 @@ public final class PostgresSQLDatabase: SQLDatabase {
             let rows = try await connection.query(PostgresSQLDatabase.makeQuery(sql, binds), logger: logger)
             return try await PostgresSQLDatabase.collect(rows)
         }
+
+        func query<Statement: FixedSQL>(_: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+            try await PostgresSQLDatabase.collect(try await connection.execute(Prepared<Statement>(binds: binds), logger: logger))
+        }
+    }
+
+    /// A `FixedSQL` statement as PostgresNIO prepares it: once per connection, under the
+    /// statement type's name, its bind types taken from the first run's binds.
+    private struct Prepared<Statement: FixedSQL>: PostgresPreparedStatement {
+        static var name: String { "insignia.\(Statement.self)" }
+        static var sql: String { Statement.sql }
+        let binds: [SQLValue]
+        func makeBindings() -> PostgresBindings { PostgresSQLDatabase.makeBindings(binds) }
+        func decodeRow(_ row: PostgresRow) throws -> SQLRow { try PostgresSQLDatabase.sqlRow(row) }
     }
 }

@@ -54,7 +54,11 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
             sqlite3_clear_bindings(statement)
         }
         for (offset, value) in binds.enumerated() {
-            guard Self.bind(value, at: Int32(offset + 1), to: statement) == SQLITE_OK else { throw Self.failure(on: db, sql: sql) }
+            let status = Self.bind(value, at: Int32(offset + 1), to: statement)
+            guard status != SQLITE_MISMATCH else {
+                throw SQLiteError(code: status, message: "parameter \(offset + 1) is an array, which SQLite cannot bind", sql: sql)
+            }
+            guard status == SQLITE_OK else { throw Self.failure(on: db, sql: sql) }
         }
         var rows: [SQLRow] = []
         // Read after the first step, not at prepare: a schema change re-prepares the statement
@@ -108,6 +112,8 @@ final class SQLiteConnectionHandle: @unchecked Sendable {
                     sqlite3_bind_text64(statement, index, $0, UInt64(bytes.count), SQLITE_TRANSIENT, UInt8(SQLITE_UTF8))
                 }
             }
+        case .texts, .ints:
+            return SQLITE_MISMATCH
         }
     }
 

@@ -17,6 +17,10 @@ public struct InstrumentedSQLDatabase: SQLDatabase {
         try await observer.observe(.query) { try await base.query(sql, binds) }
     }
 
+    public func query<Statement: FixedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await observer.observe(.query) { try await base.query(statement, binds) }
+    }
+
     public func transaction<T: Sendable>(lock: Int64?, _ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await observer.observe(.transaction) {
             try await base.transaction(lock: lock) { executor in
@@ -36,5 +40,9 @@ private struct InstrumentedExecutor: SQLExecutor {
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
         try await observer.observe(.query) { try await base.query(sql, binds) }
+    }
+
+    func query<Statement: FixedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await observer.observe(.query) { try await base.query(statement, binds) }
     }
 }

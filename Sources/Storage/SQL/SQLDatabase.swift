@@ -10,11 +10,28 @@ public protocol SQLExecutor: Sendable {
     /// Discardable: writes without `RETURNING` have no rows worth reading.
     @discardableResult
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
+    /// Runs `Statement.sql`, which PostgreSQL prepares once per connection: later runs skip parsing
+    /// and planning. Executors without prepared statements run the text (SQLite caches every
+    /// statement by its text anyway).
+    @discardableResult
+    func query<Statement: FixedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow]
 }
 
 extension SQLExecutor {
     @discardableResult
     public func query(_ sql: String) async throws -> [SQLRow] { try await query(sql, []) }
+
+    @discardableResult
+    public func query<Statement: FixedSQL>(_: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await query(Statement.sql, binds)
+    }
+}
+
+/// A statement whose text never changes, named by its type: worth preparing once per connection
+/// when it runs often and its planning is a real part of its cost. Its binds must keep their types
+/// from one run to the next (PostgreSQL fixes them when it prepares the statement).
+public protocol FixedSQL {
+    static var sql: String { get }
 }
 
 /// A database: runs statements and transactions.

@@ -5,6 +5,11 @@ public enum SQLValue: Sendable, Equatable {
     case int(Int64)
     case double(Double)
     case text(String)
+    /// A column of TEXT values bound as one PostgreSQL array (`$1::text[]`), so that a statement
+    /// keeps one text however many rows it writes. Bind only: SQLite has no arrays and refuses it.
+    case texts([String?])
+    /// A column of BIGINT values bound as one PostgreSQL array (`$1::bigint[]`); see `texts`.
+    case ints([Int64?])
 
     public static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
     public static func optional(_ value: Int64?) -> SQLValue { value.map(SQLValue.int) ?? .null }

@@ -22,7 +22,7 @@ extension SQLQueries {
     /// The keys with these hashes, in one statement (the group read of authentications).
     func apiKeys(hashes: [String]) async throws -> [APIKeyRecord] {
         guard !hashes.isEmpty else { return [] }
-        let (list, binds) = Self.inList(hashes)
+        let (list, binds) = SQLInList.of(hashes)
         return try await executor.query("SELECT * FROM api_keys WHERE key_hash IN (\(list))", binds).map(Self.apiKey(from:))
     }
 

@@ -26,31 +26,28 @@ extension SQLQueries {
     ///
     /// With `lockingLogCounter` (PostgreSQL, when the batch logs anything) the first statement
     /// also locks the transparency log's counter row until the commit and reads the next index,
-    /// so the ledger statement writes every index as a value (see `writeLedgerChunk`). Read with
+    /// so the ledger statement writes every index as a value (see `writeLedger`). Read with
     /// the agents' revisions, the lock costs no round trip of its own.
     static func staleBases(
         of entries: [LedgerEntry], _ tx: any SQLExecutor, lockingLogCounter: Bool = false
     ) async throws -> (stale: Set<String>, nextLogIndex: Int64?) {
         let based = entries.compactMap { entry in entry.basis.map { (badge: entry.badge, basis: $0) } }
-        let (agentList, agentBinds) = based.isEmpty ? ("", []) : Self.inList(Array(Set(based.map(\.basis.agent.id))))
+        let agentIDs = Array(Set(based.map(\.basis.agent.id)))
         // Revisions, not whole rows: every stored change raises it, so an unchanged revision is an
         // unchanged row, and the hot ledger transaction decodes no agent (nor its card's JSON).
         var revisions: [String: Int64] = [:]
         var nextLogIndex: Int64?
         if lockingLogCounter {
-            let sql = based.isEmpty
-                ? "SELECT next_index FROM tlog_sequence WHERE id = 1 FOR UPDATE"
-                : """
-                WITH seq AS (SELECT next_index FROM tlog_sequence WHERE id = 1 FOR UPDATE)
-                SELECT seq.next_index, a.id, a.revision FROM seq LEFT JOIN agents a ON a.id IN (\(agentList))
-                """
-            for row in try await tx.query(sql, based.isEmpty ? [] : agentBinds) {
+            let rows = based.isEmpty
+                ? try await tx.query(LockedLogCounter.self, [])
+                : try await tx.query(LockedLogCounterAndAgentRevisions.self, ids: agentIDs)
+            for row in rows {
                 nextLogIndex = try row.int("next_index")
                 if let id = try row.optionalString("id") { revisions[id] = try row.int("revision") }
             }
             guard nextLogIndex != nil else { throw SQLRowError.unexpected("tlog_sequence") }
         } else if !based.isEmpty {
-            for row in try await tx.query("SELECT id, revision FROM agents WHERE id IN (\(agentList))", agentBinds) {
+            for row in try await tx.query(AgentRevisions.self, ids: agentIDs) {
                 revisions[try row.string("id")] = try row.int("revision")
             }
         }
@@ -58,9 +55,9 @@ extension SQLQueries {
         let keyIDs = Array(Set(based.compactMap(\.basis.apiKeyID)))
         var keyExpiry: [String: Int64?] = [:]
         if !keyIDs.isEmpty {
-            let (keyList, keyBinds) = Self.inList(keyIDs)
-            let rows = try await tx.query("SELECT id, expires_at FROM api_keys WHERE revoked_at IS NULL AND id IN (\(keyList))", keyBinds)
-            for row in rows { keyExpiry[try row.string("id")] = try row.optionalInt("expires_at") }
+            for row in try await tx.query(UnrevokedKeyExpiries.self, ids: keyIDs) {
+                keyExpiry[try row.string("id")] = try row.optionalInt("expires_at")
+            }
         }
         var stale: Set<String> = []
         for (badge, basis) in based {
@@ -91,13 +88,13 @@ extension SQLQueries {
 
     public func badges(jtis: [String]) async throws -> [BadgeRecord] {
         guard !jtis.isEmpty else { return [] }
-        let (list, binds) = Self.inList(jtis)
+        let (list, binds) = SQLInList.of(jtis)
         return try await executor.query("SELECT * FROM badges WHERE jti IN (\(list))", binds).map(Self.badge(from:))
     }
 
     public func badgesWithSubjectAgents(jtis: [String]) async throws -> [String: (badge: BadgeRecord, agents: [SubjectAgent])] {
         guard !jtis.isEmpty else { return [:] }
-        let (list, binds) = Self.inList(jtis)
+        let (list, binds) = SQLInList.of(jtis)
         let rows = try await executor.query(
             """
             SELECT b.*, a.id AS subject_agent_id, a.did AS subject_agent_did, a.status AS subject_agent_status
@@ -114,15 +111,6 @@ extension SQLQueries {
             result[jti]?.agents.append(SubjectAgent(id: id, did: try row.optionalString("subject_agent_did"), status: status))
         }
         return result
-    }
-
-    /// `$1, …, $n` for `values`, padded to a power of two by repeating the last value, so batched
-    /// lookups use a handful of statement texts (SQLite keeps each prepared) instead of one per size.
-    static func inList(_ values: [String]) -> (placeholders: String, binds: [SQLValue]) {
-        var size = 1
-        while size < values.count { size *= 2 }
-        let binds = values.map(SQLValue.text) + Array(repeating: SQLValue.text(values[values.count - 1]), count: size - values.count)
-        return ((1...size).map { "$\($0)" }.joined(separator: ", "), binds)
     }
 
     public func revokeBadge(jti: String, orgID: String, reason: String?, at: Int64) async throws -> BadgeRecord? {
@@ -198,12 +186,7 @@ extension SQLStore {
             )
             let kept = stale.isEmpty ? entries : entries.filter { !stale.contains($0.badge.jti) }
             if postgres {
-                var logIndices: [String: Int64] = [:]
-                var next = nextLogIndex ?? 0
-                for chunk in kept.statementChunks {
-                    logIndices.merge(try await Self.writeLedgerChunk(chunk, loggingFrom: next, tx)) { earlier, _ in earlier }
-                    next += Int64(chunk.count { $0.logEntry != nil })
-                }
+                let logIndices = kept.isEmpty ? [:] : try await Self.writeLedger(kept, loggingFrom: nextLogIndex ?? 0, tx)
                 return LedgerCommit(stale: stale, logIndices: logIndices)
             }
             // SQLite: in-process statements cost no round trip. Sequenced first, so each badge row
