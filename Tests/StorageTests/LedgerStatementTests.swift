@@ -117,19 +117,19 @@ import Testing
     @Test func rowsBecomeColumnArraysOfTheirDeclaredTypes() throws {
         let row: [SQLValue] = [.text("e1"), .null, .text("badge.issued"), .text("t"), .null, .text("a"), .null, .int(7)]
         let other: [SQLValue] = [.text("e2"), .text("o"), .text("badge.issued"), .text("t"), .text("s"), .null, .text("{}"), .int(8)]
-        #expect(try LedgerColumns.events.arrays([row, other]) == [
+        #expect(try ColumnArrays.events.arrays([row, other]) == [
             .texts(["e1", "e2"]), .texts([nil, "o"]), .texts(["badge.issued", "badge.issued"]), .texts(["t", "t"]), .texts([nil, "s"]),
             .texts(["a", nil]), .texts([nil, "{}"]), .ints([7, 8]),
         ])
         var wrong = row
         wrong[7] = .text("7")
         #expect {
-            try LedgerColumns.events.arrays([row, wrong])
+            try ColumnArrays.events.arrays([row, wrong])
         } throws: { error in
             guard case SQLRowError.unexpected("audit_events.created_at")? = error as? SQLRowError else { return false }
             return true
         }
-        #expect(LedgerColumns.badges.columns.filter { $0.type == .bigint }.map(\.name) == ["issued_at", "expires_at", "revoked_at", "log_index"])
+        #expect(ColumnArrays.badges.columns.filter { $0.type == .bigint }.map(\.name) == ["issued_at", "expires_at", "revoked_at", "log_index"])
     }
 
     /// The log's rows compress in the heap page (migration 18): lz4 where the server has it.

@@ -29,7 +29,9 @@ extension SQLExecutor {
 
 /// A statement whose text never changes, named by its type: worth preparing once per connection
 /// when it runs often and its planning is a real part of its cost. Its binds must keep their types
-/// from one run to the next (PostgreSQL fixes them when it prepares the statement).
+/// from one run to the next (PostgreSQL fixes them when it prepares the statement), and its result
+/// columns must be named, never `*`: PostgreSQL refuses to run a prepared statement whose result
+/// changed shape, as it would after another replica's migration added a column.
 public protocol FixedSQL {
     static var sql: String { get }
 }

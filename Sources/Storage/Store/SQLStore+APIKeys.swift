@@ -22,8 +22,7 @@ extension SQLQueries {
     /// The keys with these hashes, in one statement (the group read of authentications).
     func apiKeys(hashes: [String]) async throws -> [APIKeyRecord] {
         guard !hashes.isEmpty else { return [] }
-        let (list, binds) = SQLInList.of(hashes)
-        return try await executor.query("SELECT * FROM api_keys WHERE key_hash IN (\(list))", binds).map(Self.apiKey(from:))
+        return try await executor.query(APIKeysByHash.self, ids: hashes).map(Self.apiKey(from:))
     }
 
     public func apiKeys(orgID: String?) async throws -> [APIKeyRecord] {
@@ -62,5 +61,13 @@ extension SQLQueries {
             createdAt: try row.int("created_at"), lastUsedAt: try row.optionalInt("last_used_at"),
             expiresAt: try row.optionalInt("expires_at"), revokedAt: try row.optionalInt("revoked_at")
         )
+    }
+}
+
+/// The API keys with the hashes named (the batched read of authentications), with the columns
+/// `apiKey(from:)` reads.
+enum APIKeysByHash: IDListSQL {
+    static func sql(ids: String) -> String {
+        "SELECT id, org_id, name, prefix, key_hash, scopes, created_at, last_used_at, expires_at, revoked_at FROM api_keys WHERE key_hash \(ids)"
     }
 }

@@ -7,33 +7,32 @@ struct AgentEventKey: Hashable, Sendable {
 }
 
 extension SQLQueries {
-    /// Rows per INSERT: well under SQLite's and PostgreSQL's bind-parameter limits.
-    static var agentEventChunk: Int { 500 }
-
     @discardableResult
     public func insertAgentEvents(_ events: [AgentEvent]) async throws -> Int {
         try await Self.insertAgentEvents(events, executor).count
     }
 
     /// Inserts `events` (a resent id of the same organisation is skipped); returns the
-    /// `(org_id, id)` keys it inserted.
+    /// `(org_id, id)` keys it inserted. PostgreSQL writes them in one prepared statement
+    /// (`ColumnArrays`); SQLite in multi-row statements (`statementChunks`).
     static func insertAgentEvents(_ events: [AgentEvent], _ executor: any SQLExecutor) async throws -> Set<AgentEventKey> {
+        let rows = events.map { event -> [SQLValue] in
+            [
+                .text(event.orgID), .text(event.id), .text(event.type), .optional(event.agentID), .optional(event.serverID),
+                .optional(event.severity), .text(event.actor), .text(event.body), .int(event.createdAt),
+            ]
+        }
         var inserted: Set<AgentEventKey> = []
-        var start = 0
-        while start < events.count {
-            let chunk = events[start..<min(events.count, start + Self.agentEventChunk)]
-            start += chunk.count
-            let sql = Self.multiRowInsert("agent_events", columns: SQLColumns.agentEvent, rows: chunk.count)
-                + " ON CONFLICT (org_id, id) DO NOTHING RETURNING org_id, id"
-            let binds: [SQLValue] = chunk.flatMap { event -> [SQLValue] in
-                [
-                    .text(event.orgID), .text(event.id), .text(event.type), .optional(event.agentID), .optional(event.serverID),
-                    .optional(event.severity), .text(event.actor), .text(event.body), .int(event.createdAt),
-                ]
-            }
-            for row in try await executor.query(sql, binds) {
-                inserted.insert(AgentEventKey(orgID: try row.string("org_id"), id: try row.string("id")))
-            }
+        func collect(_ returned: [SQLRow]) throws {
+            for row in returned { inserted.insert(AgentEventKey(orgID: try row.string("org_id"), id: try row.string("id"))) }
+        }
+        if executor.dialect == .postgres {
+            if !rows.isEmpty { try collect(try await executor.query(AgentEventInsert.self, try ColumnArrays.agentEvents.arrays(rows))) }
+            return inserted
+        }
+        for chunk in rows.statementChunks {
+            let sql = Self.multiRowInsert("agent_events", columns: SQLColumns.agentEvent, rows: chunk.count) + AgentEventInsert.onConflict
+            try collect(try await executor.query(sql, chunk.flatMap { $0 }))
         }
         return inserted
     }
@@ -94,4 +93,11 @@ extension SQLStore {
             }
         }
     }
+}
+
+/// PostgreSQL's insert of ingested events, each column bound as one array.
+enum AgentEventInsert: FixedSQL {
+    /// A resent id is skipped; the keys of the rows written come back.
+    static let onConflict = " ON CONFLICT (org_id, id) DO NOTHING RETURNING org_id, id"
+    static let sql = ColumnArrays.agentEvents.insert(firstParameter: 1) + onConflict
 }

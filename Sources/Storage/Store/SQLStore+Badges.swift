@@ -88,20 +88,12 @@ extension SQLQueries {
 
     public func badges(jtis: [String]) async throws -> [BadgeRecord] {
         guard !jtis.isEmpty else { return [] }
-        let (list, binds) = SQLInList.of(jtis)
-        return try await executor.query("SELECT * FROM badges WHERE jti IN (\(list))", binds).map(Self.badge(from:))
+        return try await executor.query(BadgesByJTI.self, ids: jtis).map(Self.badge(from:))
     }
 
     public func badgesWithSubjectAgents(jtis: [String]) async throws -> [String: (badge: BadgeRecord, agents: [SubjectAgent])] {
         guard !jtis.isEmpty else { return [:] }
-        let (list, binds) = SQLInList.of(jtis)
-        let rows = try await executor.query(
-            """
-            SELECT b.*, a.id AS subject_agent_id, a.did AS subject_agent_did, a.status AS subject_agent_status
-            FROM badges b LEFT JOIN agents a ON a.did = b.subject OR a.id = b.agent_id WHERE b.jti IN (\(list))
-            """,
-            binds
-        )
+        let rows = try await executor.query(BadgesWithSubjectAgentsByJTI.self, ids: jtis)
         var result: [String: (badge: BadgeRecord, agents: [SubjectAgent])] = [:]
         for row in rows {
             let jti = try row.string("jti")
@@ -205,5 +197,21 @@ extension SQLStore {
             }
             return LedgerCommit(stale: stale, logIndices: logIndices)
         }
+    }
+}
+
+/// The badges named (the batched reads behind status and verification).
+enum BadgesByJTI: IDListSQL {
+    static func sql(ids: String) -> String { "SELECT \(SQLColumns.badge.joined(separator: ", ")) FROM badges WHERE jti \(ids)" }
+}
+
+/// The badges named, each with the agents that may be its subject (by DID or by id).
+enum BadgesWithSubjectAgentsByJTI: IDListSQL {
+    static func sql(ids: String) -> String {
+        """
+        SELECT \(SQLColumns.badge.map { "b." + $0 }.joined(separator: ", ")), \
+        a.id AS subject_agent_id, a.did AS subject_agent_did, a.status AS subject_agent_status \
+        FROM badges b LEFT JOIN agents a ON a.did = b.subject OR a.id = b.agent_id WHERE b.jti \(ids)
+        """
     }
 }

@@ -10,9 +10,9 @@ extension SQLStore {
     /// data-modifying `WITH` clauses the log adds no round trip, and the audit events share the
     /// badges' round trip too.
     ///
-    /// Why columns bound as arrays: the statement's text is then the same for every batch, so
-    /// PostgreSQL prepares it once per connection (`FixedSQL`). A `VALUES` list that grew with the
-    /// batch was parsed and planned again in every transaction: 8–10 µs a badge, in the serial path.
+    /// Why columns bound as arrays (`ColumnArrays`): the statement's text is then the same for
+    /// every batch, so PostgreSQL prepares it once per connection. A `VALUES` list that grew with
+    /// the batch was parsed and planned again in every transaction: 5–8 µs a badge, in the serial path.
     ///
     /// `first` is the counter's value, read under the row lock the transaction took in its first
     /// statement (`staleBases`), which it holds until the commit: ledger transactions on every
@@ -21,8 +21,8 @@ extension SQLStore {
     static func writeLedger(_ entries: [LedgerEntry], loggingFrom first: Int64, _ tx: any SQLExecutor) async throws -> [String: Int64] {
         let logged = entries.compactMap(\.logEntry)
         let indices = LedgerCommit.indices(of: logged, from: first)
-        let records = try LedgerColumns.events.arrays(entries.map { Self.eventBinds($0.event) })
-            + LedgerColumns.badges.arrays(entries.map { Self.badgeBinds($0.badge, logIndex: $0.logEntry.flatMap { indices[$0.jti] }) })
+        let records = try ColumnArrays.events.arrays(entries.map { Self.eventBinds($0.event) })
+            + ColumnArrays.badges.arrays(entries.map { Self.badgeBinds($0.badge, logIndex: $0.logEntry.flatMap { indices[$0.jti] }) })
         let moved: Int64?
         if logged.isEmpty {
             moved = try await tx.query(UnloggedLedgerStatement.self, records).first?.int("moved")
@@ -44,60 +44,19 @@ enum LoggedLedgerStatement: FixedSQL {
     static let sql = """
         WITH seq AS (UPDATE tlog_sequence SET next_index = $1 WHERE id = 1 AND next_index = $2 RETURNING next_index), \
         logged AS (INSERT INTO tlog_batches (first_idx, entries) SELECT * FROM unnest($3::bigint[], $4::text[])), \
-        \(LedgerColumns.inserts(firstParameter: 5)) SELECT count(*) AS moved FROM seq
+        \(ledgerInserts(firstParameter: 5)) SELECT count(*) AS moved FROM seq
         """
 }
 
 /// The ledger statement with nothing to log: the audit events' and badges' columns from `$1`.
 enum UnloggedLedgerStatement: FixedSQL {
-    static let sql = "WITH \(LedgerColumns.inserts(firstParameter: 1)) SELECT 1 AS moved"
+    static let sql = "WITH \(ledgerInserts(firstParameter: 1)) SELECT 1 AS moved"
 }
 
-/// A table the ledger statement writes, each column bound as one array of its PostgreSQL type.
-struct LedgerColumns {
-    enum ColumnType: String {
-        case text, bigint
-    }
-
-    let table: String
-    let columns: [(name: String, type: ColumnType)]
-
-    static let events = LedgerColumns(table: "audit_events", names: SQLColumns.event, bigint: ["created_at"])
-    static let badges = LedgerColumns(table: "badges", names: SQLColumns.badge, bigint: ["issued_at", "expires_at", "revoked_at", "log_index"])
-
-    private init(table: String, names: [String], bigint: Set<String>) {
-        self.table = table
-        columns = names.map { ($0, bigint.contains($0) ? .bigint : .text) }
-    }
-
-    /// The `events` and `recorded` clauses, their parameters numbered from `firstParameter`.
-    static func inserts(firstParameter: Int) -> String {
-        "events AS (\(events.insert(firstParameter: firstParameter))), "
-            + "recorded AS (\(badges.insert(firstParameter: firstParameter + events.columns.count)))"
-    }
-
-    /// `INSERT INTO table (columns) SELECT * FROM unnest($n::type[], …)`.
-    func insert(firstParameter: Int) -> String {
-        let arrays = columns.enumerated().map { "$\(firstParameter + $0.offset)::\($0.element.type.rawValue)[]" }
-        return "INSERT INTO \(table) (\(columns.map(\.name).joined(separator: ", "))) SELECT * FROM unnest(\(arrays.joined(separator: ", ")))"
-    }
-
-    /// `rows` (each a row's values in column order) as one array per column. A value of another
-    /// type than its column's is a mismatch between this list and the code that made the row.
-    func arrays(_ rows: [[SQLValue]]) throws -> [SQLValue] {
-        try columns.enumerated().map { offset, column in
-            /// The column's values, NULL as nil, each read with `cast` (nil: another type).
-            func values<Value>(_ cast: (SQLValue) -> Value?) throws -> [Value?] {
-                try rows.map { row in
-                    guard row[offset] != .null else { return nil }
-                    guard let value = cast(row[offset]) else { throw SQLRowError.unexpected("\(table).\(column.name)") }
-                    return value
-                }
-            }
-            return switch column.type {
-            case .text: .texts(try values { if case .text(let text) = $0 { text } else { nil } })
-            case .bigint: .ints(try values { if case .int(let int) = $0 { int } else { nil } })
-            }
-        }
-    }
+/// The ledger statement's `events` and `recorded` clauses, their parameters numbered from
+/// `firstParameter`.
+private func ledgerInserts(firstParameter: Int) -> String {
+    let events = ColumnArrays.events, badges = ColumnArrays.badges
+    return "events AS (\(events.insert(firstParameter: firstParameter))), "
+        + "recorded AS (\(badges.insert(firstParameter: firstParameter + events.columns.count)))"
 }
