@@ -102,11 +102,14 @@ import Testing
             }
             #expect(try prepared.map { try $0.string("name") } == [
                 "insignia.AgentRevisions", "insignia.LockedLogCounterAndAgentRevisions", "insignia.LoggedLedgerStatement",
+                "insignia.OneID<LockedLogCounterAndAgentRevisions>", "insignia.OneID<UnrevokedKeyExpiries>",
                 "insignia.UnloggedLedgerStatement", "insignia.UnrevokedKeyExpiries",
             ])
-            #expect(try prepared.map { try $0.int("runs") } == [1, 2, 2, 1, 3])
+            #expect(try prepared.map { try $0.int("runs") } == [1, 1, 2, 1, 1, 1, 2])
             #expect(try prepared.map { try $0.string("statement") } == [
-                AgentRevisions.sql, LockedLogCounterAndAgentRevisions.sql, LoggedLedgerStatement.sql, UnloggedLedgerStatement.sql, UnrevokedKeyExpiries.sql,
+                AgentRevisions.sql, LockedLogCounterAndAgentRevisions.sql, LoggedLedgerStatement.sql,
+                OneID<LockedLogCounterAndAgentRevisions>.sql, OneID<UnrevokedKeyExpiries>.sql,
+                UnloggedLedgerStatement.sql, UnrevokedKeyExpiries.sql,
             ])
             #expect(try await opened.store.sequencedLogSize() == size + 4)
         }

@@ -8,8 +8,8 @@ import Testing
 /// PostgreSQL (`FixedSQL`): the batched reads behind authentication and status, and event
 /// ingestion. (The ledger's are in `LedgerStatementTests`.)
 @Suite struct PreparedStatementTests {
-    /// Each runs twice, with lists of different lengths, on one connection; PostgreSQL then holds
-    /// one prepared statement per kind, run twice.
+    /// Each runs twice, with lists of one and of three, on one connection; PostgreSQL then holds
+    /// one prepared statement per kind and length class (the event insert: one for both).
     @Test(arguments: TestBackend.available.filter { $0 == .postgres })
     func batchedReadsAndEventInsertsArePreparedOnce(backend: TestBackend) async throws {
         try await backend.withDatabase { opened, _ in
@@ -29,8 +29,25 @@ import Testing
             }
             #expect(try prepared.map { try $0.string("name") } == [
                 "insignia.APIKeysByHash", "insignia.AgentEventInsert", "insignia.BadgesByJTI", "insignia.BadgesWithSubjectAgentsByJTI",
+                "insignia.OneID<APIKeysByHash>", "insignia.OneID<BadgesByJTI>", "insignia.OneID<BadgesWithSubjectAgentsByJTI>",
             ])
-            #expect(try prepared.map { try $0.int("runs") } == [2, 2, 2, 2])
+            #expect(try prepared.map { try $0.int("runs") } == [1, 2, 1, 1, 1, 1, 1])
+        }
+    }
+
+    /// A list of one runs as `= $1`, whose generic plan PostgreSQL adopts after its first custom
+    /// plans: it is no longer planned on every run, as `= ANY($1)` with one element was.
+    @Test(arguments: TestBackend.available.filter { $0 == .postgres })
+    func aListOfOneStopsBeingPlanned(backend: TestBackend) async throws {
+        try await backend.withDatabase { opened, _ in
+            let plans = try await opened.database.transaction { tx in
+                for _ in 0..<8 { _ = try await SQLStatements(executor: tx).apiKeys(hashes: [UUID().uuidString]) }
+                return try await tx.query(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'insignia.OneID<APIKeysByHash>'"
+                )
+            }
+            let row = try #require(plans.first)
+            #expect(try row.int("custom_plans") == 5 && row.int("generic_plans") == 3)
         }
     }
 
