@@ -1,5 +1,5 @@
-/// The ledger transaction's reads of what a badge was issued on (`SQLStore.staleBases`): fixed
-/// statements, so PostgreSQL plans none of them again in a transaction that every badge waits for.
+// The ledger transaction's reads of what a badge was issued on (`SQLStore.staleBases`): fixed
+// statements, so PostgreSQL plans none of them again in a transaction that every badge waits for.
 
 /// The transparency log's counter, locked until the commit.
 enum LockedLogCounter: FixedSQL {
