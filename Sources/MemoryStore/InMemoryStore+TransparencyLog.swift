@@ -31,7 +31,24 @@ extension MemoryQueries {
     }
 
     public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
-        try await memory.read { state in Array(Self.sequenced(state) { $0.subject == subject }.prefix(max(0, limit))) }
+        try await memory.read { state in
+            // The indexed fields with the entry's bytes, as the SQL stores join them.
+            (state.logSubjects[subject] ?? [:]).sorted { $0.key < $1.key }.prefix(max(0, limit)).compactMap { index, record in
+                guard index >= 0, index < state.logEntries.count else { return nil }
+                return SequencedLogEntry(index: index, record: LogEntryRecord(
+                    jti: record.jti, subject: record.subject, type: record.type, data: state.logEntries[Int(index)].data
+                ))
+            }
+        }
+    }
+
+    public func indexLogSubjects(_ entries: [SequencedLogData]) async throws {
+        let entries = SequencedLogEntry.named(by: entries)
+        try await memory.write { state in
+            for entry in entries where state.logSubjects[entry.record.subject]?[entry.index] == nil {
+                state.logSubjects[entry.record.subject, default: [:]][entry.index] = entry.record
+            }
+        }
     }
 
     private static func sequenced(_ state: MemoryState, where matches: (LogEntryRecord) -> Bool) -> [SequencedLogEntry] {

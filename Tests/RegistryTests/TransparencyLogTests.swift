@@ -49,6 +49,41 @@ import Testing
         #expect(entries.first.map { Array($0.record.data.utf8) } == LogEntry(token: issued.token)?.bytes)
     }
 
+    @Test func integrationRecordsEachEntrysSubjectFromItsBytes() async throws {
+        let store = InMemoryStore()
+        let log = Self.log(store)
+        let subject = "did:web:agents.example:a:\(UUID().uuidString)"
+        let badges = (0..<2).map { _ in
+            BadgeRecord(jti: UUID().uuidString, orgID: "o", agentID: nil, subject: subject, level: "2", ial: "0", kid: "k", issuedAt: 10, expiresAt: 310)
+        }
+        let first = try await store.inTransaction { tx in
+            var first: Int64?
+            for badge in badges {
+                let index = try await tx.insertBadge(badge, logEntry: LogEntryRecord(badge: badge, iss: "https://ca.example", token: "a.b.\(badge.jti)"))
+                first = first ?? index
+            }
+            return try #require(first)
+        }
+        // An entry whose bytes are not a log entry's JSON (its record names the same subject).
+        let odd = try await Self.sequence(store, 1)
+        #expect(try await log.lookup(jti: nil, subject: subject).isEmpty, "nothing found by subject before integration")
+        #expect(try await log.integrate() == first + 3)
+        let found = try await log.lookup(jti: nil, subject: subject)
+        #expect(found.map(\.index) == [first, first + 1])
+        #expect(found.map(\.record.jti) == badges.map(\.jti) && found.allSatisfy { $0.record.type == "badge" && $0.record.subject == subject })
+        #expect(try await log.lookup(jti: nil, subject: "s").isEmpty, "the odd entry is logged but not found by subject")
+        #expect(try await log.lookup(jti: odd[0], subject: nil).map(\.index) == [first + 2], "though found by its jti")
+    }
+
+    @Test func anEntrysRecordIsReadBackFromItsBytes() throws {
+        let badge = BadgeRecord(jti: "j-1", orgID: "o", agentID: nil, subject: "did:key:z6Mk\"x", level: "1", ial: "1", kid: "k", issuedAt: 1, expiresAt: 2)
+        let record = LogEntryRecord(badge: badge, iss: "https://ca.example", token: "t")
+        #expect(LogEntryRecord(entryData: record.data) == record, "jti, subject (escapes and all) and type")
+        for data in ["", "[]", "{\"jti\":\"j\",\"sub\":\"s\"}", "{\"jti\":\"j\",\"sub\":1,\"type\":\"badge\"}", "{\"jti\":\"j\",\"sub\":\"s\",\"type\":\"badge\""] {
+            #expect(LogEntryRecord(entryData: data) == nil, "not an entry: \(data)")
+        }
+    }
+
     @Test func integrationSignsOnlyTreesThatExtendTheLastCheckpoint() async throws {
         let store = InMemoryStore()
         let key = PrivateJWK.generate(kid: "log")
@@ -154,6 +189,7 @@ private final class RacedLogStore: TransparencyLogService.Store, @unchecked Send
     func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData] { try await base.logEntries(from: start, limit: limit) }
     func logEntries(jti: String) async throws -> [SequencedLogEntry] { try await base.logEntries(jti: jti) }
     func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(subject: subject, limit: limit) }
+    func indexLogSubjects(_ entries: [SequencedLogData]) async throws { try await base.indexLogSubjects(entries) }
     func logTile(level: Int, index: Int64) async throws -> [UInt8]? { try await base.logTile(level: level, index: index) }
     func putLogTiles(_ tiles: [StoredLogTile]) async throws { try await base.putLogTiles(tiles) }
     func latestLogCheckpoint() async throws -> StoredCheckpoint? { try await base.latestLogCheckpoint() }

@@ -4,10 +4,11 @@ import Storage
 import StoreConformance
 import Testing
 
-/// Migrations 16, 18, 19 and 20: credential rows carry their transparency log index, lookups by jti
-/// and by subject go through them (on PostgreSQL by the subject's hash), and the entries move from a
-/// row each into `tlog_batches`. A database logged before them must keep every entry at its index
-/// and find each by jti and subject.
+/// Migrations 16, 18, 19, 20 and 21: credential rows carry their transparency log index, lookups by
+/// jti go through them, the entries move from a row each into `tlog_batches`, and lookups by subject
+/// go through an index on badges by the subject's hash (PostgreSQL) or `tlog_subjects` (SQLite,
+/// which integration fills; migration 21 from the credential rows). A database logged before them
+/// must keep every entry at its index and find each by jti and subject.
 @Suite struct LogStorageMigrationTests {
     @Test(arguments: TestBackend.available)
     func entriesLoggedBeforeTheMigrationsAreKeptAndFound(backend: TestBackend) async throws {
@@ -16,12 +17,15 @@ import Testing
             let database = opened.database
             let subject = "did:web:x:agents:\(UUID().uuidString)"
             let badges = (0..<3).map { i in
-                LogEntryRecord(jti: "badge-\(i)-\(UUID().uuidString)", subject: subject, type: "badge", data: #"{"n":\#(i)}"#)
+                let jti = "badge-\(i)-\(UUID().uuidString)"
+                return LogEntryRecord(jti: jti, subject: subject, type: "badge", data: StoreConformance.entryJSON(jti: jti, subject: subject, extra: #""n":\#(i),"#))
             }
             let first = try await store.inTransaction { tx in try await StoreConformance.recordLogged(badges, in: tx) }
             let grant = DVGrant(jti: "grant-\(UUID().uuidString)", domain: "g\(UUID().uuidString.prefix(8)).example.com", thumbprint: "jkt",
                                 orgID: nil, orderID: "o", token: "a.b.c", issuedAt: 10, expiresAt: 110)
-            let grantEntry = LogEntryRecord(jti: grant.jti, subject: grant.domain, type: "dv_grant", data: #"{"g":1}"#)
+            let grantEntry = LogEntryRecord(
+                jti: grant.jti, subject: grant.domain, type: "dv_grant", data: StoreConformance.entryJSON(jti: grant.jti, subject: grant.domain, type: "dv_grant")
+            )
             let grantIndex = try await store.insertDVGrant(grant, logEntry: grantEntry)
             #expect(grantIndex == first + 3, "the grant's entry follows the badges'")
             // An unlogged badge whose jti an entry of another type happens to carry is not given its index.
@@ -39,21 +43,30 @@ import Testing
             }
             for statement in [
                 "CREATE INDEX tlog_entries_jti ON tlog_entries (jti)", "CREATE INDEX tlog_entries_subject ON tlog_entries (subject, idx)",
-                "DROP TABLE tlog_batches", "DROP INDEX IF EXISTS badges_log_subject", "DROP INDEX IF EXISTS badges_log_subject_hash",
+                "DROP TABLE tlog_batches", "DROP TABLE IF EXISTS tlog_subjects",
+                "DROP INDEX IF EXISTS badges_log_subject", "DROP INDEX IF EXISTS badges_log_subject_hash",
                 "ALTER TABLE badges DROP COLUMN log_index", "ALTER TABLE dv_grants DROP COLUMN log_index",
-                "DELETE FROM schema_migrations WHERE version IN (16, 18, 19, 20)",
+                "DELETE FROM schema_migrations WHERE version IN (16, 18, 19, 20, 21)",
             ] {
                 try await database.query(statement)
             }
             // SQLite had the counter row until migration 19 (PostgreSQL still has it).
             if database.dialect == .sqlite { try await Self.restoreCounter(at: first + 4, in: database) }
-            #expect(try await Migrator.migrate(database, clock: { 2 }) == [16, 18, 19, 20])
+            #expect(try await Migrator.migrate(database, clock: { 2 }) == [16, 18, 19, 20, 21])
             let expected = logged.enumerated().map { SequencedLogEntry(index: first + Int64($0.offset), record: $0.element) }
             for entry in expected {
                 #expect(try await store.logEntries(jti: entry.record.jti) == [entry], "found by jti")
             }
             #expect(try await store.logEntries(subject: subject, limit: 10) == Array(expected.prefix(3)), "the badges, by subject")
             #expect(try await store.logEntries(subject: grant.domain, limit: 10) == [expected[3]], "the grant, by its domain")
+            // Integration then records what the migration did: nothing changes.
+            try await store.indexLogSubjects(expected.map { SequencedLogData(index: $0.index, data: $0.record.data) })
+            #expect(try await store.logEntries(subject: subject, limit: 10) == Array(expected.prefix(3)), "each badge once")
+            if database.dialect == .sqlite {
+                // No index on badges by subject is left for SQLite's ledger transactions to maintain.
+                let leftIndexes = try await database.query("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'badges_log_subject%'")
+                #expect(leftIndexes.isEmpty)
+            }
             #expect(
                 try await store.logEntries(from: first, limit: 10) == expected.map { SequencedLogData(index: $0.index, data: $0.record.data) },
                 "every entry at its index"
@@ -91,6 +104,21 @@ import Testing
             }
             #expect(try await store.logEntries(subject: a, limit: 10).map(\.index) == [first])
             #expect(try await store.logEntries(subject: b, limit: 10).map(\.index) == [first + 1])
+        }
+    }
+
+    /// Migration 21 (SQLite): the ledger keeps no index by subject; an entry is found by subject
+    /// once integration records it.
+    @Test func sqliteFindsASubjectOnceIntegrationRecordsIt() async throws {
+        try await TestBackend.sqlite.withDatabase { opened, _ in
+            let store = opened.store
+            let (jti, subject) = (UUID().uuidString, "did:web:x:agents:\(UUID().uuidString)")
+            let entry = LogEntryRecord(jti: jti, subject: subject, type: "badge", data: StoreConformance.entryJSON(jti: jti, subject: subject))
+            let index = try await store.inTransaction { tx in try await StoreConformance.recordLogged([entry], in: tx) }
+            #expect(try await store.logEntries(subject: entry.subject, limit: 10).isEmpty, "not found by subject when sequenced")
+            #expect(try await store.logEntries(jti: entry.jti).map(\.index) == [index], "though found by jti")
+            try await store.indexLogSubjects([SequencedLogData(index: index, data: entry.data)])
+            #expect(try await store.logEntries(subject: entry.subject, limit: 10) == [SequencedLogEntry(index: index, record: entry)])
         }
     }
 

@@ -99,6 +99,7 @@ public struct TransparencyLogService: Sendable {
             // The tiles were computed from the tree of `base`: stored only while it is the latest.
             guard try await tx.latestLogCheckpoint() == base else { return false }
             try await tx.putLogTiles(tiles)
+            try await tx.indexLogSubjects(entries)
             try await tx.insertLogCheckpoint(checkpoint)
             try await tx.appendEvent(event)
             return true

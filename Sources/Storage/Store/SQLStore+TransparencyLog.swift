@@ -77,16 +77,24 @@ extension SQLQueries {
     }
 
     public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
-        // A badge's subject through `badges_log_subject` (logged rows only; on PostgreSQL
-        // `badges_log_subject_hash`, by the subject's hash and then the subject); a grant's subject
-        // is its domain. Each side is limited before the union, in index order.
         let limit = max(0, limit)
-        let badgeSubject = executor.dialect == .postgres ? "hashtext(subject) = hashtext($1) AND subject = $1" : "subject = $1"
+        guard executor.dialect == .postgres else {
+            // SQLite: integration records the subjects of the entries it takes in (`tlog_subjects`,
+            // keyed by subject and index), so lookups by subject find integrated entries.
+            return try await loggedCredentials(
+                "SELECT idx AS log_index, jti, subject, type FROM tlog_subjects WHERE subject = $1 ORDER BY idx LIMIT \(limit)",
+                [.text(subject)],
+                limit: limit
+            )
+        }
+        // PostgreSQL: a badge's subject through `badges_log_subject_hash` (logged rows only, by
+        // the subject's hash and then the subject), which the ledger statement maintains; a
+        // grant's subject is its domain. Each side is limited before the union, in index order.
         return try await loggedCredentials(
             """
             SELECT * FROM (
                 SELECT log_index, jti, subject, 'badge' AS type FROM badges
-                WHERE \(badgeSubject) AND log_index IS NOT NULL ORDER BY log_index LIMIT \(limit)
+                WHERE hashtext(subject) = hashtext($1) AND subject = $1 AND log_index IS NOT NULL ORDER BY log_index LIMIT \(limit)
             ) AS b
             UNION ALL
             SELECT * FROM (
@@ -97,6 +105,20 @@ extension SQLQueries {
             [.text(subject)],
             limit: limit
         )
+    }
+
+    public func indexLogSubjects(_ entries: [SequencedLogData]) async throws {
+        // PostgreSQL's ledger statement indexes each logged badge by its subject's hash, in the
+        // row it writes anyway: an index entry, cheaper in all than a row of another table. Its
+        // grants are found through `dv_grants_domain`.
+        guard executor.dialect != .postgres else { return }
+        for chunk in SequencedLogEntry.named(by: entries).statementChunks {
+            try await executor.query(
+                Self.multiRowInsert("tlog_subjects", columns: ["subject", "idx", "jti", "type"], rows: chunk.count)
+                    + " ON CONFLICT (subject, idx) DO NOTHING",
+                chunk.flatMap { [SQLValue.text($0.record.subject), .int($0.index), .text($0.record.jti), .text($0.record.type)] }
+            )
+        }
     }
 
     /// The entries of the credentials `credentials` selects (`log_index`, `jti`, `subject`,
