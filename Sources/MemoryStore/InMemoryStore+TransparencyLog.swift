@@ -32,20 +32,21 @@ extension MemoryQueries {
 
     public func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] {
         try await memory.read { state in
-            // The indexed fields with the entry's bytes, as the SQL stores join them.
-            (state.logSubjects[subject] ?? [:]).sorted { $0.key < $1.key }.prefix(max(0, limit)).compactMap { index, record in
-                guard index >= 0, index < state.logEntries.count else { return nil }
-                return SequencedLogEntry(index: index, record: LogEntryRecord(
-                    jti: record.jti, subject: record.subject, type: record.type, data: state.logEntries[Int(index)].data
-                ))
+            // The recorded fields with the sequenced entry's bytes, as the SQL stores join them.
+            (state.logSubjects[subject] ?? [:]).sorted { $0.key < $1.key }.prefix(max(0, limit)).map { index, record in
+                var record = record
+                record.data = state.logEntries[Int(index)].data
+                return SequencedLogEntry(index: index, record: record)
             }
         }
     }
 
-    public func indexLogSubjects(_ entries: [SequencedLogData]) async throws {
-        let entries = SequencedLogEntry.named(by: entries)
+    /// Like SQLite's store: lookups by subject see what integration recorded.
+    public var recordsLogSubjects: Bool { true }
+
+    public func indexLogSubjects(_ entries: [SequencedLogEntry]) async throws {
         try await memory.write { state in
-            for entry in entries where state.logSubjects[entry.record.subject]?[entry.index] == nil {
+            for entry in entries where state.logEntries.indices.contains(Int(entry.index)) && state.logSubjects[entry.record.subject]?[entry.index] == nil {
                 state.logSubjects[entry.record.subject, default: [:]][entry.index] = entry.record
             }
         }

@@ -25,7 +25,7 @@ struct MemoryState: Sendable {
     var mintedBadges: [String: MintedBadge] = [:]
     /// Transparency log entries; an entry's index is its position.
     var logEntries: [LogEntryRecord] = []
-    /// What `indexLogSubjects` recorded: by subject, each entry's index with its jti and type.
+    /// What `indexLogSubjects` recorded: by subject, each entry's index with its record.
     var logSubjects: [String: [Int64: LogEntryRecord]] = [:]
     var logTiles: [LogTileKey: [UInt8]] = [:]
     var logCheckpoints: [Int64: StoredCheckpoint] = [:]

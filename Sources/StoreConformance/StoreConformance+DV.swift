@@ -60,7 +60,7 @@ extension StoreConformance {
             try await expect(try await store.dvGrant(jti: grant.jti)?.logIndex == index, "lookup carries the index")
             let logged = index.map { [SequencedLogEntry(index: $0, record: entry)] }
             try await expect(try await store.logEntries(jti: grant.jti) == logged, "the entry is at that index")
-            try await store.indexLogSubjects((logged ?? []).map { SequencedLogData(index: $0.index, data: $0.record.data) })
+            try await store.indexLogSubjects(logged ?? [])
             try await expect(try await store.logEntries(subject: grant.domain, limit: 10) == logged, "once recorded, found by its domain, the entry's subject")
             try await expect(
                 try await store.dvGrants(orgID: "org-1", before: nil, limit: 1_000).first { $0.jti == grant.jti }?.logIndex == index,

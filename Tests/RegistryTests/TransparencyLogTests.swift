@@ -75,6 +75,23 @@ import Testing
         #expect(try await log.lookup(jti: odd[0], subject: nil).map(\.index) == [first + 2], "though found by its jti")
     }
 
+    @Test func aStoreWhoseLedgerIndexesSubjectsIsAskedToRecordNone() async throws {
+        let store = InMemoryStore()
+        let ledgerIndexed = RacedLogStore(store)
+        ledgerIndexed.recordsLogSubjects = false
+        let log = TransparencyLogService(store: ledgerIndexed, signer: NoteSigner(name: "registry.test.example/tlog", key: .generate(kid: "log"))!, clock: TestClock())
+        let badge = BadgeRecord(jti: UUID().uuidString, orgID: "o", agentID: nil, subject: "did:web:a.example", level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2)
+        _ = try await store.inTransaction { tx in try await tx.insertBadge(badge, logEntry: LogEntryRecord(badge: badge, iss: "https://ca.example", token: "a.b.c")) }
+        #expect(try await log.integrate() == 1, "the tree is extended and signed")
+        // The same store recording subjects again: integration records the next entry only (the
+        // in-memory store under it finds by subject only what was recorded).
+        ledgerIndexed.recordsLogSubjects = true
+        let second = BadgeRecord(jti: UUID().uuidString, orgID: "o", agentID: nil, subject: "did:web:a.example", level: "1", ial: "0", kid: "k", issuedAt: 1, expiresAt: 2)
+        _ = try await store.inTransaction { tx in try await tx.insertBadge(second, logEntry: LogEntryRecord(badge: second, iss: "https://ca.example", token: "a.b.d")) }
+        #expect(try await log.integrate() == 2)
+        #expect(try await log.lookup(jti: nil, subject: "did:web:a.example").map(\.record.jti) == [second.jti])
+    }
+
     @Test func anEntrysRecordIsReadBackFromItsBytes() throws {
         let badge = BadgeRecord(jti: "j-1", orgID: "o", agentID: nil, subject: "did:key:z6Mk\"x", level: "1", ial: "1", kid: "k", issuedAt: 1, expiresAt: 2)
         let record = LogEntryRecord(badge: badge, iss: "https://ca.example", token: "t")
@@ -170,11 +187,13 @@ import Testing
 }
 
 /// The log's store as a replica sees it when another replica signs first: just before this
-/// replica takes the integration lock, `rival` extends the tree.
+/// replica takes the integration lock, `rival` extends the tree. `recordsLogSubjects` may be
+/// turned off, as PostgreSQL's store has it.
 private final class RacedLogStore: TransparencyLogService.Store, @unchecked Sendable {
-    // @unchecked: `rival` is set once before use and only read afterwards.
+    // @unchecked: `rival` and `recordsLogSubjects` are set between integrations and only read during one.
     let base: InMemoryStore
     var rival: TransparencyLogService?
+    var recordsLogSubjects = true
 
     init(_ base: InMemoryStore) {
         self.base = base
@@ -189,7 +208,7 @@ private final class RacedLogStore: TransparencyLogService.Store, @unchecked Send
     func logEntries(from start: Int64, limit: Int) async throws -> [SequencedLogData] { try await base.logEntries(from: start, limit: limit) }
     func logEntries(jti: String) async throws -> [SequencedLogEntry] { try await base.logEntries(jti: jti) }
     func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry] { try await base.logEntries(subject: subject, limit: limit) }
-    func indexLogSubjects(_ entries: [SequencedLogData]) async throws { try await base.indexLogSubjects(entries) }
+    func indexLogSubjects(_ entries: [SequencedLogEntry]) async throws { try await base.indexLogSubjects(entries) }
     func logTile(level: Int, index: Int64) async throws -> [UInt8]? { try await base.logTile(level: level, index: index) }
     func putLogTiles(_ tiles: [StoredLogTile]) async throws { try await base.putLogTiles(tiles) }
     func latestLogCheckpoint() async throws -> StoredCheckpoint? { try await base.latestLogCheckpoint() }

@@ -17,15 +17,12 @@ import Testing
             let database = opened.database
             let subject = "did:web:x:agents:\(UUID().uuidString)"
             let badges = (0..<3).map { i in
-                let jti = "badge-\(i)-\(UUID().uuidString)"
-                return LogEntryRecord(jti: jti, subject: subject, type: "badge", data: StoreConformance.entryJSON(jti: jti, subject: subject, extra: #""n":\#(i),"#))
+                LogEntryRecord(jti: "badge-\(i)-\(UUID().uuidString)", subject: subject, type: "badge", data: #"{"n":\#(i)}"#)
             }
             let first = try await store.inTransaction { tx in try await StoreConformance.recordLogged(badges, in: tx) }
             let grant = DVGrant(jti: "grant-\(UUID().uuidString)", domain: "g\(UUID().uuidString.prefix(8)).example.com", thumbprint: "jkt",
                                 orgID: nil, orderID: "o", token: "a.b.c", issuedAt: 10, expiresAt: 110)
-            let grantEntry = LogEntryRecord(
-                jti: grant.jti, subject: grant.domain, type: "dv_grant", data: StoreConformance.entryJSON(jti: grant.jti, subject: grant.domain, type: "dv_grant")
-            )
+            let grantEntry = LogEntryRecord(jti: grant.jti, subject: grant.domain, type: "dv_grant", data: #"{"g":1}"#)
             let grantIndex = try await store.insertDVGrant(grant, logEntry: grantEntry)
             #expect(grantIndex == first + 3, "the grant's entry follows the badges'")
             // An unlogged badge whose jti an entry of another type happens to carry is not given its index.
@@ -60,7 +57,7 @@ import Testing
             #expect(try await store.logEntries(subject: subject, limit: 10) == Array(expected.prefix(3)), "the badges, by subject")
             #expect(try await store.logEntries(subject: grant.domain, limit: 10) == [expected[3]], "the grant, by its domain")
             // Integration then records what the migration did: nothing changes.
-            try await store.indexLogSubjects(expected.map { SequencedLogData(index: $0.index, data: $0.record.data) })
+            try await store.indexLogSubjects(expected)
             #expect(try await store.logEntries(subject: subject, limit: 10) == Array(expected.prefix(3)), "each badge once")
             if database.dialect == .sqlite {
                 // No index on badges by subject is left for SQLite's ledger transactions to maintain.
@@ -112,12 +109,12 @@ import Testing
     @Test func sqliteFindsASubjectOnceIntegrationRecordsIt() async throws {
         try await TestBackend.sqlite.withDatabase { opened, _ in
             let store = opened.store
-            let (jti, subject) = (UUID().uuidString, "did:web:x:agents:\(UUID().uuidString)")
-            let entry = LogEntryRecord(jti: jti, subject: subject, type: "badge", data: StoreConformance.entryJSON(jti: jti, subject: subject))
+            #expect(store.recordsLogSubjects)
+            let entry = LogEntryRecord(jti: UUID().uuidString, subject: "did:web:x:agents:\(UUID().uuidString)", type: "badge", data: "{}")
             let index = try await store.inTransaction { tx in try await StoreConformance.recordLogged([entry], in: tx) }
             #expect(try await store.logEntries(subject: entry.subject, limit: 10).isEmpty, "not found by subject when sequenced")
             #expect(try await store.logEntries(jti: entry.jti).map(\.index) == [index], "though found by jti")
-            try await store.indexLogSubjects([SequencedLogData(index: index, data: entry.data)])
+            try await store.indexLogSubjects([SequencedLogEntry(index: index, record: entry)])
             #expect(try await store.logEntries(subject: entry.subject, limit: 10) == [SequencedLogEntry(index: index, record: entry)])
         }
     }

@@ -16,14 +16,15 @@ public protocol TransparencyLogStore: Sendable {
     /// `indexLogSubjects` recorded it at the latest (a store whose ledger indexes subjects itself
     /// finds it as soon as it is sequenced).
     func logEntries(subject: String, limit: Int) async throws -> [SequencedLogEntry]
-    /// Records integrated `entries` for lookups by subject: each entry's index with the jti,
-    /// subject and type its bytes name (`LogEntryRecord(entryData:)`; an entry whose bytes are not
-    /// a log entry's JSON is not recorded), an entry recorded before left as it is. Integration
-    /// calls it in the transaction that stores the checkpoint covering them, so a store may keep
-    /// its ledger transactions, which every badge waits for, free of an index by subject (SQLite);
-    /// one whose ledger indexes subjects at no extra row (PostgreSQL) has nothing to record, and
-    /// reads nothing.
-    func indexLogSubjects(_ entries: [SequencedLogData]) async throws
+    /// Whether lookups by subject need integration to record the entries (`indexLogSubjects`):
+    /// a store may keep its ledger transactions, which every badge waits for, free of an index by
+    /// subject (SQLite). False for one whose ledger indexes subjects at no extra row (PostgreSQL),
+    /// which finds an entry by subject once it is sequenced.
+    var recordsLogSubjects: Bool { get }
+    /// Records integrated `entries` (their index, jti, subject and type; not their bytes) for
+    /// lookups by subject, an entry recorded before left as it is. Integration calls it, when
+    /// `recordsLogSubjects`, in the transaction that stores the checkpoint covering them.
+    func indexLogSubjects(_ entries: [SequencedLogEntry]) async throws
     /// The stored hashes of tile `(level, index)` (concatenated, 32 bytes each); nil when none.
     func logTile(level: Int, index: Int64) async throws -> [UInt8]?
     /// Stores tiles, replacing the stored content of each.

@@ -22,16 +22,15 @@ extension LogEntryRecord {
     /// The record of a log entry read back from its bytes (`data`): its `jti`, `sub` and `type`
     /// members. Nil when `data` is not a JSON object with those three as strings.
     public init?(entryData data: String) {
-        guard case .object(let members)? = try? JSONValue.parse(data.utf8),
-              case .string(let jti)? = members["jti"], case .string(let subject)? = members["sub"],
-              case .string(let type)? = members["type"] else { return nil }
+        guard let entry = try? JSONValue.parse(data.utf8), let jti = entry["jti"]?.stringValue,
+              let subject = entry["sub"]?.stringValue, let type = entry["type"]?.stringValue else { return nil }
         self.init(jti: jti, subject: subject, type: type, data: data)
     }
 }
 
 extension SequencedLogEntry {
     /// The entries of `entries` whose bytes are a log entry's JSON, each with the record they name
-    /// (what a store records for lookups by subject).
+    /// (what integration records for lookups by subject).
     public static func named(by entries: [SequencedLogData]) -> [SequencedLogEntry] {
         entries.compactMap { entry in LogEntryRecord(entryData: entry.data).map { SequencedLogEntry(index: entry.index, record: $0) } }
     }

@@ -95,11 +95,14 @@ public struct TransparencyLogService: Sendable {
             details: ["origin": .string(signer.verifierKey.name), "size": .int(newSize), "previous_size": .int(oldSize), "root": .string(Base64Std.encode(newRoot))],
             at: checkpoint.createdAt
         )
+        // What lookups by subject find, read from the entries' bytes here, outside the lock: on
+        // SQLite the lock's transaction holds the writer that every badge waits for.
+        let subjects = store.recordsLogSubjects ? SequencedLogEntry.named(by: entries) : []
         let stored = try await store.withLogIntegrationLock { tx -> Bool in
             // The tiles were computed from the tree of `base`: stored only while it is the latest.
             guard try await tx.latestLogCheckpoint() == base else { return false }
             try await tx.putLogTiles(tiles)
-            try await tx.indexLogSubjects(entries)
+            if !subjects.isEmpty { try await tx.indexLogSubjects(subjects) }
             try await tx.insertLogCheckpoint(checkpoint)
             try await tx.appendEvent(event)
             return true

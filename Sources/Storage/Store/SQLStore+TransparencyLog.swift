@@ -107,12 +107,14 @@ extension SQLQueries {
         )
     }
 
-    public func indexLogSubjects(_ entries: [SequencedLogData]) async throws {
-        // PostgreSQL's ledger statement indexes each logged badge by its subject's hash, in the
-        // row it writes anyway: an index entry, cheaper in all than a row of another table. Its
-        // grants are found through `dv_grants_domain`.
-        guard executor.dialect != .postgres else { return }
-        for chunk in SequencedLogEntry.named(by: entries).statementChunks {
+    /// PostgreSQL's ledger statement indexes each logged badge by its subject's hash, in the row it
+    /// writes anyway: an index entry, cheaper in all than a row of another table. Its grants are
+    /// found through `dv_grants_domain`.
+    public var recordsLogSubjects: Bool { executor.dialect != .postgres }
+
+    public func indexLogSubjects(_ entries: [SequencedLogEntry]) async throws {
+        guard recordsLogSubjects else { return }
+        for chunk in entries.statementChunks {
             try await executor.query(
                 Self.multiRowInsert("tlog_subjects", columns: ["subject", "idx", "jti", "type"], rows: chunk.count)
                     + " ON CONFLICT (subject, idx) DO NOTHING",
